@@ -1,0 +1,39 @@
+# Thin wrapper over CMake. `make demo` and `make test` are the README's two commands.
+BUILD ?= build
+CMAKE_ARGS ?=
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build demo test test-asan bench bench-scale fuzz clean
+
+all: build
+
+deps:
+	@sh scripts/install-deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
+
+build: deps $(BUILD)/CMakeCache.txt
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@sh scripts/demo.sh $(BUILD)
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# Sanitizer build (ASan + UBSan) in its own folder; runs unit, golden and integration tests.
+test-asan: deps
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKOFTS_WERROR=ON \
+	  "-DKOFTS_SANITIZE=address;undefined" -DKOFTS_BUILD_BENCH=OFF >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+	@cd build-asan && ctest --output-on-failure -j $(JOBS) -LE slow
+
+bench: build
+	@sh bench/run-bench.sh $(BUILD)
+
+bench-scale: build
+	@sh bench/run-scale.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) build-asan

@@ -1,0 +1,110 @@
+/*
+ * kofts_analyzer.h - the Korean text analyzer: text in, tokens with byte offsets out.
+ *
+ * One pipeline used at index time and at query time (by the FTS5 tokenizer in
+ * kofts_fts5.h, by kofts-search for snippets and --explain, by kofts-analyze):
+ *
+ *   original UTF-8 --> ICU word break (utext_openUTF8, offsets stay UTF-8 bytes)
+ *                  --> per word: NFC + NFKC case fold (unorm2), invisible chars dropped
+ *                  --> filters: Korean particles/endings (colocated stem), noun
+ *                      decompounding, Latin Snowball stem, number+unit joins,
+ *                      Latin+Hangul joins, Hanja readings
+ *                  --> callback, one call per token
+ *
+ * Two output modes:
+ *   KOFTS_MODE_WORD    surface forms and their colocated variants (the word columns);
+ *   KOFTS_MODE_BIGRAM  Hangul syllable bigrams over particle-free stems, blank-
+ *                      insensitive between words; a bigram that starts at a word or
+ *                      compound-piece boundary is also emitted as "^XY" (colocated).
+ *
+ * This module does not depend on SQLite. Not thread-safe per handle: make one
+ * analyzer per thread (creation is cheap after the first; the lexicons are shared
+ * and read-only).
+ */
+#ifndef KOFTS_ANALYZER_H
+#define KOFTS_ANALYZER_H
+
+#include <stddef.h>
+
+/* Bumped whenever the tokens produced for some input change. Stored in every index. */
+#define KOFTS_ANALYZER_VERSION "kofts-analyzer-1"
+
+/* A text that starts with this byte is analysed in bigram mode (the byte itself is
+ * skipped). This is how the single FTS5 table tells its bigram column apart. */
+#define KOFTS_BIGRAM_MARK '\x01'
+
+/* Error codes (negative), shared by all kofts modules. */
+enum {
+    KOFTS_OK = 0,
+    KOFTS_ERROR = -1,    /* generic failure; see the handle's errmsg */
+    KOFTS_ENOMEM = -2,   /* out of memory */
+    KOFTS_EINVAL = -3,   /* bad argument or input */
+    KOFTS_EICU = -4,     /* ICU reported an error */
+    KOFTS_EIO = -5,      /* file or database I/O */
+    KOFTS_EVERSION = -6, /* index made by another analyzer/schema version */
+    KOFTS_ESTOP = -7,    /* stopped by the callback or by a signal */
+};
+
+typedef enum {
+    KOFTS_MODE_WORD = 0,
+    KOFTS_MODE_BIGRAM = 1,
+} kofts_mode;
+
+typedef enum {
+    KOFTS_TOK_SURFACE = 1, /* the word as written, normalised (광주와, ai, 300) */
+    KOFTS_TOK_STEM,        /* particle/ending removed (광주), colocated */
+    KOFTS_TOK_PIECE,       /* a compound piece of >= 2 syllables (양자, 컴퓨팅), colocated */
+    KOFTS_TOK_LATIN_STEM,  /* Snowball English stem (semiconductor), colocated */
+    KOFTS_TOK_JOIN,        /* joined form across an ICU split (ai반도체, 300억, 5.2%) */
+    KOFTS_TOK_READING,     /* Hangul reading of Hanja (韓國 -> 한국, 美 -> 미국) */
+    KOFTS_TOK_BIGRAM,      /* a Hangul syllable bigram (bigram mode) */
+    KOFTS_TOK_BIGRAM_HEAD, /* "^XY": a bigram starting at a word/piece boundary */
+} kofts_tok_kind;
+
+/* One token, valid only during the callback (text points into analyzer buffers). */
+typedef struct {
+    const char *text;     /* normalised token text, UTF-8, not NUL-terminated */
+    size_t len;           /* bytes in text */
+    size_t start_off;     /* first byte of the token in the ORIGINAL input */
+    size_t end_off;       /* one past its last byte in the original input */
+    int pos;              /* token position (0-based); colocated tokens repeat it */
+    int colocated;        /* 1 if this token shares the position of the previous one */
+    kofts_tok_kind kind;  /* what this token is */
+} kofts_token;
+
+/* Return 0 to go on; any other value stops the run and is returned by kofts_analyzer_run. */
+typedef int (*kofts_token_cb)(void *ctx, const kofts_token *tok);
+
+typedef struct kofts_analyzer kofts_analyzer;
+
+/* Flags for kofts_analyzer_run. */
+#define KOFTS_ANALYZE_QUERY 0x01 /* query side: same tokens, lone particles dropped */
+
+/*
+ * Create an analyzer. On success *out is a new handle owned by the caller (free with
+ * kofts_analyzer_free). Returns 0, or a negative KOFTS_E* code (then *out is NULL).
+ */
+int kofts_analyzer_new(kofts_analyzer **out);
+
+/*
+ * Analyse text[0..len) in the given mode and call cb for every token, in order.
+ * Invalid UTF-8 is skipped (never an offset past len, never a split character).
+ * Returns 0, the callback's non-zero value if it stopped the run, or a negative
+ * KOFTS_E* code with a message in kofts_analyzer_errmsg().
+ */
+int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char *text,
+                       size_t len, kofts_token_cb cb, void *ctx);
+
+/* The last error message; borrowed, valid until the next call on the handle. */
+const char *kofts_analyzer_errmsg(const kofts_analyzer *a);
+
+/* Free the analyzer; NULL is allowed. */
+void kofts_analyzer_free(kofts_analyzer *a);
+
+/* Printable name of a token kind ("surface", "stem", ...); static storage. */
+const char *kofts_tok_kind_name(kofts_tok_kind kind);
+
+/* Text for a KOFTS_E* code; static storage. */
+const char *kofts_strerror(int code);
+
+#endif /* KOFTS_ANALYZER_H */

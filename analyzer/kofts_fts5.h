@@ -1,0 +1,49 @@
+/*
+ * kofts_fts5.h - the thin FTS5 adapter: registers the analyzer as the FTS5 tokenizer
+ * "kofts". The only part of analyzer/ that knows SQLite.
+ *
+ *   CREATE VIRTUAL TABLE t USING fts5(body, tokenize='kofts');         -- word mode
+ *   CREATE VIRTUAL TABLE b USING fts5(body, tokenize='kofts bigram');  -- bigram mode
+ *
+ * In word mode a column value that starts with KOFTS_BIGRAM_MARK (0x01) is analysed in
+ * bigram mode; kofts's own schema uses that for its bigram column. At query time,
+ * colocated tokens become FTS5 synonyms (OR at one position).
+ *
+ * Pre-analysis (for multi-threaded indexing): worker threads turn a column's text into
+ * a kofts_tokstream; the single writer thread hands the streams of the row it is about
+ * to INSERT to kofts_fts5_preload(); when FTS5 then asks the tokenizer (on the same
+ * thread) for a text byte-identical to a preloaded one, the stream is replayed instead
+ * of analysing again. Tokens are identical either way.
+ */
+#ifndef KOFTS_FTS5_H
+#define KOFTS_FTS5_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#include "kofts_analyzer.h"
+
+/* Register the "kofts" tokenizer on db. Returns an SQLITE_* code. */
+int kofts_fts5_register(sqlite3 *db);
+
+typedef struct kofts_tokstream kofts_tokstream;
+
+/*
+ * Analyse text[0..len) as FTS5 would for a document column (bigram mode if text starts
+ * with KOFTS_BIGRAM_MARK) and record the tokens. The stream keeps a pointer to text
+ * (borrowed: text must stay unchanged until the stream is freed). On success *out
+ * belongs to the caller (kofts_tokstream_free). Returns 0 or a negative KOFTS_E* code.
+ */
+int kofts_tokstream_build(kofts_tokstream **out, kofts_analyzer *a, const char *text, size_t len);
+
+/* Free a stream; NULL is allowed. */
+void kofts_tokstream_free(kofts_tokstream *ts);
+
+/*
+ * Offer streams to the tokenizer on the calling thread until the next call (or
+ * kofts_fts5_preload(NULL, 0)). The array and streams are borrowed and must outlive
+ * that. Texts not found among them are analysed normally.
+ */
+void kofts_fts5_preload(kofts_tokstream *const *streams, size_t n);
+
+#endif /* KOFTS_FTS5_H */

@@ -1,0 +1,208 @@
+/*
+ * kofts_korean.c - particle/ending stripping and noun decompounding.
+ *
+ * Stripping: a table of suffixes, longest first. Each has a condition on the
+ * syllable before it (C: has a final consonant; V: has none; L: none or ㄹ;
+ * N: has one that is not ㄹ; A: any) and a minimum stem length. The first suffix
+ * that matches wins. Known nouns (kofts_lexicon) are never stripped, and a
+ * one-syllable suffix needs a stem of >= 2 syllables, so 회의, 도로, 국가, 사과
+ * stay whole. After a particle, a plural 들 is removed too (기업들이 -> 기업).
+ * The suffix inventory follows the survey in ../shared/research/korean-analysis.md
+ * (cross-checked there against hunspell-ko's particle classes).
+ *
+ * Decompounding: dynamic programming over the noun lexicon, fewest pieces first:
+ * every piece is a known noun of >= 2 syllables, except that the last piece may be a
+ * known one-syllable noun (과학기술정보통신|부), and, when no such split exists, the
+ * first piece may be unknown (>= 2 syllables) if the rest are known (스케일업|밸리).
+ * Known nouns of <= 3 syllables are never split (한반도, 어린이).
+ */
+#include "kofts_korean.h"
+
+#include <string.h>
+
+#include "kofts_lexicon.h"
+
+enum { COND_A, COND_C, COND_V, COND_L, COND_N };
+
+typedef struct {
+    const char *s;  /* suffix, UTF-8 */
+    unsigned char cond;
+    unsigned char min_stem; /* minimum stem syllables */
+} suffix;
+
+/* Longest first (by syllables); within a length, any order. */
+static const suffix suffixes[] = {
+    /* 4 syllables */
+    {"으로부터", COND_C, 1}, {"에서부터", COND_A, 1}, {"으로서는", COND_C, 1},
+    {"이었는데", COND_C, 1}, {"하였으며", COND_A, 2}, {"하겠다고", COND_A, 2},
+    {"되었으며", COND_A, 2}, {"하였는데", COND_A, 2}, {"했으므로", COND_A, 2},
+    /* 3 syllables */
+    {"이었다", COND_C, 1}, {"이라는", COND_C, 1}, {"이라고", COND_C, 1}, {"이라며", COND_C, 1},
+    {"이라도", COND_C, 1}, {"로부터", COND_L, 1}, {"에서는", COND_A, 1}, {"에서도", COND_A, 1},
+    {"에서의", COND_A, 1}, {"에서만", COND_A, 1}, {"에게는", COND_A, 1}, {"에게서", COND_A, 1},
+    {"에게도", COND_A, 1}, {"으로는", COND_C, 1}, {"으로도", COND_C, 1}, {"으로서", COND_C, 1},
+    {"으로써", COND_C, 1}, {"으로의", COND_C, 1}, {"까지는", COND_A, 1}, {"까지도", COND_A, 1},
+    {"까지의", COND_A, 1}, {"부터는", COND_A, 1}, {"이라면", COND_C, 1}, {"에서와", COND_A, 1},
+    {"에서나", COND_A, 1}, {"만으로", COND_A, 1}, {"에서였다", COND_A, 1},
+    {"했으며", COND_A, 2}, {"하겠다", COND_A, 2}, {"하였다", COND_A, 2}, {"했다고", COND_A, 2},
+    {"한다고", COND_A, 2}, {"하기로", COND_A, 2}, {"하도록", COND_A, 2}, {"하면서", COND_A, 2},
+    {"했지만", COND_A, 2}, {"하였고", COND_A, 2}, {"되었다", COND_A, 2}, {"됐다고", COND_A, 2},
+    {"된다고", COND_A, 2}, {"되면서", COND_A, 2}, {"되었고", COND_A, 2}, {"시켰다", COND_A, 2},
+    {"했는데", COND_A, 2}, {"하는데", COND_A, 2}, {"하려는", COND_A, 2}, {"하였으나", COND_A, 2},
+    {"했으나", COND_A, 2}, {"하지만", COND_A, 2}, {"했던", COND_A, 2},
+    /* 2 syllables: particles */
+    {"에서", COND_A, 1}, {"에게", COND_A, 1}, {"으로", COND_N, 1}, {"까지", COND_A, 1},
+    {"부터", COND_A, 1}, {"에는", COND_A, 1}, {"에도", COND_A, 1}, {"에만", COND_A, 1},
+    {"과의", COND_C, 1}, {"와의", COND_V, 1}, {"로는", COND_L, 1}, {"로도", COND_L, 1},
+    {"로서", COND_L, 1}, {"로써", COND_L, 1}, {"로의", COND_L, 1}, {"보다", COND_A, 1},
+    {"처럼", COND_A, 1}, {"마다", COND_A, 1}, {"만큼", COND_A, 1}, {"이나", COND_C, 1},
+    {"이며", COND_C, 1}, {"이고", COND_C, 1}, {"이다", COND_C, 1}, {"라는", COND_V, 1},
+    {"라고", COND_V, 1}, {"였다", COND_V, 1}, {"한테", COND_A, 1}, {"께서", COND_A, 1},
+    {"조차", COND_A, 1}, {"밖에", COND_A, 1}, {"이란", COND_C, 1}, {"이자", COND_C, 1},
+    {"들의", COND_A, 1}, {"들이", COND_A, 1}, {"들은", COND_A, 1}, {"들을", COND_A, 1},
+    {"들과", COND_A, 1}, {"들에", COND_A, 1}, {"들도", COND_A, 1}, {"에선", COND_A, 1},
+    /* 2 syllables: 하다/되다/시키다 endings on verbal nouns */
+    {"하여", COND_A, 2}, {"했다", COND_A, 2}, {"했고", COND_A, 2}, {"한다", COND_A, 2},
+    {"하는", COND_A, 2}, {"하고", COND_A, 2}, {"하며", COND_A, 2}, {"하기", COND_A, 2},
+    {"해야", COND_A, 2}, {"하면", COND_A, 2}, {"해서", COND_A, 2}, {"하지", COND_A, 2},
+    {"했던", COND_A, 2}, {"하던", COND_A, 2}, {"하게", COND_A, 2}, {"하자", COND_A, 2},
+    {"된다", COND_A, 2}, {"되는", COND_A, 2}, {"되어", COND_A, 2}, {"됐다", COND_A, 2},
+    {"되고", COND_A, 2}, {"되며", COND_A, 2}, {"되기", COND_A, 2}, {"되자", COND_A, 2},
+    {"시켜", COND_A, 2}, {"시킨", COND_A, 2}, {"시키는", COND_A, 2}, {"됐고", COND_A, 2},
+    /* 1 syllable */
+    {"의", COND_A, 2}, {"을", COND_C, 2}, {"를", COND_V, 2}, {"이", COND_C, 2},
+    {"가", COND_V, 2}, {"은", COND_C, 2}, {"는", COND_V, 2}, {"에", COND_A, 2},
+    {"로", COND_L, 2}, {"와", COND_V, 2}, {"과", COND_C, 2}, {"도", COND_A, 2},
+    {"만", COND_A, 2}, {"한", COND_A, 2}, {"할", COND_A, 2}, {"함", COND_A, 2},
+    {"된", COND_A, 2}, {"될", COND_A, 2}, {"됨", COND_A, 2}, {"들", COND_A, 2},
+};
+
+static const char *const particles[] = {
+    "의", "을", "를", "이", "가", "은", "는", "에", "로", "와", "과", "도", "만",
+    "에서", "에게", "으로", "까지", "부터", "에는", "에도", "보다", "처럼", "이나",
+    "이다", "이며", "에서는", "으로는", "에서도", "로부터", "으로부터",
+};
+
+static size_t nsyl_of(const char *s)
+{
+    return strlen(s) / 3;
+}
+
+static int syl(const char *w, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)w + 3 * i;
+    return ((u[0] & 0x0F) << 12) | ((u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+}
+
+int kofts_ko_is_hangul(const char *s, size_t n)
+{
+    if (n == 0 || n % 3)
+        return 0;
+    for (size_t i = 0; i < n; i += 3) {
+        const unsigned char *u = (const unsigned char *)s + i;
+        if (u[0] < 0xEA || u[0] > 0xED || (u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80)
+            return 0;
+        int cp = ((u[0] & 0x0F) << 12) | ((u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+        if (cp < 0xAC00 || cp > 0xD7A3)
+            return 0;
+    }
+    return 1;
+}
+
+static int cond_ok(int cond, int prev)
+{
+    int jong = (prev - 0xAC00) % 28; /* 0: none; 8: ㄹ */
+    switch (cond) {
+    case COND_C: return jong != 0;
+    case COND_V: return jong == 0;
+    case COND_L: return jong == 0 || jong == 8;
+    case COND_N: return jong != 0 && jong != 8;
+    default: return 1;
+    }
+}
+
+size_t kofts_ko_stem(const char *w, size_t nsyl)
+{
+    if (nsyl < 2 || nsyl > KOFTS_KO_MAX_SYL || kofts_lexicon_is_noun(w, 3 * nsyl))
+        return nsyl;
+    size_t stem = nsyl;
+    for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++) {
+        const suffix *sf = &suffixes[k];
+        size_t sl = nsyl_of(sf->s);
+        if (sl >= nsyl || nsyl - sl < sf->min_stem)
+            continue;
+        size_t rem = nsyl - sl;
+        if (memcmp(w + 3 * rem, sf->s, 3 * sl) != 0)
+            continue;
+        if (!cond_ok(sf->cond, syl(w, rem - 1)))
+            continue;
+        stem = rem;
+        break;
+    }
+    /* plural 들 left in front of a particle: 기업들이 -> 기업들 -> 기업 */
+    if (stem < nsyl && stem >= 3 && memcmp(w + 3 * (stem - 1), "들", 3) == 0 &&
+        !kofts_lexicon_is_noun(w, 3 * stem))
+        stem--;
+    return stem;
+}
+
+int kofts_ko_is_particle(const char *w, size_t nsyl)
+{
+    for (size_t k = 0; k < sizeof particles / sizeof particles[0]; k++)
+        if (strlen(particles[k]) == 3 * nsyl && memcmp(particles[k], w, 3 * nsyl) == 0)
+            return 1;
+    return 0;
+}
+
+/* Fewest-pieces split; allow_unknown_first lets piece 0 be an unknown >= 2 syllables. */
+static size_t split(const char *w, size_t n, int allow_unknown_first,
+                    size_t starts[KOFTS_KO_MAX_PIECES])
+{
+    unsigned char best[KOFTS_KO_MAX_SYL + 1];
+    unsigned char from[KOFTS_KO_MAX_SYL + 1];
+    const unsigned char INF = 0xFF;
+    memset(best, INF, sizeof best);
+    best[0] = 0;
+    for (size_t i = 1; i <= n; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (best[j] == INF)
+                continue;
+            size_t len = i - j;
+            if (j == 0 && i == n)
+                continue; /* the whole word is not a split */
+            int known = kofts_lexicon_is_noun(w + 3 * j, 3 * len);
+            int ok;
+            if (len >= 2)
+                ok = known || (allow_unknown_first && j == 0);
+            else
+                ok = known && i == n && j > 0;
+            if (!ok)
+                continue;
+            if (best[j] + 1 < best[i]) {
+                best[i] = (unsigned char)(best[j] + 1);
+                from[i] = (unsigned char)j;
+            }
+        }
+    }
+    if (best[n] == INF || best[n] < 2 || best[n] > KOFTS_KO_MAX_PIECES)
+        return 0;
+    size_t np = best[n];
+    size_t i = n;
+    for (size_t k = np; k > 0; k--) {
+        starts[k - 1] = from[i];
+        i = from[i];
+    }
+    return np;
+}
+
+size_t kofts_ko_decompound(const char *w, size_t nsyl, size_t starts[KOFTS_KO_MAX_PIECES])
+{
+    if (nsyl < 3 || nsyl > KOFTS_KO_MAX_SYL)
+        return 0;
+    if (nsyl <= 3 && kofts_lexicon_is_noun(w, 3 * nsyl))
+        return 0;
+    size_t np = split(w, nsyl, 0, starts);
+    if (np == 0 && nsyl >= 4)
+        np = split(w, nsyl, 1, starts);
+    return np;
+}

@@ -1,0 +1,72 @@
+-- kofts schema, version 1.
+--
+--   files  (source path, size, mtime, hash)          one row per input file read
+--     |  1:n  (docs.source = files.path)
+--   docs   (rowid, id, source, title, categories, tags, date, excerpt, body,
+--           extra, url, size, mtime, hash)             the stored text, once
+--     |  rowid = rowid
+--   fts_content  VIEW over docs: the exact strings each FTS5 column indexes
+--     |  external content
+--   fts    FTS5 (title, excerpt, body, extra, tags, bigram) tokenize='kofts'
+--   doc_category (category, rowid)                     for --category on an index
+--   kofts_meta   (key, value): schema_version, analyzer_version, created_at
+--
+-- Lists (categories, tags) are stored one item per line ('\n'-separated).
+-- extra holds lower-weight text: image alt/title text.
+-- bigram = char(1) || title || char(10) || body: the leading 0x01 switches the
+-- kofts tokenizer to bigram mode for that column only (see analyzer/kofts_fts5.h).
+-- FTS5 uses external content (the view) rather than contentless so that FTS5's own
+-- 'rebuild' and 'integrity-check' can verify the index against the stored text;
+-- the text is stored once, in docs. To delete or replace a document, the writer
+-- first issues the FTS5 'delete' command with the values from fts_content.
+
+PRAGMA user_version = 1;
+
+CREATE TABLE IF NOT EXISTS kofts_meta(
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS files(
+  path  TEXT PRIMARY KEY,      -- path as given on the command line + relative path
+  size  INTEGER NOT NULL,
+  mtime INTEGER NOT NULL,      -- seconds since the epoch
+  hash  TEXT NOT NULL          -- 64-bit FNV-1a of the content, hex
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS docs(
+  rowid      INTEGER PRIMARY KEY,
+  id         TEXT NOT NULL UNIQUE,
+  source     TEXT NOT NULL DEFAULT '',
+  title      TEXT NOT NULL DEFAULT '',
+  categories TEXT NOT NULL DEFAULT '',
+  tags       TEXT NOT NULL DEFAULT '',
+  date       TEXT NOT NULL DEFAULT '',   -- ISO 8601 (YYYY-MM-DD[...]) or ''
+  excerpt    TEXT NOT NULL DEFAULT '',
+  body       TEXT NOT NULL DEFAULT '',
+  extra      TEXT NOT NULL DEFAULT '',
+  url        TEXT NOT NULL DEFAULT '',
+  size       INTEGER NOT NULL DEFAULT 0,
+  mtime      INTEGER NOT NULL DEFAULT 0,
+  hash       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS docs_source ON docs(source);
+CREATE INDEX IF NOT EXISTS docs_date ON docs(date);
+
+CREATE TABLE IF NOT EXISTS doc_category(
+  category TEXT NOT NULL,
+  rowid    INTEGER NOT NULL,
+  PRIMARY KEY(category, rowid)
+) WITHOUT ROWID;
+
+CREATE VIEW IF NOT EXISTS fts_content(rowid, title, excerpt, body, extra, tags, bigram) AS
+  SELECT rowid, title, excerpt, body, extra,
+         categories || char(10) || tags,
+         char(1) || title || char(10) || body
+  FROM docs;
+
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+  title, excerpt, body, extra, tags, bigram,
+  content='fts_content', content_rowid='rowid',
+  tokenize='kofts'
+);

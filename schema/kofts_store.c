@@ -1,0 +1,235 @@
+/*
+ * kofts_store.c - open, create and version-check a kofts index.
+ */
+#include "kofts_store.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kofts_analyzer.h"
+#include "kofts_fts5.h"
+#include "schema_sql.h"
+
+struct kofts_store {
+    sqlite3 *db;  /* owned */
+    char *path;   /* owned copy of the path */
+};
+
+static char *fmt(const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    char *s = sqlite3_vmprintf(f, ap);
+    va_end(ap);
+    char *out = s ? strdup(s) : NULL;
+    sqlite3_free(s);
+    return out;
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+int kofts_store_meta_get(kofts_store *s, const char *key, char **out)
+{
+    int rc = 0;
+    sqlite3_stmt *st = NULL;
+    *out = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM kofts_meta WHERE key=?", -1, &st, NULL)) {
+        rc = KOFTS_EIO;
+        goto done;
+    }
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+        *out = strdup(v ? v : "");
+        if (!*out)
+            rc = KOFTS_ENOMEM;
+    } else if (src != SQLITE_DONE) {
+        rc = KOFTS_EIO;
+    }
+done:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int table_exists(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE name=?", -1, &st, NULL) == 0) {
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+        found = sqlite3_step(st) == SQLITE_ROW;
+    }
+    sqlite3_finalize(st);
+    return found;
+}
+
+static int create_schema(sqlite3 *db)
+{
+    char created[32];
+    time_t now = time(NULL);
+    struct tm tmv;
+    gmtime_r(&now, &tmv);
+    strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+    int rc = exec(db, "BEGIN IMMEDIATE");
+    if (rc)
+        return rc;
+    rc = exec(db, kofts_schema_v1_sql);
+    if (rc == 0) {
+        char *sql = sqlite3_mprintf(
+            "INSERT OR REPLACE INTO kofts_meta(key,value) VALUES"
+            "('schema_version','%d'),('analyzer_version',%Q),('created_at',%Q)",
+            KOFTS_SCHEMA_VERSION, KOFTS_ANALYZER_VERSION, created);
+        rc = sql ? exec(db, sql) : SQLITE_NOMEM;
+        sqlite3_free(sql);
+    }
+    if (rc == 0)
+        rc = exec(db, "COMMIT");
+    if (rc)
+        exec(db, "ROLLBACK");
+    return rc;
+}
+
+static int drop_all(sqlite3 *db)
+{
+    return exec(db, "BEGIN IMMEDIATE;"
+                    "DROP TABLE IF EXISTS fts; DROP VIEW IF EXISTS fts_content;"
+                    "DROP TABLE IF EXISTS doc_category; DROP TABLE IF EXISTS docs;"
+                    "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS kofts_meta;"
+                    "PRAGMA user_version=0; COMMIT;");
+}
+
+int kofts_store_open(kofts_store **out, const char *path, int flags, char **errmsg)
+{
+    int rc = 0;
+    kofts_store *s = NULL;
+    char *sv = NULL, *av = NULL;
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+
+    s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        rc = KOFTS_ENOMEM;
+        goto done;
+    }
+    int oflags = (flags & KOFTS_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (flags & KOFTS_STORE_CREATE)
+        oflags |= SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+        if (errmsg)
+            *errmsg = fmt("%s: cannot open index: %s%s", path,
+                          s->db ? sqlite3_errmsg(s->db) : "out of memory",
+                          (flags & KOFTS_STORE_CREATE) ? "" : " (build one with kofts-index)");
+        rc = KOFTS_EIO;
+        goto done;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 10000);
+    if (kofts_fts5_register(s->db) != SQLITE_OK) {
+        if (errmsg)
+            *errmsg = fmt("%s: cannot register the kofts tokenizer: %s", path,
+                          sqlite3_errmsg(s->db));
+        rc = KOFTS_ERROR;
+        goto done;
+    }
+    exec(s->db, "PRAGMA mmap_size=268435456");
+    if (!(flags & KOFTS_STORE_READONLY)) {
+        if (exec(s->db, "PRAGMA journal_mode=WAL") || exec(s->db, "PRAGMA synchronous=NORMAL")) {
+            if (errmsg)
+                *errmsg = fmt("%s: not a usable SQLite database: %s", path, sqlite3_errmsg(s->db));
+            rc = KOFTS_EIO;
+            goto done;
+        }
+        if (flags & KOFTS_STORE_RESET) {
+            if (drop_all(s->db)) {
+                if (errmsg)
+                    *errmsg = fmt("%s: cannot reset index: %s", path, sqlite3_errmsg(s->db));
+                rc = KOFTS_EIO;
+                goto done;
+            }
+        }
+    }
+    int has_meta = table_exists(s->db, "kofts_meta");
+    if (!has_meta) {
+        /* An empty database becomes a new index; anything else is not ours. */
+        sqlite3_stmt *st = NULL;
+        int n = 0;
+        if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) ==
+            SQLITE_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                n = sqlite3_column_int(st, 0);
+        } else {
+            n = -1;
+        }
+        sqlite3_finalize(st);
+        if (n != 0) {
+            if (errmsg)
+                *errmsg = fmt("%s: not a kofts index (%s)", path,
+                              n < 0 ? sqlite3_errmsg(s->db) : "no kofts_meta table");
+            rc = KOFTS_EVERSION;
+            goto done;
+        }
+        if (flags & KOFTS_STORE_READONLY) {
+            if (errmsg)
+                *errmsg = fmt("%s: empty database, not a kofts index (build one with kofts-index)",
+                              path);
+            rc = KOFTS_EVERSION;
+            goto done;
+        }
+        if (create_schema(s->db)) {
+            if (errmsg)
+                *errmsg = fmt("%s: cannot create the index schema: %s", path,
+                              sqlite3_errmsg(s->db));
+            rc = KOFTS_EIO;
+            goto done;
+        }
+    }
+    if (kofts_store_meta_get(s, "schema_version", &sv) || kofts_store_meta_get(s, "analyzer_version", &av)) {
+        if (errmsg)
+            *errmsg = fmt("%s: cannot read index metadata: %s", path, sqlite3_errmsg(s->db));
+        rc = KOFTS_EIO;
+        goto done;
+    }
+    if (!sv || atoi(sv) != KOFTS_SCHEMA_VERSION || !av || strcmp(av, KOFTS_ANALYZER_VERSION)) {
+        if (errmsg)
+            *errmsg = fmt("%s: index was built with schema %s and analyzer %s, but this kofts "
+                          "uses schema %d and analyzer %s; rebuild it with `kofts-index --full`",
+                          path, sv ? sv : "?", av ? av : "?", KOFTS_SCHEMA_VERSION,
+                          KOFTS_ANALYZER_VERSION);
+        rc = KOFTS_EVERSION;
+        goto done;
+    }
+    *out = s;
+    s = NULL;
+done:
+    free(sv);
+    free(av);
+    kofts_store_close(s);
+    return rc;
+}
+
+sqlite3 *kofts_store_db(kofts_store *s)
+{
+    return s->db;
+}
+
+const char *kofts_store_path(const kofts_store *s)
+{
+    return s->path;
+}
+
+void kofts_store_close(kofts_store *s)
+{
+    if (!s)
+        return;
+    sqlite3_close_v2(s->db);
+    free(s->path);
+    free(s);
+}
