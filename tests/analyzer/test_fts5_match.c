@@ -1,0 +1,154 @@
+/*
+ * test_fts5_match.c - FTS5-level behaviour of the kofts tokenizer: a document, a query,
+ * and whether it must match. Word column and bigram column are checked the way the
+ * schema uses them (bigram values start with 0x01). Negative cases matter as much
+ * as positive ones: substring traps (가구 in 국가구조) must stay out.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kofts_fts5.h"
+
+typedef enum { COL_WORD, COL_BIGRAM, COL_EITHER } column;
+
+typedef struct {
+    const char *id;
+    const char *doc;
+    const char *query; /* one quoted phrase per column, words AND'ed */
+    column col;
+    int match;
+} match_case;
+
+static const match_case cases[] = {
+    /* particles and endings: stems are found */
+    {"ko_particle_ga", "과학기술정보통신부가 발표했다", "과학기술정보통신부", COL_WORD, 1},
+    {"ko_particle_wa", "광주와 전남은", "광주", COL_WORD, 1},
+    {"ko_particle_reul", "스케일업 밸리를 만든다", "밸리", COL_WORD, 1},
+    {"ko_hada_yeo", "3조를 투자하여 공장을", "투자", COL_WORD, 1},
+    {"ko_hada_past", "정부가 계획을 발표했다", "발표", COL_WORD, 1},
+    {"ko_query_particle", "광주와 전남", "광주에서", COL_WORD, 1},
+    {"ko_plural", "기업들이 참여했다", "기업", COL_WORD, 1},
+    {"ko_euro_jong_l", "서울로 간다", "서울", COL_WORD, 1},
+    /* nouns that look like stem + particle stay whole */
+    {"ko_keep_hoeui", "회의가 열렸다", "회", COL_WORD, 0},
+    {"ko_keep_gukga", "국가 경쟁력", "국", COL_WORD, 0},
+    {"ko_keep_sagwa", "사과 농장", "사", COL_WORD, 0},
+    {"ko_keep_doro", "도로 공사", "도", COL_WORD, 0},
+    {"ko_keep_eorini", "어린이 공원", "어린", COL_WORD, 0},
+    {"ko_keep_hanbando", "한반도 정세", "한반", COL_WORD, 0},
+    {"ko_keep_hoeui_self", "회의가 열렸다", "회의", COL_WORD, 1},
+    /* compounds and spacing */
+    {"cmp_piece", "양자컴퓨팅 연구", "컴퓨팅", COL_WORD, 1},
+    {"cmp_piece_bigram", "양자컴퓨팅 연구", "컴퓨팅", COL_BIGRAM, 1},
+    {"cmp_spaced_query", "양자컴퓨팅 연구소", "양자 컴퓨팅", COL_WORD, 1},
+    {"cmp_joined_query_spaced_doc", "스케일업 밸리 조성", "스케일업밸리", COL_BIGRAM, 1},
+    {"cmp_joined_doc_spaced_query", "양자컴퓨팅을 연구", "양자컴퓨팅", COL_BIGRAM, 1},
+    {"cmp_spaced_doc", "양자 컴퓨팅을 연구", "양자컴퓨팅", COL_BIGRAM, 1},
+    /* substring traps stay out */
+    {"trap_gagu", "국가구조 개편", "가구", COL_EITHER, 0},
+    {"trap_sajang", "검사장 인사", "사장", COL_EITHER, 0},
+    {"trap_sudo", "교수도 참석했다", "수도", COL_EITHER, 0},
+    {"trap_particle_bigram", "밸리를 방문", "리를", COL_EITHER, 0},
+    /* Latin */
+    {"latin_join", "AI반도체 생산", "AI반도체", COL_WORD, 1},
+    {"latin_part_ai", "AI반도체 생산", "ai", COL_WORD, 1},
+    {"latin_part_hangul", "AI반도체 생산", "반도체", COL_WORD, 1},
+    {"latin_hyphen", "K-반도체 전략", "K반도체", COL_WORD, 1},
+    {"latin_stem", "semiconductors are running", "semiconductor", COL_WORD, 1},
+    {"latin_stem_run", "semiconductors are running", "run", COL_WORD, 1},
+    {"latin_case", "ChatGPT를 썼다", "chatgpt", COL_WORD, 1},
+    {"latin_gpt_particle", "챗GPT를 썼다", "챗GPT", COL_WORD, 1},
+    /* numbers with units */
+    {"num_eok", "300억 원을 투입", "300억", COL_WORD, 1},
+    {"num_eok_won", "300억원을 투입", "300억", COL_WORD, 1},
+    {"num_bare", "300억원을 투입", "300", COL_WORD, 1},
+    {"num_year", "2027년까지 완공", "2027년", COL_WORD, 1},
+    {"num_percent", "성장률은 5.2%였다", "5.2%", COL_WORD, 1},
+    {"num_thousands", "1,000억 원", "1000억", COL_WORD, 1},
+    {"num_other", "300억 원", "400억", COL_WORD, 0},
+    /* Hanja */
+    {"hanja_reading", "韓國 경제", "한국", COL_WORD, 1},
+    {"hanja_abbrev", "美 대선 결과", "미국", COL_WORD, 1},
+    {"hanja_abbrev_north", "北 미사일 발사", "북한", COL_WORD, 1},
+    {"hanja_surface", "韓國 경제", "韓國", COL_WORD, 1},
+    /* normalisation */
+    {"norm_nfd", "\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab\xe1\x84\x80\xe1\x85\xae\xe1\x86\xa8 경제",
+     "한국", COL_WORD, 1},
+    {"norm_fullwidth", "ＡＩ반도체", "ai반도체", COL_WORD, 1},
+    {"norm_zwsp", "과학\xe2\x80\x8b기술 진흥", "과학기술", COL_WORD, 1},
+    {"norm_nbsp", "과학\xc2\xa0기술", "과학", COL_WORD, 1},
+    {"norm_ideographic_space", "과학\xe3\x80\x80기술", "기술", COL_WORD, 1},
+    {"norm_case", "NASA 발표", "nasa", COL_WORD, 1},
+};
+
+static int run_case(sqlite3 *db, const match_case *c, char *why, size_t whylen)
+{
+    sqlite3_stmt *st = NULL;
+    int matched = 0, rc;
+    char bigram[512];
+    snprintf(bigram, sizeof bigram, "\x01%s", c->doc);
+    sqlite3_exec(db, "DELETE FROM t", NULL, NULL, NULL);
+    rc = sqlite3_prepare_v2(db, "INSERT INTO t(body, bg) VALUES(?, ?)", -1, &st, NULL);
+    sqlite3_bind_text(st, 1, c->doc, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, bigram, -1, SQLITE_STATIC);
+    if (rc || sqlite3_step(st) != SQLITE_DONE) {
+        snprintf(why, whylen, "insert failed: %s", sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        return -1;
+    }
+    sqlite3_finalize(st);
+    /* words of the query, each required */
+    char expr[2048] = "";
+    char q[256];
+    snprintf(q, sizeof q, "%s", c->query);
+    char *save = NULL;
+    for (char *w = strtok_r(q, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        char part[600];
+        if (c->col == COL_WORD)
+            snprintf(part, sizeof part, "body:\"%s\"", w);
+        else if (c->col == COL_BIGRAM)
+            snprintf(part, sizeof part, "bg:\"\x01%s\"", w);
+        else
+            snprintf(part, sizeof part, "(body:\"%s\" OR bg:\"\x01%s\")", w, w);
+        if (expr[0])
+            strncat(expr, " AND ", sizeof expr - strlen(expr) - 1);
+        strncat(expr, part, sizeof expr - strlen(expr) - 1);
+    }
+    rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM t WHERE t MATCH ?", -1, &st, NULL);
+    sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+    if (rc || sqlite3_step(st) != SQLITE_ROW) {
+        snprintf(why, whylen, "query %s failed: %s", expr, sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        return -1;
+    }
+    matched = sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    snprintf(why, whylen, "expected %s, got %s", c->match ? "match" : "no match",
+             matched ? "match" : "no match");
+    return matched == c->match;
+}
+
+int main(void)
+{
+    sqlite3 *db = NULL;
+    int failed = 0;
+    if (sqlite3_open(":memory:", &db) || kofts_fts5_register(db) ||
+        sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(body, bg, tokenize='kofts')", NULL,
+                     NULL, NULL)) {
+        fprintf(stderr, "setup failed: %s\n", sqlite3_errmsg(db));
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char why[1024];
+        int ok = run_case(db, &cases[i], why, sizeof why);
+        if (ok != 1) {
+            failed++;
+            printf("FAIL %s: doc=\"%s\" query=\"%s\": %s\n", cases[i].id, cases[i].doc,
+                   cases[i].query, why);
+        }
+    }
+    sqlite3_close(db);
+    printf("%zu cases, %d failed\n", sizeof cases / sizeof cases[0], failed);
+    return failed ? 1 : 0;
+}
