@@ -86,6 +86,7 @@ struct kofts_analyzer {
     int32_t u16_cap;
     char tok[4 * MAX_TOKEN + 16]; /* scratch for composed tokens */
     char errmsg[256];
+    unsigned opts;             /* KOFTS_OPT_* */
     /* per run */
     int32_t cur;               /* ICU boundary after the last span fetched */
     span la[2];                /* lookahead spans */
@@ -172,6 +173,11 @@ void kofts_analyzer_free(kofts_analyzer *a)
     free(a->u16a);
     free(a->u16b);
     free(a);
+}
+
+void kofts_analyzer_set_options(kofts_analyzer *a, unsigned opts)
+{
+    a->opts = opts;
 }
 
 const char *kofts_analyzer_errmsg(const kofts_analyzer *a)
@@ -459,12 +465,12 @@ static int do_hangul_word(kofts_analyzer *a, const char *text, size_t s, size_t 
         a->prev.cls = W_NONE; /* 챗GPT를: 를 is dropped, and ends any join chain */
         return 0;
     }
-    size_t stem = kofts_ko_stem(w, nsyl);
+    size_t stem = (a->opts & KOFTS_OPT_NO_STEM) ? nsyl : kofts_ko_stem(w, nsyl);
     if ((rc = emit(a, w, n, s, e, 0, KOFTS_TOK_SURFACE)))
         return rc;
     if (stem < nsyl && (rc = emit(a, w, 3 * stem, s, orig_e(a, 3 * stem), 1, KOFTS_TOK_STEM)))
         return rc;
-    if (!a->query) {
+    if (!a->query && !(a->opts & KOFTS_OPT_NO_PIECES)) {
         size_t starts[KOFTS_KO_MAX_PIECES];
         size_t np = kofts_ko_decompound(w, stem, starts);
         for (size_t k = 0; k < np; k++) {
@@ -476,7 +482,7 @@ static int do_hangul_word(kofts_analyzer *a, const char *text, size_t s, size_t 
                 return rc;
         }
     }
-    if (touching && (pc == W_LATIN || pc == W_NUMBER)) {
+    if (touching && (pc == W_LATIN || pc == W_NUMBER) && !(a->opts & KOFTS_OPT_NO_JOINS)) {
         if ((rc = emit_join(a, w, 3 * stem, orig_e(a, 3 * stem))))
             return rc;
         if (pc == W_NUMBER && stem > 1 && is_unit_syllable(w) &&
@@ -496,7 +502,7 @@ static int do_latin_word(kofts_analyzer *a, const char *text, size_t s, size_t e
     wclass pc = a->prev.cls;
     if ((rc = emit(a, w, n, s, e, 0, KOFTS_TOK_SURFACE)))
         return rc;
-    int alpha = n >= 3 && n <= 64;
+    int alpha = n >= 3 && n <= 64 && !(a->opts & KOFTS_OPT_NO_LATIN_STEM);
     for (size_t i = 0; alpha && i < n; i++)
         alpha = w[i] >= 'a' && w[i] <= 'z';
     if (alpha) {
@@ -506,7 +512,8 @@ static int do_latin_word(kofts_analyzer *a, const char *text, size_t s, size_t e
             (rc = emit(a, (const char *)st, (size_t)sl, s, e, 1, KOFTS_TOK_LATIN_STEM)))
             return rc;
     }
-    if (touching && pc == W_HANGUL && (rc = emit_join(a, w, n, e)))
+    if (touching && pc == W_HANGUL && !(a->opts & KOFTS_OPT_NO_JOINS) &&
+        (rc = emit_join(a, w, n, e)))
         return rc;
     remember(a, W_LATIN, w, n, s, e, 0);
     return 0;
@@ -524,7 +531,7 @@ static int do_number_word(kofts_analyzer *a, const char *text, size_t len, size_
     a->norm.len = n;
     if ((rc = emit(a, w, n, s, e, 0, KOFTS_TOK_SURFACE)))
         return rc;
-    if (e < len && text[e] == '%' && n + 1 < sizeof a->tok) {
+    if (e < len && text[e] == '%' && n + 1 < sizeof a->tok && !(a->opts & KOFTS_OPT_NO_JOINS)) {
         memcpy(a->tok, w, n);
         a->tok[n] = '%';
         if ((rc = emit(a, a->tok, n + 1, s, e + 1, 1, KOFTS_TOK_JOIN)))
@@ -558,7 +565,7 @@ static int do_han_word(kofts_analyzer *a, const char *text, size_t s, size_t e)
         ol += kofts_utf8_encode(r, reading + ol);
         i += adv;
     }
-    if (!all)
+    if (!all || (a->opts & KOFTS_OPT_NO_HANJA))
         ol = 0;
     if (ol && (rc = emit(a, reading, ol, s, e, 1, KOFTS_TOK_READING)))
         return rc;
@@ -580,7 +587,7 @@ static int do_han_word(kofts_analyzer *a, const char *text, size_t s, size_t e)
  * with the ideograph, which was the last token emitted. */
 static int finish_han_run(kofts_analyzer *a)
 {
-    if (a->prev.cls != W_HAN || a->prev.han_n != 1)
+    if (a->prev.cls != W_HAN || a->prev.han_n != 1 || (a->opts & KOFTS_OPT_NO_HANJA))
         return 0;
     a->prev.han_n = 0; /* decided once */
     for (size_t k = 0; k < sizeof abbrevs / sizeof abbrevs[0]; k++)
@@ -601,7 +608,7 @@ static int emit_bigram(kofts_analyzer *a, const char *p1, const char *p2, size_t
     memcpy(o + 3, p2, 3);
     if (a->query) {
         /* the first bigram of a query must start a word or piece; the rest follow */
-        if (!a->bigram_head_done) {
+        if (!a->bigram_head_done && !(a->opts & KOFTS_OPT_UNGATED)) {
             a->bigram_head_done = 1;
             char h[7];
             h[0] = '^';
@@ -639,7 +646,7 @@ static int do_bigram_word(kofts_analyzer *a, const char *text, size_t s, size_t 
     size_t nsyl = a->norm.len / 3;
     if (a->query && kofts_ko_is_particle(w, nsyl))
         return 0;
-    size_t stem = kofts_ko_stem(w, nsyl);
+    size_t stem = (a->opts & KOFTS_OPT_NO_STEM) ? nsyl : kofts_ko_stem(w, nsyl);
     if (a->prev.cls == W_HANGUL && !a->prev.stripped && a->prev.len >= 3 &&
         plain_gap(text, a->prev.end_off, s)) {
         /* bridge: last syllable of the previous stem + first of this one */
@@ -648,7 +655,8 @@ static int do_bigram_word(kofts_analyzer *a, const char *text, size_t s, size_t 
             return rc;
     }
     size_t starts[KOFTS_KO_MAX_PIECES];
-    size_t np = a->query ? 0 : kofts_ko_decompound(w, stem, starts);
+    size_t np = (a->query || (a->opts & KOFTS_OPT_NO_PIECES)) ? 0
+                                                               : kofts_ko_decompound(w, stem, starts);
     for (size_t i = 0; i + 1 < stem; i++) {
         int head = i == 0;
         for (size_t k = 1; k < np && !head; k++)

@@ -2,8 +2,10 @@
  * kofts_fts5.c - the FTS5 tokenizer "kofts" over kofts_analyzer, and pre-analysed
  * token streams for multi-threaded indexing. The only SQLite-aware analyzer file.
  *
- * Arguments: none (word mode; a value starting with 0x01 is a bigram column value)
- * or "bigram" (every value in bigram mode). Anything else is an error.
+ * Arguments: none (word mode; a value starting with 0x01 is a bigram column value),
+ * "bigram" (every value in bigram mode), and the feature switches no_stem, no_pieces,
+ * no_joins, no_latin_stem, no_hanja, ungated (see KOFTS_OPT_*). Anything else is an
+ * error.
  */
 #include "kofts_fts5.h"
 
@@ -65,19 +67,34 @@ static int x_create(void *unused, const char **azArg, int nArg, Fts5Tokenizer **
     tokenizer *t = calloc(1, sizeof *t);
     if (!t)
         return SQLITE_NOMEM;
+    static const struct {
+        const char *name;
+        unsigned opt;
+    } names[] = {{"no_stem", KOFTS_OPT_NO_STEM},         {"no_pieces", KOFTS_OPT_NO_PIECES},
+                 {"no_joins", KOFTS_OPT_NO_JOINS},       {"no_latin_stem", KOFTS_OPT_NO_LATIN_STEM},
+                 {"no_hanja", KOFTS_OPT_NO_HANJA},       {"ungated", KOFTS_OPT_UNGATED}};
+    unsigned opts = 0;
     for (int i = 0; i < nArg; i++) {
+        size_t k = 0;
         if (strcmp(azArg[i], "bigram") == 0) {
             t->force_bigram = 1;
-        } else {
+            continue;
+        }
+        for (; k < sizeof names / sizeof names[0]; k++)
+            if (strcmp(azArg[i], names[k].name) == 0)
+                break;
+        if (k == sizeof names / sizeof names[0]) {
             free(t);
             return SQLITE_ERROR;
         }
+        opts |= names[k].opt;
     }
     int rc = kofts_analyzer_new(&t->a);
     if (rc) {
         free(t);
         return rc == KOFTS_ENOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
     }
+    kofts_analyzer_set_options(t->a, opts);
     *out = (Fts5Tokenizer *)t;
     return SQLITE_OK;
 }

@@ -1,0 +1,249 @@
+/*
+ * ablate.c - kofts-ablate: measures what each analyzer step buys, on real text.
+ *
+ * Loads JSONL documents (title + body), builds one in-memory FTS5 table per variant
+ * (unicode61, trigram, and kofts with feature switches turned off one by one), runs
+ * every query as any-word BM25 (title weight 2, body 1, bigram column 0.5), and
+ * prints Recall@10 / MRR@10 against the qrels, plus build time per variant.
+ *
+ *   kofts-ablate QUERIES QRELS DOCS.jsonl...
+ *
+ * This is a measurement of analyzer choices only (no kofts-search query logic);
+ * bench/ measures the whole programs.
+ */
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kofts_fts5.h"
+#include "kofts_util.h"
+
+typedef struct {
+    char *id, *title, *body;
+} doc;
+
+typedef struct {
+    char *qid, *text, *rel;
+} query;
+
+typedef struct {
+    const char *name;
+    const char *tokenize; /* FTS5 tokenize= value */
+    int bigram;           /* has a bigram column */
+    int trigram;          /* drop query words shorter than 3 characters */
+} variant;
+
+static const variant variants[] = {
+    {"unicode61", "unicode61", 0, 0},
+    {"trigram", "trigram", 0, 1},
+    {"kofts: ICU + NFKC only", "kofts no_stem no_pieces no_joins no_latin_stem no_hanja", 0, 0},
+    {"+ particle/ending stems", "kofts no_pieces no_joins no_latin_stem no_hanja", 0, 0},
+    {"+ joins, Latin stems, Hanja", "kofts no_pieces", 0, 0},
+    {"+ compound pieces", "kofts", 0, 0},
+    {"+ bigram column, ungated", "kofts ungated", 1, 0},
+    {"+ bigram column, gated (default)", "kofts", 1, 0},
+};
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static char *dupstr(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return strdup(cJSON_IsString(v) ? v->valuestring : "");
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Build the MATCH expression: every query word as a quoted phrase, OR'ed. */
+static void build_expr(kofts_buf *b, const char *q, const variant *v)
+{
+    kofts_buf_clear(b);
+    char *copy = strdup(q);
+    char *save = NULL;
+    for (char *w = strtok_r(copy, " \t?!.,\"'()", &save); w; w = strtok_r(NULL, " \t?!.,\"'()", &save)) {
+        if (v->trigram && utf8_chars(w) < 3)
+            continue;
+        if (b->len)
+            kofts_buf_puts(b, " OR ");
+        kofts_buf_printf(b, "{title body}:\"%s\"", w);
+        if (v->bigram)
+            kofts_buf_printf(b, " OR bg:\"\x01%s\"", w);
+    }
+    free(copy);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4) {
+        fprintf(stderr, "usage: kofts-ablate QUERIES QRELS DOCS.jsonl...\n");
+        return 2;
+    }
+    doc *docs = NULL;
+    size_t nd = 0, capd = 0, bytes = 0;
+    char line[1 << 20];
+    for (int i = 3; i < argc; i++) {
+        FILE *f = fopen(argv[i], "r");
+        if (!f) {
+            fprintf(stderr, "kofts-ablate: %s: cannot open\n", argv[i]);
+            return 1;
+        }
+        kofts_buf l = {0};
+        while (fgets(line, sizeof line, f)) {
+            kofts_buf_puts(&l, line);
+            if (l.len && l.data[l.len - 1] != '\n' && !feof(f))
+                continue;
+            cJSON *o = cJSON_Parse(l.data);
+            kofts_buf_clear(&l);
+            if (!o)
+                continue;
+            if (nd == capd) {
+                capd = capd ? capd * 2 : 1024;
+                docs = realloc(docs, capd * sizeof *docs);
+            }
+            docs[nd].id = dupstr(o, "id");
+            docs[nd].title = dupstr(o, "title");
+            docs[nd].body = dupstr(o, "body");
+            bytes += strlen(docs[nd].title) + strlen(docs[nd].body);
+            nd++;
+            cJSON_Delete(o);
+        }
+        kofts_buf_free(&l);
+        fclose(f);
+    }
+    query *qs = NULL;
+    size_t nq = 0, capq = 0;
+    FILE *fq = fopen(argv[1], "r"), *fr = fopen(argv[2], "r");
+    if (!fq || !fr) {
+        fprintf(stderr, "kofts-ablate: cannot open queries or qrels\n");
+        return 1;
+    }
+    while (fgets(line, sizeof line, fq)) {
+        line[strcspn(line, "\r\n")] = 0;
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            continue;
+        *tab = 0;
+        if (nq == capq) {
+            capq = capq ? capq * 2 : 1024;
+            qs = realloc(qs, capq * sizeof *qs);
+        }
+        qs[nq].qid = strdup(line);
+        qs[nq].text = strdup(tab + 1);
+        qs[nq].rel = NULL;
+        nq++;
+    }
+    while (fgets(line, sizeof line, fr)) {
+        line[strcspn(line, "\r\n")] = 0;
+        char *t1 = strchr(line, '\t');
+        if (!t1)
+            continue;
+        *t1 = 0;
+        char *t2 = strchr(t1 + 1, '\t');
+        if (t2)
+            *t2 = 0;
+        for (size_t k = 0; k < nq; k++)
+            if (!qs[k].rel && strcmp(qs[k].qid, line) == 0) {
+                qs[k].rel = strdup(t1 + 1);
+                break;
+            }
+    }
+    fclose(fq);
+    fclose(fr);
+    fprintf(stderr, "kofts-ablate: %zu docs (%.1f MB), %zu queries\n", nd, bytes / 1e6, nq);
+    printf("| analyzer variant | MRR@10 | Recall@10 | no result | build s |\n|---|---|---|---|---|\n");
+    for (size_t vi = 0; vi < sizeof variants / sizeof variants[0]; vi++) {
+        const variant *v = &variants[vi];
+        sqlite3 *db = NULL;
+        sqlite3_open(":memory:", &db);
+        kofts_fts5_register(db);
+        char *sql = sqlite3_mprintf("CREATE VIRTUAL TABLE t USING fts5(title, body%s, tokenize=%Q)",
+                                    v->bigram ? ", bg" : "", v->tokenize);
+        if (sqlite3_exec(db, sql, NULL, NULL, NULL)) {
+            fprintf(stderr, "kofts-ablate: %s\n", sqlite3_errmsg(db));
+            return 1;
+        }
+        sqlite3_free(sql);
+        double t0 = now();
+        sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+        sqlite3_stmt *ins = NULL;
+        sqlite3_prepare_v2(db,
+                           v->bigram ? "INSERT INTO t(rowid,title,body,bg) VALUES(?,?,?,?)"
+                                     : "INSERT INTO t(rowid,title,body) VALUES(?,?,?)",
+                           -1, &ins, NULL);
+        kofts_buf bg = {0};
+        for (size_t k = 0; k < nd; k++) {
+            sqlite3_bind_int64(ins, 1, (sqlite3_int64)k + 1);
+            sqlite3_bind_text(ins, 2, docs[k].title, -1, SQLITE_STATIC);
+            sqlite3_bind_text(ins, 3, docs[k].body, -1, SQLITE_STATIC);
+            if (v->bigram) {
+                kofts_buf_clear(&bg);
+                kofts_buf_printf(&bg, "\x01%s\n%s", docs[k].title, docs[k].body);
+                sqlite3_bind_text(ins, 4, bg.data, (int)bg.len, SQLITE_STATIC);
+            }
+            sqlite3_step(ins);
+            sqlite3_reset(ins);
+        }
+        sqlite3_finalize(ins);
+        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+        double build = now() - t0;
+        sqlite3_stmt *st = NULL;
+        sqlite3_prepare_v2(db,
+                           v->bigram ? "SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t, 2.0, "
+                                       "1.0, 0.5) LIMIT 10"
+                                     : "SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t, 2.0, "
+                                       "1.0) LIMIT 10",
+                           -1, &st, NULL);
+        double mrr = 0, recall = 0;
+        size_t judged = 0, empty = 0;
+        kofts_buf expr = {0};
+        for (size_t k = 0; k < nq; k++) {
+            if (!qs[k].rel)
+                continue;
+            judged++;
+            build_expr(&expr, qs[k].text, v);
+            if (!expr.len) {
+                empty++;
+                continue;
+            }
+            sqlite3_bind_text(st, 1, expr.data, (int)expr.len, SQLITE_STATIC);
+            int rank = 0, found = 0, any = 0;
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                rank++;
+                any = 1;
+                size_t r = (size_t)sqlite3_column_int64(st, 0) - 1;
+                if (!found && strcmp(docs[r].id, qs[k].rel) == 0) {
+                    found = rank;
+                }
+            }
+            sqlite3_reset(st);
+            if (!any)
+                empty++;
+            if (found) {
+                mrr += 1.0 / found;
+                recall += 1;
+            }
+        }
+        sqlite3_finalize(st);
+        kofts_buf_free(&expr);
+        kofts_buf_free(&bg);
+        printf("| %s | %.3f | %.3f | %zu | %.1f |\n", v->name, mrr / (double)judged,
+               recall / (double)judged, empty, build);
+        fflush(stdout);
+        sqlite3_close(db);
+    }
+    return 0;
+}
