@@ -52,6 +52,18 @@
 
 typedef enum { W_NONE, W_HANGUL, W_LATIN, W_NUMBER, W_HAN, W_OTHER } wclass;
 
+/* A direct-mapped cache of Korean word analyses (words repeat a lot in text). */
+#define WCACHE_SIZE 4096
+#define WCACHE_WORD 60
+typedef struct {
+    uint32_t hash;
+    unsigned char len;              /* 0 = empty slot */
+    unsigned char stem;             /* stem length in syllables */
+    unsigned char np;               /* compound pieces */
+    unsigned char starts[KOFTS_KO_MAX_PIECES];
+    char word[WCACHE_WORD];
+} wcache_entry;
+
 /* An ICU word-break span [s, e) with its rule status. */
 typedef struct {
     int32_t s, e;
@@ -87,6 +99,7 @@ struct kofts_analyzer {
     char tok[4 * MAX_TOKEN + 16]; /* scratch for composed tokens */
     char errmsg[256];
     unsigned opts;             /* KOFTS_OPT_* */
+    wcache_entry *wcache;      /* owned, WCACHE_SIZE entries */
     /* per run */
     int32_t cur;               /* ICU boundary after the last span fetched */
     span la[2];                /* lookahead spans */
@@ -146,7 +159,8 @@ int kofts_analyzer_new(kofts_analyzer **out)
         goto done;
     }
     a->stem = sb_stemmer_new("english", "UTF_8");
-    if (!a->stem) {
+    a->wcache = calloc(WCACHE_SIZE, sizeof *a->wcache);
+    if (!a->stem || !a->wcache) {
         rc = KOFTS_ENOMEM;
         goto done;
     }
@@ -168,6 +182,7 @@ void kofts_analyzer_free(kofts_analyzer *a)
     if (a->stem)
         sb_stemmer_delete(a->stem);
     kofts_buf_free(&a->norm);
+    free(a->wcache);
     free(a->map_s);
     free(a->map_e);
     free(a->u16a);
@@ -178,6 +193,42 @@ void kofts_analyzer_free(kofts_analyzer *a)
 void kofts_analyzer_set_options(kofts_analyzer *a, unsigned opts)
 {
     a->opts = opts;
+    memset(a->wcache, 0, WCACHE_SIZE * sizeof *a->wcache); /* results depend on opts */
+}
+
+/*
+ * Stem length and compound pieces of the Hangul word w (nsyl syllables), honouring the
+ * feature switches; cached per handle. starts[] receives the piece starts (*np of them).
+ */
+static size_t analyse_korean(kofts_analyzer *a, const char *w, size_t nsyl, size_t *np,
+                             size_t starts[KOFTS_KO_MAX_PIECES])
+{
+    size_t n = 3 * nsyl;
+    wcache_entry *ce = NULL;
+    uint32_t h = 0;
+    if (n <= WCACHE_WORD) {
+        uint64_t h64 = kofts_fnv1a64(w, n);
+        h = (uint32_t)(h64 ^ (h64 >> 32));
+        ce = &a->wcache[h & (WCACHE_SIZE - 1)];
+        if (ce->len == n && ce->hash == h && memcmp(ce->word, w, n) == 0) {
+            *np = ce->np;
+            for (size_t k = 0; k < ce->np; k++)
+                starts[k] = ce->starts[k];
+            return ce->stem;
+        }
+    }
+    size_t stem = (a->opts & KOFTS_OPT_NO_STEM) ? nsyl : kofts_ko_stem(w, nsyl);
+    *np = (a->opts & KOFTS_OPT_NO_PIECES) ? 0 : kofts_ko_decompound(w, stem, starts);
+    if (ce) {
+        ce->hash = h;
+        ce->len = (unsigned char)n;
+        ce->stem = (unsigned char)stem;
+        ce->np = (unsigned char)*np;
+        for (size_t k = 0; k < *np; k++)
+            ce->starts[k] = (unsigned char)starts[k];
+        memcpy(ce->word, w, n);
+    }
+    return stem;
 }
 
 const char *kofts_analyzer_errmsg(const kofts_analyzer *a)
@@ -465,14 +516,13 @@ static int do_hangul_word(kofts_analyzer *a, const char *text, size_t s, size_t 
         a->prev.cls = W_NONE; /* 챗GPT를: 를 is dropped, and ends any join chain */
         return 0;
     }
-    size_t stem = (a->opts & KOFTS_OPT_NO_STEM) ? nsyl : kofts_ko_stem(w, nsyl);
+    size_t starts[KOFTS_KO_MAX_PIECES], np;
+    size_t stem = analyse_korean(a, w, nsyl, &np, starts);
     if ((rc = emit(a, w, n, s, e, 0, KOFTS_TOK_SURFACE)))
         return rc;
     if (stem < nsyl && (rc = emit(a, w, 3 * stem, s, orig_e(a, 3 * stem), 1, KOFTS_TOK_STEM)))
         return rc;
-    if (!a->query && !(a->opts & KOFTS_OPT_NO_PIECES)) {
-        size_t starts[KOFTS_KO_MAX_PIECES];
-        size_t np = kofts_ko_decompound(w, stem, starts);
+    if (!a->query) {
         for (size_t k = 0; k < np; k++) {
             size_t ps = starts[k], pe = k + 1 < np ? starts[k + 1] : stem;
             if (pe - ps < 2)
@@ -646,7 +696,10 @@ static int do_bigram_word(kofts_analyzer *a, const char *text, size_t s, size_t 
     size_t nsyl = a->norm.len / 3;
     if (a->query && kofts_ko_is_particle(w, nsyl))
         return 0;
-    size_t stem = (a->opts & KOFTS_OPT_NO_STEM) ? nsyl : kofts_ko_stem(w, nsyl);
+    size_t starts[KOFTS_KO_MAX_PIECES], np;
+    size_t stem = analyse_korean(a, w, nsyl, &np, starts);
+    if (a->query)
+        np = 0;
     if (a->prev.cls == W_HANGUL && !a->prev.stripped && a->prev.len >= 3 &&
         plain_gap(text, a->prev.end_off, s)) {
         /* bridge: last syllable of the previous stem + first of this one */
@@ -654,9 +707,6 @@ static int do_bigram_word(kofts_analyzer *a, const char *text, size_t s, size_t 
         if ((rc = emit_bigram(a, last, w, a->prev.last_syl_off, orig_e(a, 3), 0)))
             return rc;
     }
-    size_t starts[KOFTS_KO_MAX_PIECES];
-    size_t np = (a->query || (a->opts & KOFTS_OPT_NO_PIECES)) ? 0
-                                                               : kofts_ko_decompound(w, stem, starts);
     for (size_t i = 0; i + 1 < stem; i++) {
         int head = i == 0;
         for (size_t k = 1; k < np && !head; k++)
@@ -760,7 +810,27 @@ static void scan(const char *text, size_t s, size_t e, int32_t *first, int32_t *
 
 /* The next span worth analysing, merged across invisible characters so that
  * 과학<U+200B>기술 stays one word. Returns 0 at the end of text. */
-static int next_word(kofts_analyzer *a, const char *text, span *out)
+/* 1 if an invisible character (see is_invisible) starts at text[i] (i < len). */
+static int invisible_at(const char *text, size_t len, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    if (i >= len || (u[i] != 0xE2 && u[i] != 0xEF && u[i] != 0xC2))
+        return 0;
+    size_t adv;
+    int32_t cp = kofts_utf8_decode(text, len, i, &adv);
+    return cp >= 0 && is_invisible(cp);
+}
+
+/* 1 if text[s..e) ends with an invisible character. */
+static int ends_invisible(const char *text, size_t s, size_t e)
+{
+    for (size_t back = 2; back <= 3; back++)
+        if (e >= s + back && invisible_at(text, e, e - back))
+            return 1;
+    return 0;
+}
+
+static int next_word(kofts_analyzer *a, const char *text, size_t len, span *out)
 {
     span x;
     int32_t f, l, f2, l2;
@@ -782,6 +852,8 @@ static int next_word(kofts_analyzer *a, const char *text, span *out)
     }
     for (;;) {
         span y, z;
+        if (!invisible_at(text, len, (size_t)x.e) && !ends_invisible(text, (size_t)x.s, (size_t)x.e))
+            break;
         scan(text, (size_t)x.s, (size_t)x.e, &f, &l, &tinv, &oinv, &wordish);
         int cls = edge_class(l);
         if (!cls || !peek(a, 0, &y))
@@ -849,7 +921,7 @@ int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char
     a->cur = ubrk_first(a->bi);
     a->nla = 0;
     span sp;
-    while (next_word(a, text, &sp)) {
+    while (next_word(a, text, len, &sp)) {
         int32_t s = sp.s, e = sp.e;
         int status = sp.status;
         if ((size_t)e > len)

@@ -18,6 +18,7 @@
  */
 #include "kofts_korean.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "kofts_lexicon.h"
@@ -83,9 +84,34 @@ static const char *const particles[] = {
     "이다", "이며", "에서는", "으로는", "에서도", "로부터", "으로부터",
 };
 
-static size_t nsyl_of(const char *s)
+#define NSUFFIX (sizeof suffixes / sizeof suffixes[0])
+#define NPARTICLE (sizeof particles / sizeof particles[0])
+
+/* Suffix and particle lengths (syllables) and last syllables, computed once. */
+static unsigned char suffix_len[NSUFFIX];
+static int suffix_last[NSUFFIX];
+static unsigned char particle_len[NPARTICLE];
+/* Suffixes bucketed by their last syllable (table order kept inside a bucket). */
+#define NBUCKET 64
+#define BUCKET_MAX NSUFFIX
+static unsigned char bucket[NBUCKET][BUCKET_MAX];
+static unsigned char bucket_n[NBUCKET];
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static int syl(const char *w, size_t i);
+
+static void init_tables(void)
 {
-    return strlen(s) / 3;
+    for (size_t k = 0; k < NSUFFIX; k++) {
+        size_t n = strlen(suffixes[k].s) / 3;
+        suffix_len[k] = (unsigned char)n;
+        suffix_last[k] = syl(suffixes[k].s, n - 1);
+        unsigned b = (unsigned)suffix_last[k] % NBUCKET;
+        if (bucket_n[b] < BUCKET_MAX)
+            bucket[b][bucket_n[b]++] = (unsigned char)k;
+    }
+    for (size_t k = 0; k < NPARTICLE; k++)
+        particle_len[k] = (unsigned char)(strlen(particles[k]) / 3);
 }
 
 static int syl(const char *w, size_t i)
@@ -125,11 +151,15 @@ size_t kofts_ko_stem(const char *w, size_t nsyl)
 {
     if (nsyl < 2 || nsyl > KOFTS_KO_MAX_SYL || kofts_lexicon_is_noun(w, 3 * nsyl))
         return nsyl;
+    pthread_once(&tables_once, init_tables);
     size_t stem = nsyl;
-    for (size_t k = 0; k < sizeof suffixes / sizeof suffixes[0]; k++) {
+    int last = syl(w, nsyl - 1);
+    unsigned b = (unsigned)last % NBUCKET;
+    for (size_t bi = 0; bi < bucket_n[b]; bi++) {
+        size_t k = bucket[b][bi];
         const suffix *sf = &suffixes[k];
-        size_t sl = nsyl_of(sf->s);
-        if (sl >= nsyl || nsyl - sl < sf->min_stem)
+        size_t sl = suffix_len[k];
+        if (suffix_last[k] != last || sl >= nsyl || nsyl - sl < sf->min_stem)
             continue;
         size_t rem = nsyl - sl;
         if (memcmp(w + 3 * rem, sf->s, 3 * sl) != 0)
@@ -148,14 +178,30 @@ size_t kofts_ko_stem(const char *w, size_t nsyl)
 
 int kofts_ko_is_particle(const char *w, size_t nsyl)
 {
-    for (size_t k = 0; k < sizeof particles / sizeof particles[0]; k++)
-        if (strlen(particles[k]) == 3 * nsyl && memcmp(particles[k], w, 3 * nsyl) == 0)
+    pthread_once(&tables_once, init_tables);
+    if (nsyl > 4)
+        return 0;
+    for (size_t k = 0; k < NPARTICLE; k++)
+        if (particle_len[k] == nsyl && memcmp(particles[k], w, 3 * nsyl) == 0)
             return 1;
     return 0;
 }
 
+/* Memo of lexicon lookups for the pieces [j, i) of one word: 0 unknown, 1 no, 2 yes. */
+typedef struct {
+    const char *w;
+    unsigned char known[KOFTS_KO_MAX_SYL + 1][KOFTS_KO_MAX_SYL + 1];
+} piece_memo;
+
+static int is_known(piece_memo *m, size_t j, size_t i)
+{
+    if (!m->known[j][i])
+        m->known[j][i] = kofts_lexicon_is_noun(m->w + 3 * j, 3 * (i - j)) ? 2 : 1;
+    return m->known[j][i] == 2;
+}
+
 /* Fewest-pieces split; allow_unknown_first lets piece 0 be an unknown >= 2 syllables. */
-static size_t split(const char *w, size_t n, int allow_unknown_first,
+static size_t split(piece_memo *m, size_t n, int allow_unknown_first,
                     size_t starts[KOFTS_KO_MAX_PIECES])
 {
     unsigned char best[KOFTS_KO_MAX_SYL + 1];
@@ -165,23 +211,20 @@ static size_t split(const char *w, size_t n, int allow_unknown_first,
     best[0] = 0;
     for (size_t i = 1; i <= n; i++) {
         for (size_t j = 0; j < i; j++) {
-            if (best[j] == INF)
+            if (best[j] == INF || best[j] + 1 >= best[i])
                 continue;
             size_t len = i - j;
             if (j == 0 && i == n)
                 continue; /* the whole word is not a split */
-            int known = kofts_lexicon_is_noun(w + 3 * j, 3 * len);
             int ok;
             if (len >= 2)
-                ok = known || (allow_unknown_first && j == 0);
+                ok = (allow_unknown_first && j == 0) || is_known(m, j, i);
             else
-                ok = known && i == n && j > 0;
+                ok = i == n && j > 0 && is_known(m, j, i);
             if (!ok)
                 continue;
-            if (best[j] + 1 < best[i]) {
-                best[i] = (unsigned char)(best[j] + 1);
-                from[i] = (unsigned char)j;
-            }
+            best[i] = (unsigned char)(best[j] + 1);
+            from[i] = (unsigned char)j;
         }
     }
     if (best[n] == INF || best[n] < 2 || best[n] > KOFTS_KO_MAX_PIECES)
@@ -201,8 +244,11 @@ size_t kofts_ko_decompound(const char *w, size_t nsyl, size_t starts[KOFTS_KO_MA
         return 0;
     if (nsyl <= 3 && kofts_lexicon_is_noun(w, 3 * nsyl))
         return 0;
-    size_t np = split(w, nsyl, 0, starts);
+    piece_memo m;
+    m.w = w;
+    memset(m.known, 0, sizeof m.known);
+    size_t np = split(&m, nsyl, 0, starts);
     if (np == 0 && nsyl >= 4)
-        np = split(w, nsyl, 1, starts);
+        np = split(&m, nsyl, 1, starts);
     return np;
 }

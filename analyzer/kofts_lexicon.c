@@ -2,7 +2,7 @@
  * kofts_lexicon.c - the noun set: an open-addressing hash over the generated
  * "word\nword\n..." blob (no per-word allocation).
  *
- *   slots[]: uint32 offset+1 into kofts_lexicon_data (0 = empty), linear probing,
+ *   slots[]: {offset+1 into the word data (0 = empty), full hash}, linear probing,
  *            capacity a power of two >= 2x the word count.
  */
 #include "kofts_lexicon.h"
@@ -31,7 +31,12 @@ static const char *const builtin_nouns[] = {
     "과자", "의자", "투자", "교수", "선수", "가수", "기업", "산업", "사업", "작업",
 };
 
-static uint32_t *slots;
+/* One cache line holds several slots: hash, offset and length side by side. */
+typedef struct {
+    uint32_t off1; /* offset + 1 of the word, 0 = empty */
+    uint32_t hash; /* its full hash, compared before the bytes */
+} slot;
+static slot *slots;
 static size_t mask;
 static size_t nwords;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -59,15 +64,19 @@ static void insert(uint32_t off)
 {
     size_t len;
     const char *w = word_at(off, &len);
-    size_t i = hash(w, len) & mask;
-    while (slots[i]) {
+    if (len == 0 || len > 255)
+        return;
+    uint32_t h = hash(w, len);
+    size_t i = h & mask;
+    while (slots[i].off1) {
         size_t l2;
-        const char *w2 = word_at(slots[i] - 1, &l2);
+        const char *w2 = word_at(slots[i].off1 - 1, &l2);
         if (l2 == len && memcmp(w, w2, len) == 0)
             return;
         i = (i + 1) & mask;
     }
-    slots[i] = off + 1;
+    slots[i].off1 = off + 1;
+    slots[i].hash = h;
     nwords++;
 }
 
@@ -116,14 +125,18 @@ int kofts_lexicon_init(void)
 
 int kofts_lexicon_is_noun(const char *s, size_t n)
 {
-    if (!slots || n == 0)
+    if (!slots || n == 0 || n > 255)
         return 0;
-    size_t i = hash(s, n) & mask;
-    while (slots[i]) {
-        size_t len;
-        const char *w = word_at(slots[i] - 1, &len);
-        if (len == n && memcmp(w, s, n) == 0)
-            return 1;
+    uint32_t h = hash(s, n);
+    size_t i = h & mask;
+    while (slots[i].off1) {
+        if (slots[i].hash == h) {
+            uint32_t off = slots[i].off1 - 1;
+            const char *w = off < datalen ? kofts_lexicon_data + off : builtin_blob + (off - datalen);
+            /* the stored word ends with '\n' right after n bytes iff lengths agree */
+            if (memcmp(w, s, n) == 0 && w[n] == '\n')
+                return 1;
+        }
         i = (i + 1) & mask;
     }
     return 0;
