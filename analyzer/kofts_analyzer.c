@@ -657,8 +657,9 @@ static int emit_bigram(kofts_analyzer *a, const char *p1, const char *p2, size_t
     memcpy(o, p1, 3);
     memcpy(o + 3, p2, 3);
     if (a->query) {
-        /* the first bigram of a query must start a word or piece; the rest follow */
-        if (!a->bigram_head_done && !(a->opts & KOFTS_OPT_UNGATED)) {
+        /* the first bigram that starts a query word must start a word or piece in the
+         * document; a bridge before it (새 정부) and the bigrams after it are plain */
+        if (head && !a->bigram_head_done && !(a->opts & KOFTS_OPT_UNGATED)) {
             a->bigram_head_done = 1;
             char h[7];
             h[0] = '^';

@@ -124,5 +124,11 @@ int main(int argc, char **argv)
     }
     printf(";\nconst unsigned long kofts_lexicon_count = %lu;\n", (unsigned long)kept);
     fprintf(stderr, "gen_lexicon: %lu nouns\n", (unsigned long)kept);
+    for (size_t i = 0; i < n; i++)
+        free(words[i]);
+    free(words);
+    free(noun_alias);
+    fclose(aff);
+    fclose(dic);
     return kept > 1000 ? 0 : 1;
 }

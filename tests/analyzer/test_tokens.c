@@ -87,6 +87,9 @@ static const tok_case cases[] = {
     {"bg_no_inner_head", "국가구조", 1, 0, "^가구", KOFTS_TOK_BIGRAM_HEAD, 0, ANY},
     {"bg_query_head_first", "컴퓨팅", 1, 1, "^컴퓨", KOFTS_TOK_BIGRAM_HEAD, 1, ANY},
     {"bg_query_rest_plain", "컴퓨팅", 1, 1, "퓨팅", KOFTS_TOK_BIGRAM, 1, ANY},
+    {"bg_query_bridge_plain", "새 정부", 1, 1, "새정", KOFTS_TOK_BIGRAM, 1, ANY},
+    {"bg_query_head_after_bridge", "새 정부", 1, 1, "^정부", KOFTS_TOK_BIGRAM_HEAD, 1, ANY},
+    {"bg_query_no_bridge_head", "새 정부", 1, 1, "^새정", KOFTS_TOK_BIGRAM_HEAD, 0, ANY},
     {"bg_mark", "\x01양자", 0, 0, "^양자", KOFTS_TOK_BIGRAM_HEAD, 1, 1, 7},
 };
 
