@@ -1,0 +1,1122 @@
+/*
+ * kofts_index.c - the kofts-index pipeline (see kofts_index.h for the picture).
+ */
+#include "kofts_index.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kofts_doc.h"
+#include "kofts_jsonl.h"
+#include "kofts_post.h"
+#include "kofts_walk.h"
+#include "kofts_writer.h"
+
+#define CHUNK_BYTES (256 * 1024) /* JSONL bytes per work item */
+#define CHUNK_LINES 256          /* JSONL lines per work item */
+#define COMMIT_SECONDS 2.0       /* commit at least this often */
+
+/* ---- signals ---- */
+
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    g_stop = 1;
+}
+
+/* ---- time ---- */
+
+/* CPU seconds used by the calling thread. */
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- inputs ---- */
+
+enum { F_MARKDOWN, F_HTML, F_TEXT, F_JSONL, F_NONE };
+
+/* One input file; see item for who owns it. */
+typedef struct finfo {
+    char *path;             /* files.path, "-" for stdin */
+    char *rel;              /* document id of a post/text file */
+    const char *fname;      /* base name (points into rel) */
+    long long size, mtime;
+    int fmt;
+    int has_stored;         /* a files row exists */
+    char stored_hash[17];
+    long long stored_ndocs;
+    char hash[17];          /* content hash once known */
+    int is_stdin;
+    int read_error;         /* JSONL: the dump could not be read to its end */
+    char *errmsg;           /* its reason (owned) */
+    struct finfo *next;     /* main's list of JSONL finfos, freed at the end */
+} finfo;
+
+static void finfo_free(finfo *f)
+{
+    if (!f)
+        return;
+    free(f->path);
+    free(f->rel);
+    free(f->errmsg);
+    free(f);
+}
+
+enum { IT_FILE, IT_LINES, IT_END, IT_TOUCH, IT_MSG };
+enum { R_DOCS, R_SAME, R_SKIP, R_IOERR };
+
+typedef struct {
+    size_t off, len; /* in item.lines */
+    long lineno;
+    int too_long;
+} line_ref;
+
+/*
+ * One unit of work. IT_FILE and IT_TOUCH own fi; IT_LINES and IT_END borrow it (main
+ * frees JSONL finfos after every thread has stopped).
+ */
+typedef struct item {
+    int kind;
+    long seq;
+    int done;
+    finfo *fi;
+    kofts_buf lines;          /* IT_LINES: raw line bytes */
+    line_ref *refs;
+    size_t nrefs, caprefs;
+    kofts_doc *docs, *tail;   /* results, in input order */
+    kofts_diag dg;            /* messages, in input order */
+    int res;                  /* IT_FILE: R_* */
+    long long bytes;          /* input bytes accounted to this item */
+    int nomem;
+} item;
+
+static void item_free(item *it)
+{
+    if (!it)
+        return;
+    if (it->kind == IT_FILE || it->kind == IT_TOUCH)
+        finfo_free(it->fi);
+    kofts_buf_free(&it->lines);
+    free(it->refs);
+    kofts_doc *d = it->docs;
+    while (d) {
+        kofts_doc *n = d->next;
+        kofts_doc_free(d);
+        d = n;
+    }
+    kofts_diag_free(&it->dg);
+    free(it);
+}
+
+static void item_add_doc(item *it, kofts_doc *d)
+{
+    d->next = NULL;
+    if (it->tail)
+        it->tail->next = d;
+    else
+        it->docs = d;
+    it->tail = d;
+}
+
+/* ---- the files map (main thread only) ---- */
+
+typedef struct {
+    char *path;
+    long long size, mtime, ndocs;
+    char hash[17];
+    int in_db, seen;
+} fentry;
+
+typedef struct {
+    fentry *e;
+    size_t n, cap; /* cap: power of two */
+} fmap;
+
+static size_t fmap_slot(const fmap *m, const char *path)
+{
+    size_t i = (size_t)kofts_fnv1a64(path, strlen(path)) & (m->cap - 1);
+    while (m->e[i].path && strcmp(m->e[i].path, path) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static fentry *fmap_get(fmap *m, const char *path)
+{
+    if (!m->cap)
+        return NULL;
+    size_t i = fmap_slot(m, path);
+    return m->e[i].path ? &m->e[i] : NULL;
+}
+
+/* Insert (or find) path; NULL on out of memory. */
+static fentry *fmap_put(fmap *m, const char *path)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        fmap nm = {NULL, 0, m->cap ? m->cap * 2 : 1024};
+        if (!(nm.e = calloc(nm.cap, sizeof *nm.e)))
+            return NULL;
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->e[i].path)
+                nm.e[fmap_slot(&nm, m->e[i].path)] = m->e[i];
+        nm.n = m->n;
+        free(m->e);
+        *m = nm;
+    }
+    size_t i = fmap_slot(m, path);
+    if (!m->e[i].path) {
+        if (!(m->e[i].path = strdup(path)))
+            return NULL;
+        m->n++;
+    }
+    return &m->e[i];
+}
+
+static void fmap_free(fmap *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->e[i].path);
+    free(m->e);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- the shared state ---- */
+
+typedef struct {
+    const kofts_index_opts *o;
+    kofts_writer *w;
+
+    pthread_mutex_t mu;
+    pthread_cond_t cv_space, cv_work, cv_done;
+    item **ring;
+    size_t cap;
+    long next_seq, take_seq, write_seq;
+    int closed;   /* main has submitted everything */
+    int abort;    /* stop now (signal, fatal error) */
+
+    /* writer-side counters */
+    long long indexed, updated, unchanged, removed, skipped, warnings;
+    long long bytes, files_done;
+    int fatal, interrupted;
+    double t0, last_commit, last_progress;
+    int progress;
+    long long total_files, total_bytes;
+
+    /* main-side counters (guarded by mu) */
+    long long m_unchanged, m_files;
+    double cpu_workers, cpu_writer; /* thread CPU seconds (guarded by mu) */
+
+    /* main-side */
+    fmap files;
+    finfo *jsonl_infos;
+    char *const *sources;
+    int nsources;
+    int cur_source_is_file;
+    int stdin_used;
+} ctx;
+
+static void emit(const char *text)
+{
+    /* every message line: "kofts-index: " + line */
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        fprintf(stderr, "kofts-index: %.*s\n", (int)n, p);
+        p += n + (nl ? 1 : 0);
+    }
+}
+
+/* Submit an item; 0, or -1 when the run is aborting (the item is freed). */
+static int submit(ctx *c, item *it)
+{
+    pthread_mutex_lock(&c->mu);
+    while (!c->abort && c->next_seq - c->write_seq >= (long)c->cap)
+        pthread_cond_wait(&c->cv_space, &c->mu);
+    if (c->abort) {
+        pthread_mutex_unlock(&c->mu);
+        item_free(it);
+        return -1;
+    }
+    it->seq = c->next_seq++;
+    c->ring[it->seq % (long)c->cap] = it;
+    pthread_cond_signal(&c->cv_work);
+    pthread_mutex_unlock(&c->mu);
+    return 0;
+}
+
+static int stopping(ctx *c)
+{
+    if (g_stop)
+        return 1;
+    pthread_mutex_lock(&c->mu);
+    int a = c->abort;
+    pthread_mutex_unlock(&c->mu);
+    return a;
+}
+
+/* ---- workers ---- */
+
+static int is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\f' && s[i] != '\v')
+            return 0;
+    return 1;
+}
+
+/* Read a post or text file and parse it (worker). */
+static void work_file(ctx *c, item *it, kofts_analyzer *an)
+{
+    finfo *fi = it->fi;
+    kofts_buf raw = {0}, clean = {0};
+    kofts_doc *d = NULL;
+    int fd = -1, flags = 0, rc;
+    struct stat st;
+    it->res = R_SKIP;
+    fd = open(fi->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        kofts_diag_add(&it->dg, fi->path, 0, 1, "cannot read: %s", strerror(errno));
+        it->res = R_IOERR;
+        goto done;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        kofts_diag_add(&it->dg, fi->path, 0, 1, "not a regular file, skipped");
+        goto done;
+    }
+    if ((unsigned long long)st.st_size > (unsigned long long)c->o->max_file_size) {
+        kofts_diag_add(&it->dg, fi->path, 0, 1,
+                       "file too large (%lld bytes, limit %zu; see --max-file-size), skipped",
+                       (long long)st.st_size, c->o->max_file_size);
+        goto done;
+    }
+    fi->size = (long long)st.st_size;
+    fi->mtime = (long long)st.st_mtime;
+    if (kofts_buf_reserve(&raw, (size_t)st.st_size + 1)) {
+        it->nomem = 1;
+        goto done;
+    }
+    for (;;) {
+        if (raw.len > c->o->max_file_size) {
+            kofts_diag_add(&it->dg, fi->path, 0, 1,
+                           "file too large (over %zu bytes; see --max-file-size), skipped",
+                           c->o->max_file_size);
+            goto done;
+        }
+        if (kofts_buf_reserve(&raw, 65536)) {
+            it->nomem = 1;
+            goto done;
+        }
+        ssize_t n = read(fd, raw.data + raw.len, raw.cap - raw.len - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            kofts_diag_add(&it->dg, fi->path, 0, 1, "cannot read: %s", strerror(errno));
+            it->res = R_IOERR;
+            goto done;
+        }
+        if (n == 0)
+            break;
+        raw.len += (size_t)n;
+    }
+    it->bytes = (long long)raw.len;
+    snprintf(fi->hash, sizeof fi->hash, "%016llx",
+             (unsigned long long)kofts_fnv1a64(raw.data ? raw.data : "", raw.len));
+    if (fi->has_stored && strcmp(fi->hash, fi->stored_hash) == 0) {
+        it->res = R_SAME;
+        goto done;
+    }
+    if (raw.len == 0) {
+        kofts_diag_add(&it->dg, fi->path, 0, 1, "empty file, skipped");
+        goto done;
+    }
+    if (kofts_text_clean(&clean, raw.data, raw.len, &flags)) {
+        it->nomem = 1;
+        goto done;
+    }
+    kofts_buf_free(&raw);
+    if (flags & KOFTS_CLEAN_BINARY) {
+        kofts_diag_add(&it->dg, fi->path, 0, 1, "binary file, skipped");
+        goto done;
+    }
+    if (is_blank(clean.data ? clean.data : "", clean.len)) {
+        kofts_diag_add(&it->dg, fi->path, 0, 1, "empty file, skipped");
+        goto done;
+    }
+    if (flags & KOFTS_CLEAN_NUL)
+        kofts_diag_add(&it->dg, fi->path, 0, 0, "NUL bytes removed");
+    if (flags & KOFTS_CLEAN_BADUTF8)
+        kofts_diag_add(&it->dg, fi->path, 0, 0, "invalid UTF-8 replaced with U+FFFD");
+    if (!(d = kofts_doc_new())) {
+        it->nomem = 1;
+        goto done;
+    }
+    if (kofts_doc_set(&d->id, fi->rel, strlen(fi->rel)) ||
+        kofts_doc_set(&d->source, fi->path, strlen(fi->path))) {
+        it->nomem = 1;
+        goto done;
+    }
+    d->size = fi->size;
+    d->mtime = fi->mtime;
+    if (fi->fmt == F_TEXT)
+        rc = kofts_text_parse(d, &it->dg, fi->path, fi->fname, clean.data, clean.len);
+    else
+        rc = kofts_post_parse(d, &it->dg, fi->path, fi->fname, clean.data, clean.len,
+                              fi->fmt == F_HTML);
+    if (rc == KOFTS_EINVAL)
+        goto done;
+    if (rc) {
+        if (rc == KOFTS_ENOMEM)
+            it->nomem = 1;
+        else
+            kofts_diag_add(&it->dg, fi->path, 0, 1, "cannot parse (%s), skipped",
+                           kofts_strerror(rc));
+        goto done;
+    }
+    if (kofts_doc_finish(d)) {
+        it->nomem = 1;
+        goto done;
+    }
+    if (an)
+        kofts_doc_analyze(d, an);
+    item_add_doc(it, d);
+    d = NULL;
+    it->res = R_DOCS;
+done:
+    if (fd >= 0)
+        close(fd);
+    kofts_doc_free(d);
+    kofts_buf_free(&raw);
+    kofts_buf_free(&clean);
+}
+
+/* Parse a chunk of JSONL lines (worker). */
+static void work_lines(ctx *c, item *it, kofts_analyzer *an)
+{
+    finfo *fi = it->fi;
+    for (size_t i = 0; i < it->nrefs; i++) {
+        const line_ref *r = &it->refs[i];
+        if (r->too_long) {
+            kofts_diag_add(&it->dg, fi->path, r->lineno, 1,
+                           "line too long (over %zu bytes; see --max-file-size), skipped",
+                           c->o->max_file_size);
+            continue;
+        }
+        kofts_doc *d = kofts_doc_new();
+        if (!d) {
+            it->nomem = 1;
+            return;
+        }
+        int rc = kofts_jsonl_parse(d, &it->dg, fi->path, r->lineno, it->lines.data + r->off,
+                                   r->len);
+        if (rc == 0 && (kofts_doc_set(&d->source, fi->path, strlen(fi->path)) ||
+                        kofts_doc_finish(d)))
+            rc = KOFTS_ENOMEM;
+        if (rc == KOFTS_ENOMEM)
+            it->nomem = 1;
+        if (rc) {
+            kofts_doc_free(d);
+            continue;
+        }
+        d->mtime = fi->mtime;
+        if (an)
+            kofts_doc_analyze(d, an);
+        item_add_doc(it, d);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    ctx *c = arg;
+    kofts_analyzer *an = NULL;
+    if (kofts_analyzer_new(&an) != 0)
+        an = NULL; /* the writer's tokenizer then analyses; slower but correct */
+    for (;;) {
+        pthread_mutex_lock(&c->mu);
+        while (!c->abort && c->take_seq == c->next_seq && !c->closed)
+            pthread_cond_wait(&c->cv_work, &c->mu);
+        if (c->abort || c->take_seq == c->next_seq) {
+            pthread_mutex_unlock(&c->mu);
+            break;
+        }
+        item *it = c->ring[c->take_seq % (long)c->cap];
+        c->take_seq++;
+        pthread_mutex_unlock(&c->mu);
+
+        if (it->kind == IT_FILE)
+            work_file(c, it, an);
+        else if (it->kind == IT_LINES)
+            work_lines(c, it, an);
+
+        pthread_mutex_lock(&c->mu);
+        it->done = 1;
+        pthread_cond_broadcast(&c->cv_done);
+        pthread_mutex_unlock(&c->mu);
+    }
+    kofts_analyzer_free(an);
+    double cpu = thread_cpu_s();
+    pthread_mutex_lock(&c->mu);
+    c->cpu_workers += cpu;
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+/* ---- writer ---- */
+
+static void progress(ctx *c, int final)
+{
+    if (!c->progress)
+        return;
+    double t = now_s();
+    if (!final && t - c->last_progress < 0.25)
+        return;
+    c->last_progress = t;
+    if (final) {
+        fputs("\r\033[K", stderr);
+        return;
+    }
+    pthread_mutex_lock(&c->mu);
+    long long mf = c->m_files;
+    pthread_mutex_unlock(&c->mu);
+    double el = t - c->t0;
+    double mbs = el > 0 ? (double)c->bytes / 1e6 / el : 0;
+    double eta = (mbs > 0 && c->total_bytes > c->bytes)
+                     ? (double)(c->total_bytes - c->bytes) / 1e6 / mbs
+                     : 0;
+    fprintf(stderr, "\r\033[Kkofts-index: %lld/%lld files, %.1f MB/s, ETA %.0f s",
+            c->files_done + mf, c->total_files, mbs, eta);
+    fflush(stderr);
+}
+
+/* Write one item's documents; 0 or a negative code (fatal). */
+static int write_docs(ctx *c, item *it)
+{
+    for (kofts_doc *d = it->docs; d; d = d->next) {
+        kofts_put_outcome oc;
+        const char *dup = NULL;
+        int rc = kofts_writer_put(c->w, d, &oc, &dup);
+        if (rc)
+            return rc;
+        if (dup) {
+            kofts_diag dg = {{0}, 0, 0};
+            kofts_diag_add(&dg, d->source, d->line, 1,
+                           "duplicate id \"%.200s\" (also in %.200s), the later one wins", d->id,
+                           dup);
+            if (dg.text.len)
+                emit(dg.text.data);
+            kofts_diag_free(&dg);
+            c->skipped++;
+        }
+        if (oc == KOFTS_PUT_NEW)
+            c->indexed++;
+        else if (oc == KOFTS_PUT_UPDATED)
+            c->updated++;
+        else
+            c->unchanged++;
+    }
+    return 0;
+}
+
+static int write_item(ctx *c, item *it)
+{
+    int rc = 0;
+    finfo *fi = it->fi;
+    if (it->nomem) {
+        emit(fi ? fi->path : "out of memory");
+        return KOFTS_ENOMEM;
+    }
+    if (it->dg.text.len)
+        emit(it->dg.text.data);
+    c->skipped += it->dg.skipped;
+    c->warnings += it->dg.warnings;
+    c->bytes += it->bytes;
+    switch (it->kind) {
+    case IT_MSG:
+        break;
+    case IT_TOUCH:
+        c->files_done++;
+        c->unchanged += fi->stored_ndocs;
+        rc = kofts_writer_file_touch(c->w, fi->path, fi->size, fi->mtime);
+        break;
+    case IT_FILE:
+        c->files_done++;
+        if (it->res == R_DOCS) {
+            if ((rc = kofts_writer_file_begin(c->w, fi->path)) || (rc = write_docs(c, it)))
+                break;
+            rc = kofts_writer_file_end(c->w, fi->path, fi->size, fi->mtime, fi->hash,
+                                       &c->removed);
+        } else if (it->res == R_SAME) {
+            c->unchanged += fi->stored_ndocs;
+            rc = kofts_writer_file_touch(c->w, fi->path, fi->size, fi->mtime);
+        } else if (it->res == R_SKIP && fi->has_stored) {
+            rc = kofts_writer_file_remove(c->w, fi->path, &c->removed);
+        }
+        break;
+    case IT_LINES:
+        if (it->refs && it->refs[0].lineno == 1 && !fi->is_stdin)
+            kofts_writer_file_begin(c->w, fi->path);
+        rc = write_docs(c, it);
+        break;
+    case IT_END:
+        c->files_done++;
+        if (fi->read_error) {
+            kofts_diag dg = {{0}, 0, 0};
+            kofts_diag_add(&dg, fi->path, 0, 1, "%s", fi->errmsg ? fi->errmsg : "read error");
+            if (dg.text.len)
+                emit(dg.text.data);
+            kofts_diag_free(&dg);
+            c->skipped++;
+        } else if (!fi->is_stdin) {
+            rc = kofts_writer_file_end(c->w, fi->path, fi->size, fi->mtime, fi->hash,
+                                       &c->removed);
+        }
+        break;
+    }
+    return rc;
+}
+
+static void *writer_main(void *arg)
+{
+    ctx *c = arg;
+    int rc = 0;
+    c->last_commit = now_s();
+    for (;;) {
+        pthread_mutex_lock(&c->mu);
+        for (;;) {
+            if (c->abort)
+                break;
+            if (c->write_seq < c->next_seq && c->ring[c->write_seq % (long)c->cap]->done)
+                break;
+            if (c->closed && c->write_seq == c->next_seq)
+                break;
+            pthread_cond_wait(&c->cv_done, &c->mu);
+        }
+        if (c->abort || c->write_seq == c->next_seq) {
+            pthread_mutex_unlock(&c->mu);
+            break;
+        }
+        item *it = c->ring[c->write_seq % (long)c->cap];
+        pthread_mutex_unlock(&c->mu);
+
+        rc = write_item(c, it);
+
+        pthread_mutex_lock(&c->mu);
+        c->ring[c->write_seq % (long)c->cap] = NULL;
+        c->write_seq++;
+        pthread_cond_signal(&c->cv_space);
+        pthread_mutex_unlock(&c->mu);
+        item_free(it);
+        if (rc)
+            break;
+
+        double t = now_s();
+        if (kofts_writer_pending(c->w) >= c->o->batch_docs || t - c->last_commit >= COMMIT_SECONDS) {
+            if ((rc = kofts_writer_commit(c->w)) != 0)
+                break;
+            c->last_commit = t;
+        }
+        if (g_stop) {
+            c->interrupted = 1;
+            break;
+        }
+        progress(c, 0);
+    }
+    if (rc == 0)
+        rc = kofts_writer_commit(c->w);
+    if (rc) {
+        if (rc == KOFTS_ENOMEM)
+            emit("out of memory");
+        else
+            emit(kofts_writer_errmsg(c->w));
+        c->fatal = 1;
+    }
+    double cpu = thread_cpu_s();
+    pthread_mutex_lock(&c->mu);
+    c->cpu_writer = cpu;
+    if (c->fatal || c->interrupted) {
+        c->abort = 1;
+        pthread_cond_broadcast(&c->cv_space);
+        pthread_cond_broadcast(&c->cv_work);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+/* ---- main thread: walking and JSONL reading ---- */
+
+static int has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n >= m && strcasecmp(s + n - m, suf) == 0;
+}
+
+static int format_of(const ctx *c, const char *name)
+{
+    int fmt = F_NONE;
+    if (has_suffix(name, ".md") || has_suffix(name, ".markdown") || has_suffix(name, ".mdown") ||
+        has_suffix(name, ".mkd"))
+        fmt = F_MARKDOWN;
+    else if (has_suffix(name, ".html") || has_suffix(name, ".htm"))
+        fmt = F_HTML;
+    else if (has_suffix(name, ".txt"))
+        fmt = F_TEXT;
+    else if (has_suffix(name, ".jsonl") || has_suffix(name, ".ndjson") ||
+             has_suffix(name, ".jsonl.gz") || has_suffix(name, ".ndjson.gz"))
+        fmt = F_JSONL;
+    switch (c->o->format) {
+    case KOFTS_FMT_POST:
+        return fmt == F_HTML ? F_HTML : F_MARKDOWN;
+    case KOFTS_FMT_JSONL:
+        return F_JSONL;
+    case KOFTS_FMT_TEXT:
+        return F_TEXT;
+    default:
+        return fmt;
+    }
+}
+
+static item *item_new(int kind, finfo *fi)
+{
+    item *it = calloc(1, sizeof *it);
+    if (it) {
+        it->kind = kind;
+        it->fi = fi;
+    }
+    return it;
+}
+
+static int msg_item(ctx *c, const char *path, const char *reason)
+{
+    item *it = item_new(IT_MSG, NULL);
+    if (!it)
+        return KOFTS_ENOMEM;
+    kofts_diag_add(&it->dg, path, 0, 1, "%s", reason);
+    return submit(c, it) ? KOFTS_ESTOP : 0;
+}
+
+static int on_walk_error(void *arg, const char *path, const char *reason)
+{
+    ctx *c = arg;
+    if (stopping(c))
+        return KOFTS_ESTOP;
+    return msg_item(c, path, reason);
+}
+
+/* Read a JSONL dump into line chunks (main thread). */
+static int read_jsonl(ctx *c, finfo *fi)
+{
+    int rc = 0;
+    kofts_jsonl_reader *r = NULL;
+    char *err = NULL;
+    item *it = NULL;
+    rc = kofts_jsonl_open(&r, fi->path, c->o->max_file_size, &err);
+    if (rc == KOFTS_ENOMEM)
+        return rc;
+    if (rc) {
+        fi->read_error = 1;
+        fi->errmsg = err;
+        item *end = item_new(IT_END, fi);
+        if (!end)
+            return KOFTS_ENOMEM;
+        return submit(c, end) ? KOFTS_ESTOP : 0;
+    }
+    for (;;) {
+        const char *line;
+        size_t len;
+        long lineno;
+        int too_long;
+        if (stopping(c)) {
+            rc = KOFTS_ESTOP;
+            goto done;
+        }
+        int n = kofts_jsonl_next(r, &line, &len, &lineno, &too_long);
+        if (n < 0) {
+            if (n == KOFTS_ENOMEM) {
+                rc = n;
+                goto done;
+            }
+            fi->read_error = 1;
+            char buf[300];
+            snprintf(buf, sizeof buf, "line %ld: %s", lineno + 1, kofts_jsonl_errmsg(r));
+            fi->errmsg = strdup(buf);
+            break;
+        }
+        if (n == 0)
+            break;
+        if (!it && !(it = item_new(IT_LINES, fi))) {
+            rc = KOFTS_ENOMEM;
+            goto done;
+        }
+        if (it->nrefs == it->caprefs) {
+            size_t nc = it->caprefs ? it->caprefs * 2 : 64;
+            line_ref *nr = realloc(it->refs, nc * sizeof *nr);
+            if (!nr) {
+                rc = KOFTS_ENOMEM;
+                goto done;
+            }
+            it->refs = nr;
+            it->caprefs = nc;
+        }
+        it->refs[it->nrefs++] = (line_ref){it->lines.len, len, lineno, too_long};
+        if (kofts_buf_append(&it->lines, line, len)) {
+            rc = KOFTS_ENOMEM;
+            goto done;
+        }
+        it->bytes += (long long)len + 1;
+        if (it->lines.len >= CHUNK_BYTES || it->nrefs >= CHUNK_LINES) {
+            item *full = it;
+            it = NULL;
+            if (submit(c, full)) {
+                rc = KOFTS_ESTOP;
+                goto done;
+            }
+        }
+    }
+    if (it) {
+        item *last = it;
+        it = NULL;
+        if (submit(c, last)) {
+            rc = KOFTS_ESTOP;
+            goto done;
+        }
+    }
+    snprintf(fi->hash, sizeof fi->hash, "%016llx", (unsigned long long)kofts_jsonl_hash(r));
+    if (fi->is_stdin)
+        fi->size = (long long)kofts_jsonl_bytes(r);
+    item *end = item_new(IT_END, fi);
+    if (!end) {
+        rc = KOFTS_ENOMEM;
+        goto done;
+    }
+    if (submit(c, end))
+        rc = KOFTS_ESTOP;
+done:
+    item_free(it);
+    kofts_jsonl_close(r);
+    return rc;
+}
+
+static finfo *finfo_new(const char *path, const char *rel, const struct stat *st, int fmt)
+{
+    finfo *fi = calloc(1, sizeof *fi);
+    if (!fi || !(fi->path = strdup(path)) || !(fi->rel = strdup(rel))) {
+        finfo_free(fi);
+        return NULL;
+    }
+    const char *slash = strrchr(fi->rel, '/');
+    fi->fname = slash ? slash + 1 : fi->rel;
+    fi->fmt = fmt;
+    if (st) {
+        fi->size = (long long)st->st_size;
+        fi->mtime = (long long)st->st_mtime;
+    }
+    return fi;
+}
+
+static int on_walk_file(void *arg, const char *path, const char *rel, const struct stat *st)
+{
+    ctx *c = arg;
+    if (stopping(c))
+        return KOFTS_ESTOP;
+    int fmt = format_of(c, rel);
+    if (fmt == F_NONE) {
+        if (c->cur_source_is_file)
+            return msg_item(c, path, "unknown file type (use --format), skipped");
+        return 0;
+    }
+    fentry *fe = fmap_get(&c->files, path);
+    if (fe && fe->seen)
+        return 0; /* the same file reached twice */
+    if (!fe && !(fe = fmap_put(&c->files, path)))
+        return KOFTS_ENOMEM;
+    fe->seen = 1;
+    if (fe->in_db && fe->size == (long long)st->st_size &&
+        fe->mtime == (long long)st->st_mtime) {
+        pthread_mutex_lock(&c->mu); /* counted by main; the writer is the other user */
+        c->m_unchanged += fe->ndocs;
+        c->m_files++;
+        pthread_mutex_unlock(&c->mu);
+        return 0;
+    }
+    finfo *fi = finfo_new(path, rel, st, fmt);
+    if (!fi)
+        return KOFTS_ENOMEM;
+    if (fe->in_db) {
+        fi->has_stored = 1;
+        memcpy(fi->stored_hash, fe->hash, sizeof fi->stored_hash);
+        fi->stored_ndocs = fe->ndocs;
+    }
+    if (fmt != F_JSONL) {
+        item *it = item_new(IT_FILE, fi);
+        if (!it) {
+            finfo_free(fi);
+            return KOFTS_ENOMEM;
+        }
+        return submit(c, it) ? KOFTS_ESTOP : 0;
+    }
+    /* JSONL: an unchanged hash means only size/mtime moved */
+    if (fi->has_stored) {
+        uint64_t h = 0;
+        char *err = NULL;
+        if (kofts_jsonl_hash_file(path, &h, &err) == 0) {
+            char hex[17];
+            snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+            if (strcmp(hex, fi->stored_hash) == 0) {
+                item *it = item_new(IT_TOUCH, fi);
+                if (!it) {
+                    finfo_free(fi);
+                    return KOFTS_ENOMEM;
+                }
+                return submit(c, it) ? KOFTS_ESTOP : 0;
+            }
+        }
+        free(err);
+    }
+    fi->next = c->jsonl_infos;
+    c->jsonl_infos = fi;
+    return read_jsonl(c, fi);
+}
+
+static int load_file(void *arg, const char *path, long long size, long long mtime,
+                     const char *hash, long long ndocs)
+{
+    ctx *c = arg;
+    fentry *fe = fmap_put(&c->files, path);
+    if (!fe)
+        return KOFTS_ENOMEM;
+    fe->size = size;
+    fe->mtime = mtime;
+    fe->ndocs = ndocs;
+    fe->in_db = 1;
+    snprintf(fe->hash, sizeof fe->hash, "%s", hash);
+    return 0;
+}
+
+/* Count files and bytes for the progress line (only on a terminal). */
+static int count_file(void *arg, const char *path, const char *rel, const struct stat *st)
+{
+    ctx *c = arg;
+    (void)path;
+    if (format_of(c, rel) != F_NONE) {
+        c->total_files++;
+        c->total_bytes += (long long)st->st_size;
+    }
+    return g_stop ? KOFTS_ESTOP : 0;
+}
+
+/* --prune: is path under one of the SOURCEs, or gone? */
+static int prunable(const ctx *c, const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 && errno == ENOENT)
+        return 1;
+    for (int i = 0; i < c->nsources; i++) {
+        const char *s = c->sources[i];
+        size_t n = strlen(s);
+        while (n > 1 && s[n - 1] == '/')
+            n--;
+        if (strncmp(path, s, n) == 0 && (path[n] == '/' || path[n] == '\0'))
+            return 1;
+    }
+    return 0;
+}
+
+int kofts_index_run(const kofts_index_opts *o, char *const *sources, int nsources)
+{
+    int status = 0, rc = 0;
+    ctx c;
+    char *err = NULL;
+    pthread_t *workers = NULL, writer;
+    int nworkers = 0, writer_started = 0;
+    struct sigaction sa, old_int, old_term;
+    long long docs_before = 0;
+
+    memset(&c, 0, sizeof c);
+    c.o = o;
+    c.sources = sources;
+    c.nsources = nsources;
+    c.t0 = now_s();
+    pthread_mutex_init(&c.mu, NULL);
+    pthread_cond_init(&c.cv_space, NULL);
+    pthread_cond_init(&c.cv_work, NULL);
+    pthread_cond_init(&c.cv_done, NULL);
+
+    g_stop = 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C kills at once (the index stays valid) */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+
+    if ((rc = kofts_writer_open(&c.w, o->db, o->full, &err)) != 0) {
+        fprintf(stderr, "kofts-index: %s\n", err ? err : kofts_strerror(rc));
+        status = 1;
+        goto done;
+    }
+    docs_before = kofts_writer_doc_count(c.w);
+    if (kofts_writer_each_file(c.w, load_file, &c) != 0) {
+        fprintf(stderr, "kofts-index: %s\n", kofts_writer_errmsg(c.w));
+        status = 1;
+        goto done;
+    }
+    c.progress = !o->quiet && isatty(2);
+    if (c.progress) {
+        for (int i = 0; i < nsources; i++)
+            if (strcmp(sources[i], "-") != 0)
+                kofts_walk(sources[i], count_file, NULL, &c);
+    }
+
+    c.cap = (size_t)(4 * o->jobs + 4);
+    if (!(c.ring = calloc(c.cap, sizeof *c.ring)) ||
+        !(workers = calloc((size_t)o->jobs, sizeof *workers))) {
+        fprintf(stderr, "kofts-index: out of memory\n");
+        status = 1;
+        goto done;
+    }
+    if (pthread_create(&writer, NULL, writer_main, &c) != 0) {
+        fprintf(stderr, "kofts-index: cannot start threads\n");
+        status = 1;
+        goto done;
+    }
+    writer_started = 1;
+    for (; nworkers < o->jobs; nworkers++)
+        if (pthread_create(&workers[nworkers], NULL, worker_main, &c) != 0)
+            break;
+
+    for (int i = 0; i < nsources && rc == 0; i++) {
+        const char *s = sources[i];
+        struct stat st;
+        if (strcmp(s, "-") == 0) {
+            if (c.stdin_used)
+                continue;
+            c.stdin_used = 1;
+            finfo *fi = finfo_new("-", "-", NULL, F_JSONL);
+            if (!fi) {
+                rc = KOFTS_ENOMEM;
+                break;
+            }
+            fi->is_stdin = 1;
+            fi->next = c.jsonl_infos;
+            c.jsonl_infos = fi;
+            rc = read_jsonl(&c, fi);
+            continue;
+        }
+        c.cur_source_is_file = stat(s, &st) == 0 && !S_ISDIR(st.st_mode);
+        rc = kofts_walk(s, on_walk_file, on_walk_error, &c);
+        if (rc == KOFTS_EIO)
+            rc = 0; /* reported through on_walk_error as a skip */
+    }
+    if (rc == KOFTS_ENOMEM) {
+        fprintf(stderr, "kofts-index: out of memory\n");
+        c.fatal = 1;
+    }
+
+done:
+    if (writer_started) {
+        pthread_mutex_lock(&c.mu);
+        c.closed = 1;
+        if (c.fatal)
+            c.abort = 1;
+        pthread_cond_broadcast(&c.cv_work);
+        pthread_cond_broadcast(&c.cv_done);
+        pthread_cond_broadcast(&c.cv_space);
+        pthread_mutex_unlock(&c.mu);
+        for (int i = 0; i < nworkers; i++)
+            pthread_join(workers[i], NULL);
+        pthread_mutex_lock(&c.mu);
+        pthread_cond_broadcast(&c.cv_done);
+        pthread_mutex_unlock(&c.mu);
+        pthread_join(writer, NULL);
+        /* items left in the ring after an abort */
+        for (long s = c.write_seq; s < c.next_seq; s++)
+            item_free(c.ring[s % (long)c.cap]);
+        progress(&c, 1);
+        c.unchanged += c.m_unchanged;
+        c.files_done += c.m_files;
+        if (g_stop && !c.fatal)
+            c.interrupted = 1;
+
+        if (!c.fatal && !c.interrupted && o->prune) {
+            for (size_t i = 0; i < c.files.cap; i++) {
+                fentry *fe = &c.files.e[i];
+                if (!fe->path || !fe->in_db || fe->seen || !prunable(&c, fe->path))
+                    continue;
+                if (kofts_writer_file_remove(c.w, fe->path, &c.removed) != 0) {
+                    fprintf(stderr, "kofts-index: %s\n", kofts_writer_errmsg(c.w));
+                    c.fatal = 1;
+                    break;
+                }
+            }
+            if (!c.fatal && kofts_writer_commit(c.w) != 0) {
+                fprintf(stderr, "kofts-index: %s\n", kofts_writer_errmsg(c.w));
+                c.fatal = 1;
+            }
+        }
+        if (!c.fatal && !c.interrupted && docs_before == 0 && c.indexed > 0 &&
+            kofts_writer_optimize(c.w) != 0) {
+            fprintf(stderr, "kofts-index: %s\n", kofts_writer_errmsg(c.w));
+            c.fatal = 1;
+        }
+        double el = now_s() - c.t0;
+        double mbs = el > 0 ? (double)c.bytes / 1e6 / el : 0;
+        if (c.interrupted)
+            fprintf(stderr, "kofts-index: interrupted; every committed batch is saved, run "
+                            "again to finish\n");
+        if (!o->quiet || c.interrupted || c.fatal)
+            fprintf(stderr,
+                    "kofts-index: indexed %lld, updated %lld, unchanged %lld, removed %lld, "
+                    "skipped %lld, warnings %lld in %.2f s (%.2f MB/s)\n",
+                    c.indexed, c.updated, c.unchanged, c.removed, c.skipped, c.warnings, el,
+                    mbs);
+        if (o->json)
+            printf("{\"indexed\":%lld,\"updated\":%lld,\"unchanged\":%lld,\"removed\":%lld,"
+                   "\"skipped\":%lld,\"warnings\":%lld,\"seconds\":%.3f,\"bytes\":%lld,"
+                   "\"mb_per_s\":%.3f,\"jobs\":%d,\"cpu_workers_s\":%.3f,\"cpu_writer_s\":%.3f,"
+                   "\"interrupted\":%s}\n",
+                    c.indexed, c.updated, c.unchanged, c.removed, c.skipped, c.warnings, el,
+                    c.bytes, mbs, o->jobs, c.cpu_workers, c.cpu_writer,
+                    c.interrupted ? "true" : "false");
+        if (c.fatal || c.interrupted || (o->strict && c.skipped > 0))
+            status = 1;
+    }
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    for (finfo *f = c.jsonl_infos; f;) {
+        finfo *n = f->next;
+        finfo_free(f);
+        f = n;
+    }
+    fmap_free(&c.files);
+    free(c.ring);
+    free(workers);
+    free(err);
+    kofts_writer_close(c.w);
+    pthread_mutex_destroy(&c.mu);
+    pthread_cond_destroy(&c.cv_space);
+    pthread_cond_destroy(&c.cv_work);
+    pthread_cond_destroy(&c.cv_done);
+    return status;
+}

@@ -1,0 +1,354 @@
+/*
+ * kofts_jsonl.c - streaming JSON-lines reader (zlib) and record parser (cJSON).
+ */
+#include "kofts_jsonl.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define CHUNK (256 * 1024)
+
+struct kofts_jsonl_reader {
+    gzFile gz;        /* owned */
+    char *buf;        /* CHUNK bytes of input */
+    size_t pos, end;  /* unread part of buf */
+    int eof;
+    size_t max_line;
+    kofts_buf line;   /* the current line */
+    long lineno;
+    uint64_t hash;    /* chained FNV-1a over the chunks read */
+    uint64_t bytes;
+    char err[256];
+};
+
+static char *dupmsg(const char *what, const char *why)
+{
+    size_t n = strlen(what) + strlen(why) + 1;
+    char *m = malloc(n);
+    if (m)
+        snprintf(m, n, "%s%s", what, why);
+    return m;
+}
+
+static gzFile open_gz(const char *path, char **errmsg)
+{
+    int fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errmsg)
+            *errmsg = dupmsg("cannot read: ", strerror(errno));
+        return NULL;
+    }
+    gzFile gz = gzdopen(fd, "rb");
+    if (!gz) {
+        close(fd);
+        if (errmsg)
+            *errmsg = dupmsg("cannot read: ", "out of memory");
+        return NULL;
+    }
+    gzbuffer(gz, CHUNK);
+    return gz;
+}
+
+/* Chain one chunk into the running hash. */
+static uint64_t chain(uint64_t h, const char *p, size_t n)
+{
+    uint64_t pair[2] = {h, kofts_fnv1a64(p, n)};
+    return kofts_fnv1a64(pair, sizeof pair);
+}
+
+/* Refill buf; 0 ok (eof set at the end), KOFTS_EIO on error. */
+static int fill(kofts_jsonl_reader *r)
+{
+    int n = gzread(r->gz, r->buf, CHUNK);
+    if (n < 0) {
+        int zerr = 0;
+        const char *m = gzerror(r->gz, &zerr);
+        snprintf(r->err, sizeof r->err, "read error: %s",
+                 zerr == Z_ERRNO ? strerror(errno) : m);
+        return KOFTS_EIO;
+    }
+    r->pos = 0;
+    r->end = (size_t)n;
+    if (n == 0) {
+        int zerr = 0;
+        const char *m = gzerror(r->gz, &zerr);
+        if (zerr != Z_OK && zerr != Z_BUF_ERROR) {
+            snprintf(r->err, sizeof r->err, "read error: %s", m);
+            return KOFTS_EIO;
+        }
+        r->eof = 1;
+        return 0;
+    }
+    r->hash = chain(r->hash, r->buf, (size_t)n);
+    r->bytes += (uint64_t)n;
+    return 0;
+}
+
+int kofts_jsonl_open(kofts_jsonl_reader **out, const char *path, size_t max_line, char **errmsg)
+{
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    kofts_jsonl_reader *r = calloc(1, sizeof *r);
+    if (!r || !(r->buf = malloc(CHUNK))) {
+        free(r);
+        return KOFTS_ENOMEM;
+    }
+    r->max_line = max_line;
+    r->hash = 14695981039346656037ULL;
+    if (!(r->gz = open_gz(path, errmsg))) {
+        free(r->buf);
+        free(r);
+        return KOFTS_EIO;
+    }
+    *out = r;
+    return 0;
+}
+
+int kofts_jsonl_next(kofts_jsonl_reader *r, const char **line, size_t *len, long *lineno,
+                     int *too_long)
+{
+    int rc = 0;
+    int got = 0;
+    *too_long = 0;
+    kofts_buf_clear(&r->line);
+    for (;;) {
+        if (r->pos == r->end) {
+            if (r->eof)
+                break;
+            if ((rc = fill(r)) != 0)
+                return rc;
+            if (r->eof)
+                break;
+        }
+        got = 1;
+        const char *s = r->buf + r->pos;
+        size_t avail = r->end - r->pos;
+        const char *nl = memchr(s, '\n', avail);
+        size_t seg = nl ? (size_t)(nl - s) : avail;
+        if (!*too_long) {
+            if (r->line.len + seg > r->max_line) {
+                *too_long = 1;
+                kofts_buf_free(&r->line); /* give the memory back */
+            } else if (kofts_buf_append(&r->line, s, seg)) {
+                return KOFTS_ENOMEM;
+            }
+        }
+        r->pos += seg + (nl ? 1 : 0);
+        if (nl)
+            break;
+    }
+    if (!got)
+        return 0;
+    r->lineno++;
+    *lineno = r->lineno;
+    *line = r->line.data ? r->line.data : "";
+    *len = *too_long ? 0 : r->line.len;
+    return 1;
+}
+
+uint64_t kofts_jsonl_hash(const kofts_jsonl_reader *r)
+{
+    return r->hash;
+}
+
+uint64_t kofts_jsonl_bytes(const kofts_jsonl_reader *r)
+{
+    return r->bytes;
+}
+
+const char *kofts_jsonl_errmsg(const kofts_jsonl_reader *r)
+{
+    return r->err;
+}
+
+void kofts_jsonl_close(kofts_jsonl_reader *r)
+{
+    if (!r)
+        return;
+    if (r->gz)
+        gzclose(r->gz);
+    kofts_buf_free(&r->line);
+    free(r->buf);
+    free(r);
+}
+
+int kofts_jsonl_hash_file(const char *path, uint64_t *hash, char **errmsg)
+{
+    kofts_jsonl_reader *r = NULL;
+    int rc = kofts_jsonl_open(&r, path, 0, errmsg);
+    if (rc)
+        return rc;
+    while (!r->eof) {
+        if ((rc = fill(r)) != 0) {
+            if (errmsg)
+                *errmsg = dupmsg("", r->err);
+            goto done;
+        }
+    }
+    *hash = r->hash;
+done:
+    kofts_jsonl_close(r);
+    return rc;
+}
+
+/* --- record parsing --- */
+
+/* A string or number item as text into out (>= 32 bytes for numbers). NULL otherwise. */
+static const char *item_text(const cJSON *it, char num[32])
+{
+    if (cJSON_IsString(it))
+        return it->valuestring;
+    if (cJSON_IsNumber(it)) {
+        double v = it->valuedouble;
+        if (v == (double)(long long)v && v > -9e15 && v < 9e15)
+            snprintf(num, 32, "%lld", (long long)v);
+        else
+            snprintf(num, 32, "%.17g", v);
+        return num;
+    }
+    return NULL;
+}
+
+static int set_field(kofts_doc *d, char **slot, kofts_diag *dg, const char *path, long lineno,
+                     const cJSON *obj, const char *key)
+{
+    (void)d;
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    char num[32];
+    if (!it || cJSON_IsNull(it))
+        return 0;
+    const char *s = item_text(it, num);
+    if (!s) {
+        kofts_diag_add(dg, path, lineno, 0, "\"%s\" is not a string, ignored", key);
+        return 0;
+    }
+    return kofts_doc_set(slot, s, strlen(s));
+}
+
+static int set_list(char **slot, kofts_diag *dg, const char *path, long lineno, const cJSON *obj,
+                    const char *key)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(obj, key);
+    kofts_buf b = {0};
+    char num[32];
+    int rc = 0;
+    if (!it || cJSON_IsNull(it))
+        return 0;
+    if (cJSON_IsArray(it)) {
+        const cJSON *e;
+        cJSON_ArrayForEach(e, it)
+        {
+            const char *s = item_text(e, num);
+            if (!s || !*s)
+                continue;
+            if ((b.len && kofts_buf_append(&b, "\n", 1)) || kofts_buf_puts(&b, s)) {
+                rc = KOFTS_ENOMEM;
+                goto done;
+            }
+        }
+    } else {
+        const char *s = item_text(it, num);
+        if (!s) {
+            kofts_diag_add(dg, path, lineno, 0, "\"%s\" is not a string or list, ignored", key);
+            return 0;
+        }
+        if (kofts_buf_puts(&b, s)) {
+            rc = KOFTS_ENOMEM;
+            goto done;
+        }
+    }
+    rc = kofts_doc_set(slot, b.data ? b.data : "", b.len);
+done:
+    kofts_buf_free(&b);
+    return rc;
+}
+
+int kofts_jsonl_parse(kofts_doc *d, kofts_diag *dg, const char *path, long lineno,
+                      const char *line, size_t len)
+{
+    int rc = 0, flags = 0;
+    kofts_buf clean = {0};
+    cJSON *obj = NULL;
+    size_t i = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
+        i++;
+    if (i == len)
+        return 1;
+    if ((rc = kofts_text_clean(&clean, line, len, &flags)))
+        goto done;
+    const char *end = NULL;
+    obj = cJSON_ParseWithLengthOpts(clean.data, clean.len, &end, 0);
+    if (!obj) {
+        size_t col = end && end >= clean.data ? (size_t)(end - clean.data) + 1 : 1;
+        kofts_diag_add(dg, path, lineno, 1, "invalid JSON near byte %zu, skipped", col);
+        rc = KOFTS_EINVAL;
+        goto done;
+    }
+    while (end && (*end == ' ' || *end == '\t' || *end == '\n'))
+        end++;
+    if (end && *end) {
+        kofts_diag_add(dg, path, lineno, 1, "invalid JSON near byte %zu, skipped",
+                       (size_t)(end - clean.data) + 1);
+        rc = KOFTS_EINVAL;
+        goto done;
+    }
+    if (!cJSON_IsObject(obj)) {
+        kofts_diag_add(dg, path, lineno, 1, "not a JSON object, skipped");
+        rc = KOFTS_EINVAL;
+        goto done;
+    }
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(obj, "id");
+    char num[32];
+    const char *ids = id ? item_text(id, num) : NULL;
+    if (!id || cJSON_IsNull(id)) {
+        kofts_diag_add(dg, path, lineno, 1, "missing \"id\", skipped");
+        rc = KOFTS_EINVAL;
+        goto done;
+    }
+    if (!ids || !*ids) {
+        kofts_diag_add(dg, path, lineno, 1, "\"id\" is not a non-empty string or number, skipped");
+        rc = KOFTS_EINVAL;
+        goto done;
+    }
+    if ((rc = kofts_doc_set(&d->id, ids, strlen(ids))))
+        goto done;
+    if (flags & KOFTS_CLEAN_BADUTF8)
+        kofts_diag_add(dg, path, lineno, 0, "invalid UTF-8 replaced with U+FFFD");
+    if (flags & KOFTS_CLEAN_NUL)
+        kofts_diag_add(dg, path, lineno, 0, "NUL bytes removed");
+
+    const char *body_key = "body";
+    if (!cJSON_GetObjectItemCaseSensitive(obj, "body"))
+        body_key = cJSON_GetObjectItemCaseSensitive(obj, "text") ? "text" : "content";
+    const char *cat_key = cJSON_GetObjectItemCaseSensitive(obj, "categories") ? "categories"
+                                                                                : "category";
+    if ((rc = set_field(d, &d->title, dg, path, lineno, obj, "title")) ||
+        (rc = set_field(d, &d->body, dg, path, lineno, obj, body_key)) ||
+        (rc = set_field(d, &d->excerpt, dg, path, lineno, obj, "excerpt")) ||
+        (rc = set_field(d, &d->url, dg, path, lineno, obj, "url")) ||
+        (rc = set_list(&d->categories, dg, path, lineno, obj, cat_key)) ||
+        (rc = set_list(&d->tags, dg, path, lineno, obj, "tags")))
+        goto done;
+    const cJSON *date = cJSON_GetObjectItemCaseSensitive(obj, "date");
+    if (date && !cJSON_IsNull(date) &&
+        !(cJSON_IsString(date) && date->valuestring[strspn(date->valuestring, " \t")] == '\0')) {
+        char nd[20];
+        if (cJSON_IsString(date) && kofts_date_norm(date->valuestring, strlen(date->valuestring), nd))
+            rc = kofts_doc_set(&d->date, nd, strlen(nd));
+        else
+            kofts_diag_add(dg, path, lineno, 0, "bad \"date\", ignored");
+    }
+    d->size = (long long)len;
+    d->line = lineno;
+done:
+    cJSON_Delete(obj);
+    kofts_buf_free(&clean);
+    return rc;
+}

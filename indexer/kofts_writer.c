@@ -1,0 +1,508 @@
+/*
+ * kofts_writer.c - SQLite writes for kofts-index (schema/001_init.sql).
+ */
+#include "kofts_writer.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kofts_fts5.h"
+#include "kofts_store.h"
+
+enum {
+    S_FIND,       /* rowid, hash, source of a doc id */
+    S_FTS_DEL,    /* FTS5 'delete' with the stored fts_content values */
+    S_FTS_INS,    /* FTS5 insert */
+    S_DOC_INS,    /* new docs row */
+    S_DOC_UPD,    /* replace a docs row */
+    S_DOC_SRC,    /* update source/size/mtime only */
+    S_DOC_DEL,    /* delete a docs row */
+    S_CAT_DEL,    /* delete doc_category rows */
+    S_CAT_INS,    /* add a doc_category row */
+    S_SRC_ROWS,   /* rowids of a source */
+    S_FILE_PUT,   /* upsert files */
+    S_FILE_TOUCH, /* new size/mtime */
+    S_FILE_DEL,   /* delete files row */
+    S_COUNT
+};
+
+static const char *const sql_text[S_COUNT] = {
+    "SELECT rowid, hash, source FROM docs WHERE id=?1",
+    "INSERT INTO fts(fts, rowid, title, excerpt, body, extra, tags, bigram) "
+    "SELECT 'delete', rowid, title, excerpt, body, extra, tags, bigram FROM fts_content "
+    "WHERE rowid=?1",
+    "INSERT INTO fts(rowid, title, excerpt, body, extra, tags, bigram) "
+    "VALUES(?1,?2,?3,?4,?5,?6,?7)",
+    "INSERT INTO docs(id, source, title, categories, tags, date, excerpt, body, extra, url, "
+    "size, mtime, hash) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+    "UPDATE docs SET id=?1, source=?2, title=?3, categories=?4, tags=?5, date=?6, excerpt=?7, "
+    "body=?8, extra=?9, url=?10, size=?11, mtime=?12, hash=?13 WHERE rowid=?14",
+    "UPDATE docs SET source=?1, size=?2, mtime=?3 WHERE rowid=?4",
+    "DELETE FROM docs WHERE rowid=?1",
+    "DELETE FROM doc_category WHERE rowid=?1",
+    "INSERT OR IGNORE INTO doc_category(category, rowid) VALUES(?1,?2)",
+    "SELECT rowid FROM docs WHERE source=?1",
+    "INSERT INTO files(path, size, mtime, hash) VALUES(?1,?2,?3,?4) "
+    "ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime=excluded.mtime, "
+    "hash=excluded.hash",
+    "UPDATE files SET size=?2, mtime=?3 WHERE path=?1",
+    "DELETE FROM files WHERE path=?1",
+};
+
+struct kofts_writer {
+    kofts_store *store;           /* owned */
+    sqlite3 *db;                  /* borrowed from store */
+    sqlite3_stmt *st[S_COUNT];    /* owned */
+    int in_txn;
+    long long pending;            /* docs written in the open transaction */
+    int64_t *keep;                /* rowids put since file_begin */
+    size_t nkeep, capkeep;
+    uint64_t *seen;               /* open-addressing set of id hashes written this run */
+    size_t nseen, capseen;        /* capseen is a power of two */
+    char *dup_src;                /* last duplicate's earlier source */
+    char err[512];
+};
+
+static int fail(kofts_writer *w, const char *what)
+{
+    snprintf(w->err, sizeof w->err, "%s: %s: %s", kofts_store_path(w->store), what,
+             sqlite3_errmsg(w->db));
+    return KOFTS_EIO;
+}
+
+static sqlite3_stmt *stmt(kofts_writer *w, int i)
+{
+    sqlite3_reset(w->st[i]);
+    sqlite3_clear_bindings(w->st[i]);
+    return w->st[i];
+}
+
+/* Step a statement that returns no rows. */
+static int run(kofts_writer *w, sqlite3_stmt *s, const char *what)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return fail(w, what);
+    return 0;
+}
+
+int kofts_writer_open(kofts_writer **out, const char *path, int full, char **errmsg)
+{
+    int rc = 0;
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    kofts_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return KOFTS_ENOMEM;
+    rc = kofts_store_open(&w->store, path,
+                          KOFTS_STORE_CREATE | (full ? KOFTS_STORE_RESET : 0), errmsg);
+    if (rc)
+        goto done;
+    w->db = kofts_store_db(w->store);
+    sqlite3_exec(w->db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
+    for (int i = 0; i < S_COUNT; i++) {
+        if (sqlite3_prepare_v3(w->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &w->st[i],
+                               NULL) != SQLITE_OK) {
+            if (errmsg) {
+                char buf[600];
+                snprintf(buf, sizeof buf, "%s: cannot prepare statements: %s", path,
+                         sqlite3_errmsg(w->db));
+                *errmsg = strdup(buf);
+            }
+            rc = KOFTS_EIO;
+            goto done;
+        }
+    }
+    *out = w;
+    w = NULL;
+done:
+    kofts_writer_close(w);
+    return rc;
+}
+
+int kofts_writer_each_file(kofts_writer *w, kofts_files_cb cb, void *ctx)
+{
+    int rc = 0;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(w->db,
+                           "SELECT f.path, f.size, f.mtime, f.hash, "
+                           "(SELECT count(*) FROM docs d WHERE d.source=f.path) FROM files f",
+                           -1, &s, NULL) != SQLITE_OK)
+        return fail(w, "cannot read the file list");
+    int src;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *p = (const char *)sqlite3_column_text(s, 0);
+        const char *h = (const char *)sqlite3_column_text(s, 3);
+        rc = cb(ctx, p ? p : "", sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
+                h ? h : "", sqlite3_column_int64(s, 4));
+        if (rc)
+            goto done;
+    }
+    if (src != SQLITE_DONE)
+        rc = fail(w, "cannot read the file list");
+done:
+    sqlite3_finalize(s);
+    return rc;
+}
+
+long long kofts_writer_doc_count(kofts_writer *w)
+{
+    sqlite3_stmt *s = NULL;
+    long long n = 0;
+    if (sqlite3_prepare_v2(w->db, "SELECT count(*) FROM docs", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}
+
+static int begin(kofts_writer *w)
+{
+    if (w->in_txn)
+        return 0;
+    if (sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(w, "cannot start a transaction");
+    w->in_txn = 1;
+    w->pending = 0;
+    return 0;
+}
+
+int kofts_writer_commit(kofts_writer *w)
+{
+    if (!w->in_txn)
+        return 0;
+    if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = fail(w, "cannot commit");
+        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+        w->in_txn = 0;
+        return rc;
+    }
+    w->in_txn = 0;
+    w->pending = 0;
+    return 0;
+}
+
+long long kofts_writer_pending(const kofts_writer *w)
+{
+    return w->pending;
+}
+
+int kofts_writer_file_begin(kofts_writer *w, const char *path)
+{
+    (void)path;
+    w->nkeep = 0;
+    return 0;
+}
+
+static int keep_add(kofts_writer *w, int64_t rowid)
+{
+    if (w->nkeep == w->capkeep) {
+        size_t nc = w->capkeep ? w->capkeep * 2 : 64;
+        int64_t *nk = realloc(w->keep, nc * sizeof *nk);
+        if (!nk)
+            return KOFTS_ENOMEM;
+        w->keep = nk;
+        w->capkeep = nc;
+    }
+    w->keep[w->nkeep++] = rowid;
+    return 0;
+}
+
+/* Add the hash of id to the seen set; returns 1 if it was already there, 0 if
+ * added, KOFTS_ENOMEM. */
+static int seen_add(kofts_writer *w, const char *id)
+{
+    uint64_t h = kofts_fnv1a64(id, strlen(id));
+    if (h == 0)
+        h = 1;
+    if ((w->nseen + 1) * 2 > w->capseen) {
+        size_t nc = w->capseen ? w->capseen * 2 : 1024;
+        uint64_t *ns = calloc(nc, sizeof *ns);
+        if (!ns)
+            return KOFTS_ENOMEM;
+        for (size_t i = 0; i < w->capseen; i++) {
+            uint64_t v = w->seen[i];
+            if (!v)
+                continue;
+            size_t j = (size_t)v & (nc - 1);
+            while (ns[j])
+                j = (j + 1) & (nc - 1);
+            ns[j] = v;
+        }
+        free(w->seen);
+        w->seen = ns;
+        w->capseen = nc;
+    }
+    size_t j = (size_t)h & (w->capseen - 1);
+    while (w->seen[j]) {
+        if (w->seen[j] == h)
+            return 1;
+        j = (j + 1) & (w->capseen - 1);
+    }
+    w->seen[j] = h;
+    w->nseen++;
+    return 0;
+}
+
+/* FTS5 'delete' + doc_category + (optionally) the docs row for rowid. */
+static int delete_doc(kofts_writer *w, int64_t rowid, int drop_row)
+{
+    int rc;
+    sqlite3_stmt *s = stmt(w, S_FTS_DEL);
+    sqlite3_bind_int64(s, 1, rowid);
+    if ((rc = run(w, s, "cannot delete from the FTS index")))
+        return rc;
+    s = stmt(w, S_CAT_DEL);
+    sqlite3_bind_int64(s, 1, rowid);
+    if ((rc = run(w, s, "cannot delete categories")))
+        return rc;
+    if (drop_row) {
+        s = stmt(w, S_DOC_DEL);
+        sqlite3_bind_int64(s, 1, rowid);
+        if ((rc = run(w, s, "cannot delete a document")))
+            return rc;
+    }
+    return 0;
+}
+
+static void bind_doc(sqlite3_stmt *s, const kofts_doc *d)
+{
+    sqlite3_bind_text(s, 1, d->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, d->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, d->title, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, d->categories, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, d->tags, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, d->date, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 7, d->excerpt, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 8, d->body, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 9, d->extra, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 10, d->url, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 11, d->size);
+    sqlite3_bind_int64(s, 12, d->mtime);
+    sqlite3_bind_text(s, 13, d->hash, -1, SQLITE_STATIC);
+}
+
+int kofts_writer_put(kofts_writer *w, kofts_doc *d, kofts_put_outcome *outcome,
+                     const char **dup_of)
+{
+    int rc = 0;
+    int64_t rowid = 0;
+    int exists = 0, same_hash = 0, same_src = 0;
+    *dup_of = NULL;
+    *outcome = KOFTS_PUT_NEW;
+    if ((rc = begin(w)))
+        return rc;
+    int dup = seen_add(w, d->id);
+    if (dup < 0)
+        return dup;
+
+    sqlite3_stmt *s = stmt(w, S_FIND);
+    sqlite3_bind_text(s, 1, d->id, -1, SQLITE_STATIC);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        exists = 1;
+        rowid = sqlite3_column_int64(s, 0);
+        const char *h = (const char *)sqlite3_column_text(s, 1);
+        const char *so = (const char *)sqlite3_column_text(s, 2);
+        same_hash = h && strcmp(h, d->hash) == 0;
+        same_src = so && strcmp(so, d->source) == 0;
+        if (dup) {
+            free(w->dup_src);
+            w->dup_src = strdup(so ? so : "");
+            *dup_of = w->dup_src;
+        }
+    } else if (src != SQLITE_DONE) {
+        sqlite3_reset(s);
+        return fail(w, "cannot look up a document");
+    }
+    sqlite3_reset(s);
+
+    if (exists && same_hash) {
+        *outcome = KOFTS_PUT_UNCHANGED;
+        if (!same_src) {
+            s = stmt(w, S_DOC_SRC);
+            sqlite3_bind_text(s, 1, d->source, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 2, d->size);
+            sqlite3_bind_int64(s, 3, d->mtime);
+            sqlite3_bind_int64(s, 4, rowid);
+            if ((rc = run(w, s, "cannot update a document")))
+                return rc;
+        }
+        return keep_add(w, rowid);
+    }
+    if (exists) {
+        *outcome = KOFTS_PUT_UPDATED;
+        if ((rc = delete_doc(w, rowid, 0)))
+            return rc;
+        s = stmt(w, S_DOC_UPD);
+        bind_doc(s, d);
+        sqlite3_bind_int64(s, 14, rowid);
+        if ((rc = run(w, s, "cannot update a document")))
+            return rc;
+    } else {
+        s = stmt(w, S_DOC_INS);
+        bind_doc(s, d);
+        if ((rc = run(w, s, "cannot insert a document")))
+            return rc;
+        rowid = sqlite3_last_insert_rowid(w->db);
+    }
+
+    /* the FTS row: the same strings as the fts_content view, pre-analysed */
+    s = stmt(w, S_FTS_INS);
+    sqlite3_bind_int64(s, 1, rowid);
+    for (int c = 0; c < KOFTS_NCOLS; c++)
+        sqlite3_bind_text(s, 2 + c, d->col[c], -1, SQLITE_STATIC);
+    kofts_fts5_preload(d->ts, KOFTS_NCOLS);
+    rc = run(w, s, "cannot write the FTS index");
+    kofts_fts5_preload(NULL, 0);
+    if (rc)
+        return rc;
+
+    /* doc_category: one row per category line */
+    const char *c = d->categories;
+    while (*c) {
+        const char *nl = strchr(c, '\n');
+        size_t n = nl ? (size_t)(nl - c) : strlen(c);
+        if (n) {
+            s = stmt(w, S_CAT_INS);
+            sqlite3_bind_text(s, 1, c, (int)n, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 2, rowid);
+            if ((rc = run(w, s, "cannot write categories")))
+                return rc;
+        }
+        c += n + (nl ? 1 : 0);
+    }
+    w->pending++;
+    return keep_add(w, rowid);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Delete the docs of path whose rowid is not in keep[0..nkeep) (sorted). */
+static int remove_stale(kofts_writer *w, const char *path, const int64_t *keep, size_t nkeep,
+                        long long *removed)
+{
+    int rc = 0;
+    int64_t *gone = NULL;
+    size_t ngone = 0, cap = 0;
+    sqlite3_stmt *s = stmt(w, S_SRC_ROWS);
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_TRANSIENT);
+    int src;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t r = sqlite3_column_int64(s, 0);
+        if (nkeep && bsearch(&r, keep, nkeep, sizeof r, cmp_i64))
+            continue;
+        if (ngone == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            int64_t *ng = realloc(gone, nc * sizeof *ng);
+            if (!ng) {
+                rc = KOFTS_ENOMEM;
+                goto done;
+            }
+            gone = ng;
+            cap = nc;
+        }
+        gone[ngone++] = r;
+    }
+    if (src != SQLITE_DONE) {
+        rc = fail(w, "cannot list documents");
+        goto done;
+    }
+    sqlite3_reset(s);
+    for (size_t i = 0; i < ngone; i++)
+        if ((rc = delete_doc(w, gone[i], 1)))
+            goto done;
+    *removed += (long long)ngone;
+done:
+    sqlite3_reset(s);
+    free(gone);
+    return rc;
+}
+
+int kofts_writer_file_end(kofts_writer *w, const char *path, long long size, long long mtime,
+                          const char *hash, long long *removed)
+{
+    int rc;
+    if ((rc = begin(w)))
+        return rc;
+    qsort(w->keep, w->nkeep, sizeof *w->keep, cmp_i64);
+    if ((rc = remove_stale(w, path, w->keep, w->nkeep, removed)))
+        return rc;
+    w->nkeep = 0;
+    sqlite3_stmt *s = stmt(w, S_FILE_PUT);
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 2, size);
+    sqlite3_bind_int64(s, 3, mtime);
+    sqlite3_bind_text(s, 4, hash, -1, SQLITE_TRANSIENT);
+    return run(w, s, "cannot record a file");
+}
+
+int kofts_writer_file_touch(kofts_writer *w, const char *path, long long size, long long mtime)
+{
+    int rc;
+    if ((rc = begin(w)))
+        return rc;
+    sqlite3_stmt *s = stmt(w, S_FILE_TOUCH);
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s, 2, size);
+    sqlite3_bind_int64(s, 3, mtime);
+    return run(w, s, "cannot record a file");
+}
+
+int kofts_writer_file_remove(kofts_writer *w, const char *path, long long *removed)
+{
+    int rc;
+    if ((rc = begin(w)))
+        return rc;
+    if ((rc = remove_stale(w, path, NULL, 0, removed)))
+        return rc;
+    sqlite3_stmt *s = stmt(w, S_FILE_DEL);
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_TRANSIENT);
+    return run(w, s, "cannot remove a file");
+}
+
+int kofts_writer_optimize(kofts_writer *w)
+{
+    int rc;
+    if ((rc = kofts_writer_commit(w)))
+        return rc;
+    if (sqlite3_exec(w->db, "INSERT INTO fts(fts) VALUES('optimize')", NULL, NULL, NULL) !=
+        SQLITE_OK)
+        return fail(w, "cannot optimize the FTS index");
+    sqlite3_exec(w->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+    return 0;
+}
+
+const char *kofts_writer_errmsg(const kofts_writer *w)
+{
+    return w->err;
+}
+
+sqlite3 *kofts_writer_db(kofts_writer *w)
+{
+    return w->db;
+}
+
+void kofts_writer_close(kofts_writer *w)
+{
+    if (!w)
+        return;
+    if (w->in_txn)
+        sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+    for (int i = 0; i < S_COUNT; i++)
+        sqlite3_finalize(w->st[i]);
+    kofts_store_close(w->store);
+    free(w->keep);
+    free(w->seen);
+    free(w->dup_src);
+    free(w);
+}

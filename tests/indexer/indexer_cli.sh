@@ -1,0 +1,295 @@
+#!/bin/sh
+# indexer_cli.sh - integration tests of kofts-index: every input format, every bad-input
+# case of issue 3 (exact stderr line + the good documents around it still indexed),
+# incremental runs, --prune, --full, stdin, exit codes, SIGINT, FTS5 integrity-check.
+# Inputs are built at run time in a temporary folder.
+# usage: indexer_cli.sh KOFTS_INDEX KOFTS_INDEX_SQL
+set -u
+IDX=$1
+SQL=$2
+T=$(mktemp -d "${TMPDIR:-/tmp}/kofts-index-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT INT TERM
+cd "$T" || exit 1
+FAILS=0
+
+fail() { echo "FAIL $1: $2" >&2; FAILS=$((FAILS + 1)); }
+# run CASE ARGS... : run kofts-index, stderr in $T/err, exit status in $RC
+run() { c=$1; shift; "$IDX" "$@" 2>"$T/err" >"$T/out"; RC=$?; }
+expect_rc() { [ "$RC" -eq "$2" ] || { fail "$1" "exit $RC, expected $2"; sed 's/^/  | /' "$T/err" >&2; }; }
+expect_err() { grep -Fxq -- "$2" "$T/err" || { fail "$1" "missing stderr line: $2"; sed 's/^/  | /' "$T/err" >&2; }; }
+no_err() { if grep -Fq -- "$2" "$T/err"; then fail "$1" "unexpected stderr: $2"; fi; }
+# q DB SQL -> prints result
+q() { "$SQL" "$1" "$2"; }
+expect_q() { got=$(q "$2" "$3" 2>&1); [ "$got" = "$4" ] || fail "$1" "$3 -> '$got', expected '$4'"; }
+check_integrity() {
+  expect_q "$1" "$2" "INSERT INTO fts(fts) VALUES('integrity-check'); SELECT 'ok'" ""
+  expect_q "$1" "$2" "PRAGMA integrity_check" "ok"
+  expect_q "$1" "$2" "SELECT (SELECT count(*) FROM docs) - (SELECT count(*) FROM fts_content)" "0"
+}
+summary() { grep -F 'kofts-index: indexed ' "$T/err" | sed 's/ in [0-9.]* s (.*//'; }
+expect_summary() { s=$(summary); [ "$s" = "kofts-index: $2" ] || fail "$1" "summary '$s', expected '$2'"; }
+
+# ---------------------------------------------------------------- formats
+mkdir -p fmt/sub fmt/.hidden fmt/_site
+cat > fmt/2024-03-01-post.md <<'X'
+---
+title: '고양이 기사'
+categories:
+  - 동물
+  - 생활
+tags: 반려동물 고양이
+excerpt: >
+  고양이 요약 문장.
+permalink: /2024/cat
+---
+<p>고양이는 <b>귀여운</b> 동물이다 &amp; 사람과 산다.</p>
+<p><img src="c.png" alt="고양이 사진"></p>
+<table><tr><td>셀하나</td><td>셀둘</td></tr></table>
+<script>var hidden = "스크립트비밀";</script>
+X
+cat > fmt/page.html <<'X'
+<html><head><title>강아지 페이지</title><style>p{color:red}</style></head>
+<body><h2>소제목</h2><p>강아지는 충성스럽다&nbsp;그리고 &#xAC00;볍다.</p></body></html>
+X
+printf '\n  \n코끼리 메모\n코끼리는 크다.\n' > fmt/note.txt
+cat > fmt/dump.jsonl <<'X'
+{"id": "j1", "title": "호랑이 뉴스", "body": "호랑이가 산에 산다.", "category": "동물", "date": "2020-05-06"}
+{"id": "j2", "title": "사자 뉴스", "text": "사자는 초원에 산다.", "categories": ["동물", "아프리카"], "tags": ["맹수"]}
+{"id": 3, "title": "여우 뉴스", "content": "여우는 꾀가 많다."}
+X
+printf '%s\n%s\n' '{"id":"g1","title":"gzip one","body":"펭귄은 남극에 산다."}' \
+  '{"id":"g2","title":"gzip two","body":"북극곰은 북극에 산다."}' | gzip -c > fmt/more.ndjson.gz
+printf -- '---\ntitle: 깊은 폴더\n---\n두더지 이야기\n' > fmt/sub/deep.md
+printf -- '---\ntitle: 숨김\n---\n숨은 문서\n' > fmt/.hidden/h.md
+printf -- '---\ntitle: 사이트\n---\n생성된 문서\n' > fmt/_site/s.md
+printf 'ignored' > fmt/image.png
+
+run formats --db f.db fmt
+expect_rc formats 0
+expect_summary formats "indexed 9, updated 0, unchanged 0, removed 0, skipped 0, warnings 0"
+expect_q formats-count f.db "SELECT count(*) FROM docs" "9"
+expect_q formats-post f.db "SELECT title, categories, tags, date, excerpt, url, extra FROM docs WHERE id='2024-03-01-post.md'" \
+"고양이 기사	동물
+생활	반려동물
+고양이	2024-03-01	고양이 요약 문장.	/2024/cat	고양이 사진"
+expect_q formats-post-body f.db "SELECT body FROM docs WHERE id='2024-03-01-post.md'" \
+"고양이는 귀여운 동물이다 & 사람과 산다.
+셀하나 셀둘"
+expect_q formats-html f.db "SELECT title, body FROM docs WHERE id='page.html'" "강아지 페이지	소제목
+강아지는 충성스럽다 그리고 가볍다."
+expect_q formats-text f.db "SELECT title, body FROM docs WHERE id='note.txt'" "코끼리 메모	코끼리는 크다."
+expect_q formats-jsonl f.db "SELECT id, title, categories, tags, date, source FROM docs WHERE source='fmt/dump.jsonl' ORDER BY id" \
+"3	여우 뉴스				fmt/dump.jsonl
+j1	호랑이 뉴스	동물		2020-05-06	fmt/dump.jsonl
+j2	사자 뉴스	동물
+아프리카	맹수		fmt/dump.jsonl"
+expect_q formats-gz f.db "SELECT id FROM docs WHERE source='fmt/more.ndjson.gz' ORDER BY id" "g1
+g2"
+expect_q formats-sub f.db "SELECT id FROM docs WHERE title='깊은 폴더'" "sub/deep.md"
+expect_q formats-hidden f.db "SELECT count(*) FROM docs WHERE title IN ('숨김','사이트')" "0"
+expect_q formats-category f.db "SELECT count(*) FROM doc_category WHERE category='동물'" "3"
+expect_q formats-search f.db "SELECT d.id FROM fts JOIN docs d ON d.rowid=fts.rowid WHERE fts MATCH '펭귄'" "g1"
+expect_q formats-search-html f.db "SELECT d.id FROM fts JOIN docs d ON d.rowid=fts.rowid WHERE fts MATCH '충성스럽다'" "page.html"
+expect_q formats-no-script f.db "SELECT count(*) FROM docs WHERE body LIKE '%스크립트비밀%'" "0"
+expect_q formats-files f.db "SELECT count(*) FROM files" "6"
+check_integrity formats f.db
+
+# ---------------------------------------------------------------- incremental
+run incr-same --db f.db fmt
+expect_rc incr-same 0
+expect_summary incr-same "indexed 0, updated 0, unchanged 9, removed 0, skipped 0, warnings 0"
+touch -d '2001-01-01' fmt/note.txt fmt/dump.jsonl   # new mtime, same content
+run incr-touch --db f.db fmt
+expect_summary incr-touch "indexed 0, updated 0, unchanged 9, removed 0, skipped 0, warnings 0"
+sed -i 's/귀여운/사랑스러운/' fmt/2024-03-01-post.md
+cat > fmt/dump.jsonl <<'X'
+{"id": "j1", "title": "호랑이 뉴스", "body": "호랑이가 산에 산다.", "category": "동물", "date": "2020-05-06"}
+{"id": "j2", "title": "사자 뉴스 수정", "text": "사자는 초원에서 잔다.", "categories": ["동물"]}
+X
+run incr-update --db f.db fmt
+expect_summary incr-update "indexed 0, updated 2, unchanged 6, removed 1, skipped 0, warnings 0"
+expect_q incr-update-body f.db "SELECT count(*) FROM docs WHERE body LIKE '%사랑스러운%'" "1"
+expect_q incr-update-search f.db "SELECT count(*) FROM fts WHERE fts MATCH '귀여운'" "0"
+expect_q incr-update-search2 f.db "SELECT d.id FROM fts JOIN docs d ON d.rowid=fts.rowid WHERE fts MATCH '사랑스러운'" "2024-03-01-post.md"
+expect_q incr-update-cat f.db "SELECT count(*) FROM doc_category c JOIN docs d ON d.rowid=c.rowid WHERE d.id='j2'" "1"
+check_integrity incr-update f.db
+rm fmt/note.txt
+run incr-noprune --db f.db fmt
+expect_summary incr-noprune "indexed 0, updated 0, unchanged 7, removed 0, skipped 0, warnings 0"
+expect_q incr-noprune-kept f.db "SELECT count(*) FROM docs WHERE id='note.txt'" "1"
+run incr-prune --db f.db --prune fmt
+expect_summary incr-prune "indexed 0, updated 0, unchanged 7, removed 1, skipped 0, warnings 0"
+expect_q incr-prune-gone f.db "SELECT count(*) FROM docs WHERE id='note.txt'" "0"
+expect_q incr-prune-files f.db "SELECT count(*) FROM files WHERE path='fmt/note.txt'" "0"
+check_integrity incr-prune f.db
+run incr-full --db f.db --full fmt
+expect_summary incr-full "indexed 7, updated 0, unchanged 0, removed 0, skipped 0, warnings 0"
+expect_q incr-full-count f.db "SELECT count(*) FROM docs" "7"
+check_integrity incr-full f.db
+
+# ---------------------------------------------------------------- stdin
+cat fmt/dump.jsonl | "$IDX" --db s.db - 2>"$T/err"; RC=$?
+expect_rc stdin 0
+expect_summary stdin "indexed 2, updated 0, unchanged 0, removed 0, skipped 0, warnings 0"
+expect_q stdin-source s.db "SELECT DISTINCT source FROM docs" "-"
+
+# ---------------------------------------------------------------- bad input
+mkdir -p bad/real
+good() { printf -- '---\ntitle: %s\n---\n%s 본문입니다.\n' "$2" "$2" > "bad/$1"; }
+good good1.md 좋은문서하나
+good good2.md 좋은문서둘
+printf -- '---\ntitle: 깨진글자\n---\n가나\377\376다 본문\n' > bad/badutf8.md
+head -c 4096 /dev/urandom > bad/binary.md; printf '\000\000\000\000\000\000\000\000\000\000' >> bad/binary.md
+: > bad/empty.md
+printf '   \n\n' > bad/blank.md
+printf -- '---\ntitle: 널문자\n---\n앞\000뒤 본문\n' > bad/nul.md
+printf '\357\273\277---\ntitle: 바이트순서표시\n---\nBOM 본문\n' > bad/bom.md
+printf -- '---\r\ntitle: 윈도줄끝\r\ncategories: [가, 나]\r\n---\r\n<p>CRLF 본문</p>\r\n' > bad/crlf.md
+printf -- '---\ntitle: 닫히지않음\n본문 계속\n' > bad/unterminated.md
+printf -- '---\ntitle: [열린괄호\n---\n잘못된야믈 본문\n' > bad/invalid.md
+printf -- '---\n- 목록\n- 앞부분\n---\n목록앞부분 본문\n' > bad/listfront.md
+printf -- '---\ntitle: 12345\n---\n숫자제목 본문\n' > bad/numtitle.md
+printf -- '---\ntitle: 제목만있는글\n---\n' > bad/onlyfront.md
+{
+  printf -- '---\na: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+  for l in b c d e f g h i; do
+    p=$(printf '%s' "abcdefghi" | cut -c$(( $(printf '%d' "'$l") - 97 )))
+    printf '%s: &%s [*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s]\n' $l $l $p $p $p $p $p $p $p $p $p
+  done
+  printf 'title: 웃음폭탄\ntags: *i\n---\n웃음 본문\n'
+} > bad/laughs.md
+yes '대용량 파일의 한 줄입니다 lorem ipsum' | head -c 52428800 > bad/big.md
+{ i=0; while [ $i -lt 100000 ]; do printf '<div>'; i=$((i+1)); done; printf '깊은중첩 본문'; } > bad/deep.html
+ln -s nowhere.md bad/dangling.md
+ln -s self.md bad/self.md
+ln -s .. bad/real/loop
+printf 'outside\n' > outside.txt
+ln -s "$T/outside.txt" bad/outside.txt
+mkfifo bad/fifo.md
+printf -- '---\ntitle: 줄바꿈이름\n---\n이상한 파일 이름 본문\n' > "bad/new
+line.md"
+printf -- '---\ntitle: 잘못된이름\n---\n잘못된 바이트 이름 본문\n' > "$(printf 'bad/bad\377name.md')"
+cat > bad/dump.jsonl <<'X'
+{"id": "b1", "title": "첫째 레코드", "body": "정상 레코드 하나"}
+{"id": "b2", "title": "깨진 레코드", "body": 
+{"id": "b3", "title": "셋째 레코드", "body": "정상 레코드 셋"}
+{"id": "b1", "title": "중복 레코드", "body": "나중 레코드가 이긴다"}
+X
+
+run bad --db b.db bad
+expect_rc bad 0
+expect_err bad-utf8 "kofts-index: bad/badutf8.md: invalid UTF-8 replaced with U+FFFD"
+expect_err bad-binary "kofts-index: bad/binary.md: binary file, skipped"
+expect_err bad-empty "kofts-index: bad/empty.md: empty file, skipped"
+expect_err bad-blank "kofts-index: bad/blank.md: empty file, skipped"
+expect_err bad-nul "kofts-index: bad/nul.md: NUL bytes removed"
+expect_err bad-unterminated "kofts-index: bad/unterminated.md:1: unterminated front matter (no closing ---), indexed as body"
+expect_err bad-invalid "kofts-index: bad/invalid.md:3: invalid front matter (did not find expected ',' or ']'), ignored"
+expect_err bad-listfront "kofts-index: bad/listfront.md: front matter is not a mapping, ignored"
+expect_err bad-numtitle "kofts-index: bad/numtitle.md: front matter: title is a number, used as text"
+expect_err bad-laughs "kofts-index: bad/laughs.md: front matter: YAML aliases are not expanded, ignored"
+expect_err bad-big "kofts-index: bad/big.md: file too large (52428800 bytes, limit 33554432; see --max-file-size), skipped"
+expect_err bad-deep "kofts-index: bad/deep.html: deeply nested HTML (over 400 levels), parsed in pieces"
+expect_err bad-dangling "kofts-index: bad/dangling.md: broken symlink, skipped"
+expect_err bad-selfloop "kofts-index: bad/self.md: symlink loop, skipped"
+expect_err bad-dirloop "kofts-index: bad/real/loop: symlink loop, skipped"
+expect_err bad-outside "kofts-index: bad/outside.txt: symlink points outside SOURCE, skipped"
+expect_err bad-fifo "kofts-index: bad/fifo.md: not a regular file, skipped"
+expect_err bad-json "kofts-index: bad/dump.jsonl:2: invalid JSON near byte 50, skipped"
+expect_err bad-dup "kofts-index: bad/dump.jsonl:4: duplicate id \"b1\" (also in bad/dump.jsonl), the later one wins"
+no_err bad-bom "bad/bom.md"
+no_err bad-crlf "bad/crlf.md"
+no_err bad-onlyfront "bad/onlyfront.md"
+expect_summary bad "indexed 17, updated 1, unchanged 0, removed 0, skipped 11, warnings 8"
+expect_q bad-goods b.db "SELECT count(*) FROM docs WHERE title IN ('좋은문서하나','좋은문서둘','깨진글자','널문자','바이트순서표시','윈도줄끝','숫자제목 본문','12345','제목만있는글','웃음폭탄','줄바꿈이름','잘못된이름')" "11"
+expect_q bad-utf8-body b.db "SELECT body FROM docs WHERE id='badutf8.md'" "가나��다 본문"
+expect_q bad-nul-body b.db "SELECT body FROM docs WHERE id='nul.md'" "앞뒤 본문"
+expect_q bad-crlf-cats b.db "SELECT categories, body FROM docs WHERE id='crlf.md'" "가
+나	CRLF 본문"
+expect_q bad-unterminated-body b.db "SELECT count(*) FROM docs WHERE id='unterminated.md' AND body LIKE '%본문 계속%'" "1"
+expect_q bad-invalid-body b.db "SELECT title FROM docs WHERE id='invalid.md'" "invalid"
+expect_q bad-deep-body b.db "SELECT count(*) FROM docs WHERE id='deep.html' AND body LIKE '%깊은중첩 본문%'" "1"
+expect_q bad-json-around b.db "SELECT id, title FROM docs WHERE source='bad/dump.jsonl' ORDER BY id" "b1	중복 레코드
+b3	셋째 레코드"
+expect_q bad-newline-name b.db "SELECT count(*) FROM docs WHERE id='new
+line.md'" "1"
+expect_q bad-search b.db "SELECT count(*) FROM fts WHERE fts MATCH '좋은문서둘'" "1"
+check_integrity bad b.db
+
+run bad-strict --db b.db --strict bad
+expect_rc bad-strict 1
+
+# a very long JSONL line is read past, never held whole
+{ printf '{"id":"l1","body":"짧은 줄"}\n{"id":"l2","body":"'; head -c 3000000 /dev/zero | tr '\0' 'a'; printf '"}\n{"id":"l3","body":"마지막 줄"}\n'; } > long.jsonl
+run longline --db l.db --max-file-size 1M long.jsonl
+expect_rc longline 0
+expect_err longline "kofts-index: long.jsonl:2: line too long (over 1048576 bytes; see --max-file-size), skipped"
+expect_q longline-around l.db "SELECT id FROM docs ORDER BY id" "l1
+l3"
+
+# unreadable file (only meaningful when not root)
+if [ "$(id -u)" != 0 ]; then
+  mkdir -p unr; good() { :; }; printf 'x\n' > unr/a.txt; chmod 000 unr/a.txt
+  run unreadable --db u.db unr
+  expect_err unreadable "kofts-index: unr/a.txt: cannot read: Permission denied"
+  chmod 644 unr/a.txt
+fi
+
+# ---------------------------------------------------------------- exit codes and usage
+run usage-none; expect_rc usage-none 2
+run usage-bad-opt --bogus x; expect_rc usage-bad-opt 2
+run usage-jobs --jobs 0 fmt; expect_rc usage-jobs 2
+expect_err usage-jobs "kofts-index: --jobs: expected a number from 1 to 256, got '0'"
+run usage-format --format xml fmt; expect_rc usage-format 2
+run usage-size --max-file-size 12Q fmt; expect_rc usage-size 2
+run help --help; expect_rc help 0
+grep -q -- '--max-file-size' "$T/out" || fail help "--help does not list --max-file-size"
+run version -V; expect_rc version 0
+grep -q '^kofts-index ' "$T/out" || fail version "no version line"
+run fatal-db --db "$T/no/such/dir/x.db" fmt; expect_rc fatal-db 1
+printf 'not a database, just text that is long enough to not be a header......\n' > junk.db
+run fatal-junk --db junk.db fmt; expect_rc fatal-junk 1
+run missing-source --db m.db "$T/does-not-exist"; expect_rc missing-source 0
+expect_err missing-source "kofts-index: $T/does-not-exist: cannot read: No such file or directory"
+run missing-strict --db m.db --strict "$T/does-not-exist"; expect_rc missing-strict 1
+
+# ---------------------------------------------------------------- SIGINT
+awk 'BEGIN { for (i = 1; i <= 40000; i++) printf "{\"id\":\"s%d\",\"title\":\"신호 시험 %d\",\"body\":\"문서 번호 %d 의 본문은 시험용 문장입니다. 한국어 형태소 분석기가 처리합니다.\"}\n", i, i, i }' > sig.jsonl
+"$IDX" --db sig.db --batch 200 --jobs 2 sig.jsonl 2>"$T/err" &
+pid=$!
+sleep 2
+kill -INT $pid 2>/dev/null
+wait $pid; RC=$?
+if grep -q 'interrupted' "$T/err"; then
+  expect_rc sigint 1
+  expect_err sigint "kofts-index: interrupted; every committed batch is saved, run again to finish"
+  check_integrity sigint sig.db
+  run sigint-rerun --db sig.db sig.jsonl
+  expect_rc sigint-rerun 0
+  expect_q sigint-rerun sig.db "SELECT count(*) FROM docs" "40000"
+  check_integrity sigint-rerun sig.db
+else
+  echo "note: the run finished before SIGINT arrived (rc=$RC); SIGINT case not exercised" >&2
+fi
+
+# ---------------------------------------------------------------- kill -9
+rm -f k.db k.db-wal k.db-shm
+"$IDX" --db k.db --batch 200 --jobs 2 sig.jsonl 2>/dev/null &
+pid=$!
+sleep 1.5
+kill -KILL $pid 2>/dev/null
+wait $pid 2>/dev/null
+if [ -f k.db ]; then
+  check_integrity kill9 k.db
+  run kill9-rerun --db k.db sig.jsonl
+  expect_rc kill9-rerun 0
+  expect_q kill9-rerun k.db "SELECT count(*) FROM docs" "40000"
+  expect_q kill9-rerun k.db "SELECT count(*) FROM (SELECT id FROM docs GROUP BY id HAVING count(*) > 1)" "0"
+  check_integrity kill9-rerun k.db
+fi
+
+if [ $FAILS -ne 0 ]; then
+  echo "$FAILS failure(s)" >&2
+  exit 1
+fi
+echo "indexer_cli: all passed"
