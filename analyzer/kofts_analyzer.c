@@ -26,7 +26,7 @@
  * Bigram mode: over Hangul stems only (particles never enter a bigram); the run
  * continues across plain spaces after a word that had no particle, so 양자 컴퓨팅 and
  * 양자컴퓨팅 give the same bigrams; a bigram starting a word or a compound piece is
- * also emitted as "^XY" (document side colocated; query side only the first one).
+ * emitted as "^XY" instead of "XY" (see emit_bigram for the query side).
  *
  * No allocation per token: all scratch buffers live on the handle and only grow.
  */
@@ -649,34 +649,33 @@ static int finish_han_run(kofts_analyzer *a)
 
 /* ---- bigram mode ------------------------------------------------------------------ */
 
+/*
+ * Emit the bigram p1p2. Document side: a bigram that starts a word or compound piece is
+ * emitted only as "^XY", any other as "XY" (one token per position keeps the index
+ * small). Query side: the first bigram that starts a query word is "^XY" (the match must
+ * start at a boundary in the document); every other bigram is "XY" with "^XY" colocated
+ * (an FTS5 synonym), since the document may have a boundary there.
+ */
 static int emit_bigram(kofts_analyzer *a, const char *p1, const char *p2, size_t s, size_t e,
                        int head)
 {
     int rc;
-    char *o = a->tok;
-    memcpy(o, p1, 3);
-    memcpy(o + 3, p2, 3);
-    if (a->query) {
-        /* the first bigram that starts a query word must start a word or piece in the
-         * document; a bridge before it (새 정부) and the bigrams after it are plain */
-        if (head && !a->bigram_head_done && !(a->opts & KOFTS_OPT_UNGATED)) {
-            a->bigram_head_done = 1;
-            char h[7];
-            h[0] = '^';
-            memcpy(h + 1, o, 6);
-            return emit(a, h, 7, s, e, 0, KOFTS_TOK_BIGRAM_HEAD);
-        }
-        return emit(a, o, 6, s, e, 0, KOFTS_TOK_BIGRAM);
-    }
-    if ((rc = emit(a, o, 6, s, e, 0, KOFTS_TOK_BIGRAM)))
-        return rc;
-    if (!head)
-        return 0;
     char h[7];
     h[0] = '^';
     memcpy(h + 1, p1, 3);
     memcpy(h + 4, p2, 3);
-    return emit(a, h, 7, s, e, 1, KOFTS_TOK_BIGRAM_HEAD);
+    if (a->query) {
+        if (head && !a->bigram_head_done && !(a->opts & KOFTS_OPT_UNGATED)) {
+            a->bigram_head_done = 1;
+            return emit(a, h, 7, s, e, 0, KOFTS_TOK_BIGRAM_HEAD);
+        }
+        if ((rc = emit(a, h + 1, 6, s, e, 0, KOFTS_TOK_BIGRAM)))
+            return rc;
+        return emit(a, h, 7, s, e, 1, KOFTS_TOK_BIGRAM_HEAD);
+    }
+    if (head)
+        return emit(a, h, 7, s, e, 0, KOFTS_TOK_BIGRAM_HEAD);
+    return emit(a, h + 1, 6, s, e, 0, KOFTS_TOK_BIGRAM);
 }
 
 /* Only spaces/tabs (no newline, no punctuation) between prev and s? */

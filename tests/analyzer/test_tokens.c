@@ -89,7 +89,8 @@ static const tok_case cases[] = {
     {"bg_query_rest_plain", "컴퓨팅", 1, 1, "퓨팅", KOFTS_TOK_BIGRAM, 1, ANY},
     {"bg_query_bridge_plain", "새 정부", 1, 1, "새정", KOFTS_TOK_BIGRAM, 1, ANY},
     {"bg_query_head_after_bridge", "새 정부", 1, 1, "^정부", KOFTS_TOK_BIGRAM_HEAD, 1, ANY},
-    {"bg_query_no_bridge_head", "새 정부", 1, 1, "^새정", KOFTS_TOK_BIGRAM_HEAD, 0, ANY},
+    {"bg_doc_head_only", "양자컴퓨팅", 1, 0, "컴퓨", KOFTS_TOK_BIGRAM, 0, ANY},
+    {"bg_query_inner_synonym", "양자컴퓨팅", 1, 1, "^컴퓨", KOFTS_TOK_BIGRAM_HEAD, 1, ANY},
     {"bg_mark", "\x01양자", 0, 0, "^양자", KOFTS_TOK_BIGRAM_HEAD, 1, 1, 7},
 };
 
