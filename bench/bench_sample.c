@@ -1,0 +1,305 @@
+/*
+ * bench_sample.c - queries and known-item judgments made from a small corpus (the
+ * bundled corpus/sample), for when no query file is given.
+ *
+ * The corpus goes into an in-memory FTS5 unicode61 table; fts5vocab gives each word's
+ * document frequency; each chosen document's body is re-tokenized (unicode61, through
+ * fts5_api) to pick, as written in the text:
+ *   rare-NNN     one word found in that document only          judged: that document
+ *   multi-NNN    three words of middling frequency from it     judged: that document
+ *   phrase-NNN   two adjacent words, quoted                    judged: that document
+ *   question-NNN its two rarest words in a question            judged: that document
+ *   common-NNN   one of the most frequent words of the corpus  not judged
+ * Only Hangul words of two or more syllables are used. Deterministic.
+ */
+#include "bench.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kofts_analyzer.h"
+
+#define PROG "kofts-bench"
+
+typedef struct {
+    size_t start, end; /* bytes in the body */
+    int df;            /* documents containing the token */
+    int hangul;        /* 1 if Hangul and >= 2 syllables */
+} tok;
+
+typedef struct {
+    tok *v;
+    size_t n, cap;
+    sqlite3_stmt *df_st;
+    const char *text;
+    size_t len;
+    int err;
+} toklist;
+
+static int hangul_word(const char *s, size_t n)
+{
+    size_t i = 0, chars = 0;
+    while (i < n) {
+        size_t adv;
+        int32_t cp = kofts_utf8_decode(s, n, i, &adv);
+        if (cp < 0xAC00 || cp > 0xD7A3)
+            return 0;
+        chars++;
+        i += adv;
+    }
+    return chars >= 2;
+}
+
+static int on_token(void *ctx, int flags, const char *t, int nt, int start, int end)
+{
+    toklist *l = ctx;
+    (void)flags;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        tok *v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            l->err = KOFTS_ENOMEM;
+            return SQLITE_NOMEM;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    tok *k = &l->v[l->n++];
+    k->start = (size_t)start;
+    k->end = (size_t)end;
+    k->hangul = hangul_word(l->text + start, (size_t)(end - start));
+    k->df = 0;
+    if (k->hangul) {
+        sqlite3_bind_text(l->df_st, 1, t, nt, SQLITE_TRANSIENT);
+        if (sqlite3_step(l->df_st) == SQLITE_ROW)
+            k->df = sqlite3_column_int(l->df_st, 0);
+        sqlite3_reset(l->df_st);
+    }
+    return SQLITE_OK;
+}
+
+typedef struct {
+    sqlite3_stmt *ins;
+    size_t n;
+} fill_ctx;
+
+static int fill_cb(void *ctx, const bench_doc *d)
+{
+    fill_ctx *c = ctx;
+    sqlite3_bind_text(c->ins, 1, d->id, (int)d->id_len, SQLITE_STATIC);
+    sqlite3_bind_text(c->ins, 2, d->title, (int)d->title_len, SQLITE_STATIC);
+    sqlite3_bind_text(c->ins, 3, d->body, (int)d->body_len, SQLITE_STATIC);
+    int src = sqlite3_step(c->ins);
+    sqlite3_reset(c->ins);
+    if (src != SQLITE_DONE)
+        return KOFTS_EIO;
+    c->n++;
+    return 0;
+}
+
+static fts5_api *get_fts5_api(sqlite3 *db)
+{
+    fts5_api *api = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+        sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return api;
+}
+
+/* Append a query (and, when docid != NULL, its known item) built in b. */
+static int add_query(bench_queries *q, bench_qrels *r, const char *cls, size_t *count,
+                     const kofts_buf *b, const char *docid)
+{
+    char qid[48];
+    snprintf(qid, sizeof qid, "%s-%03zu", cls, ++*count);
+    int rc = bench_queries_add(q, qid, b->data);
+    if (!rc && docid)
+        rc = bench_qrels_add(r, qid, docid, 1);
+    return rc;
+}
+
+int bench_queries_generate(char *const *sources, size_t nsources, const char *kofts_db,
+                           size_t per_class, bench_queries *q, bench_qrels *r)
+{
+    int rc = 0;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *ins = NULL, *doc_st = NULL, *common_st = NULL, *df_st = NULL;
+    Fts5Tokenizer *tk = NULL;
+    fts5_tokenizer tapi;
+    kofts_buf b = {0};
+    toklist l = {0};
+    size_t n_rare = 0, n_multi = 0, n_phrase = 0, n_question = 0, n_common = 0;
+
+    if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
+        sqlite3_exec(db,
+                     "CREATE VIRTUAL TABLE t USING fts5(id UNINDEXED, title, body,"
+                     " tokenize='unicode61');"
+                     "CREATE VIRTUAL TABLE vr USING fts5vocab(t, 'row');",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO t(id, title, body) VALUES (?1, ?2, ?3)", -1,
+                           &ins, NULL) != SQLITE_OK) {
+        rc = KOFTS_EIO;
+        goto done;
+    }
+    fill_ctx fc = {ins, 0};
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    if ((rc = bench_corpus_each(sources, nsources, kofts_db, fill_cb, &fc, NULL)) != 0)
+        goto done;
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    size_t ndocs = fc.n;
+    if (ndocs == 0) {
+        fprintf(stderr, PROG ": the corpus is empty; no queries to make\n");
+        rc = KOFTS_EINVAL;
+        goto done;
+    }
+
+    fts5_api *api = get_fts5_api(db);
+    void *ud = NULL;
+    if (!api || api->xFindTokenizer(api, "unicode61", &ud, &tapi) != SQLITE_OK ||
+        tapi.xCreate(ud, NULL, 0, &tk) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT doc FROM vr WHERE term = ?1", -1, &df_st, NULL) ||
+        sqlite3_prepare_v2(db, "SELECT id, body FROM t WHERE rowid = ?1", -1, &doc_st,
+                           NULL) ||
+        sqlite3_prepare_v2(db, "SELECT term, doc FROM vr ORDER BY doc DESC, term LIMIT 500",
+                           -1, &common_st, NULL)) {
+        fprintf(stderr, PROG ": cannot set up query generation: %s\n", sqlite3_errmsg(db));
+        rc = KOFTS_EIO;
+        goto done;
+    }
+    l.df_st = df_st;
+
+    size_t stride = ndocs / per_class > 0 ? ndocs / per_class : 1;
+    int mid_df = (int)(ndocs / 4 > 2 ? ndocs / 4 : 2);
+    for (size_t pass = 0; pass < stride && n_rare + n_multi + n_phrase + n_question <
+                                                     4 * per_class; pass++) {
+        for (size_t d = 1 + pass; d <= ndocs; d += stride) {
+            sqlite3_bind_int64(doc_st, 1, (sqlite3_int64)d);
+            if (sqlite3_step(doc_st) != SQLITE_ROW) {
+                sqlite3_reset(doc_st);
+                continue;
+            }
+            const char *docid = (const char *)sqlite3_column_text(doc_st, 0);
+            const char *body = (const char *)sqlite3_column_text(doc_st, 1);
+            size_t blen = (size_t)sqlite3_column_bytes(doc_st, 1);
+            l.n = 0;
+            l.text = body;
+            l.len = blen;
+            tapi.xTokenize(tk, &l, FTS5_TOKENIZE_DOCUMENT, body, (int)blen, on_token);
+            if (l.err) {
+                rc = l.err;
+                sqlite3_reset(doc_st);
+                goto done;
+            }
+            /* rare: the middle one of the words found in this document only */
+            size_t cand[3] = {0}, nc = 0;
+            for (size_t i = 0; i < l.n; i++)
+                if (l.v[i].hangul && l.v[i].df == 1)
+                    nc++;
+            if (n_rare < per_class && nc > 0) {
+                size_t want = nc / 2, seen = 0;
+                for (size_t i = 0; i < l.n; i++)
+                    if (l.v[i].hangul && l.v[i].df == 1 && seen++ == want) {
+                        kofts_buf_clear(&b);
+                        kofts_buf_append(&b, body + l.v[i].start, l.v[i].end - l.v[i].start);
+                        if ((rc = add_query(q, r, "rare", &n_rare, &b, docid)) != 0)
+                            goto done;
+                        break;
+                    }
+            }
+            /* multi: three middling words, from the 1st, 2nd and 3rd quarter on */
+            nc = 0;
+            for (size_t k = 0; k < 3; k++)
+                for (size_t i = (l.n * (k + 1)) / 4; i < l.n; i++)
+                    if (l.v[i].hangul && l.v[i].df >= 2 && l.v[i].df <= mid_df &&
+                        (nc == 0 || i > cand[nc - 1])) {
+                        cand[nc++] = i;
+                        break;
+                    }
+            if (n_multi < per_class && nc == 3) {
+                kofts_buf_clear(&b);
+                for (size_t k = 0; k < 3; k++) {
+                    if (k)
+                        kofts_buf_puts(&b, " ");
+                    tok *t = &l.v[cand[k]];
+                    kofts_buf_append(&b, body + t->start, t->end - t->start);
+                }
+                if ((rc = add_query(q, r, "multi", &n_multi, &b, docid)) != 0)
+                    goto done;
+            }
+            /* phrase: two adjacent words separated by one space, near the middle */
+            if (n_phrase < per_class)
+                for (size_t i = l.n / 2; i + 1 < l.n; i++) {
+                    tok *a = &l.v[i], *c = &l.v[i + 1];
+                    if (a->hangul && c->hangul && c->start == a->end + 1 &&
+                        body[a->end] == ' ' && a->df < mid_df) {
+                        kofts_buf_clear(&b);
+                        kofts_buf_puts(&b, "\"");
+                        kofts_buf_append(&b, body + a->start, c->end - a->start);
+                        kofts_buf_puts(&b, "\"");
+                        if ((rc = add_query(q, r, "phrase", &n_phrase, &b, docid)) != 0)
+                            goto done;
+                        break;
+                    }
+                }
+            /* question: the two rarest distinct words of the document */
+            size_t r1 = SIZE_MAX, r2 = SIZE_MAX;
+            for (size_t i = 0; i < l.n; i++) {
+                tok *t = &l.v[i];
+                if (!t->hangul || t->df < 1)
+                    continue;
+                if (r1 == SIZE_MAX || t->df < l.v[r1].df)
+                    r1 = i;
+            }
+            for (size_t i = 0; r1 != SIZE_MAX && i < l.n; i++) {
+                tok *t = &l.v[i];
+                if (!t->hangul || t->df < 1 || i == r1 ||
+                    (t->end - t->start == l.v[r1].end - l.v[r1].start &&
+                     memcmp(body + t->start, body + l.v[r1].start, t->end - t->start) == 0))
+                    continue;
+                if (r2 == SIZE_MAX || t->df < l.v[r2].df)
+                    r2 = i;
+            }
+            if (n_question < per_class && r1 != SIZE_MAX && r2 != SIZE_MAX) {
+                size_t a = r1 < r2 ? r1 : r2, c = r1 < r2 ? r2 : r1;
+                kofts_buf_clear(&b);
+                kofts_buf_append(&b, body + l.v[a].start, l.v[a].end - l.v[a].start);
+                kofts_buf_puts(&b, " ");
+                kofts_buf_append(&b, body + l.v[c].start, l.v[c].end - l.v[c].start);
+                kofts_buf_puts(&b, "에 대한 내용은 무엇인가?");
+                if ((rc = add_query(q, r, "question", &n_question, &b, docid)) != 0)
+                    goto done;
+            }
+            sqlite3_reset(doc_st);
+        }
+    }
+    /* common: the most frequent Hangul words that are not in every document */
+    while (n_common < 5 && sqlite3_step(common_st) == SQLITE_ROW) {
+        const char *term = (const char *)sqlite3_column_text(common_st, 0);
+        int df = sqlite3_column_int(common_st, 1);
+        if (!term || !hangul_word(term, strlen(term)) || (size_t)df >= ndocs || df < 2)
+            continue;
+        kofts_buf_clear(&b);
+        kofts_buf_puts(&b, term);
+        if ((rc = add_query(q, r, "common", &n_common, &b, NULL)) != 0)
+            goto done;
+    }
+    bench_qrels_sort(r);
+    fprintf(stderr, PROG ": made %zu queries from %zu documents (rare %zu, common %zu, "
+                    "multi %zu, phrase %zu, question %zu)\n",
+            q->n, ndocs, n_rare, n_common, n_multi, n_phrase, n_question);
+done:
+    if (tk)
+        tapi.xDelete(tk);
+    free(l.v);
+    kofts_buf_free(&b);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(doc_st);
+    sqlite3_finalize(common_st);
+    sqlite3_finalize(df_st);
+    sqlite3_close(db);
+    return rc;
+}

@@ -1,0 +1,825 @@
+/*
+ * kofts_bench.c - kofts-bench: index one corpus with kofts and with two plain FTS5
+ * baselines (unicode61, trigram), then measure indexing, query latency, relevance and
+ * tokenizer throughput side by side, in one run. See bench/README.md.
+ *
+ *   kofts-index --full ---> kofts.db ----> kofts-search --batch --timings   (processes)
+ *   fork: fts5 unicode61 -> unicode61.db -> prepared statements           (in-process)
+ *   fork: fts5 trigram ---> trigram.db ---> prepared statements           (in-process)
+ *                     \-> report: Markdown (stdout + bench/results), CSV, gnuplot PNG
+ *
+ * Builds run in child processes so that wait4() reports each build's own peak memory.
+ */
+#include "bench.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kofts_analyzer.h"
+
+#define PROG "kofts-bench"
+
+#ifndef KOFTS_BENCH_SHARED_CORPUS
+#define KOFTS_BENCH_SHARED_CORPUS "../shared/corpus"
+#endif
+#ifndef KOFTS_BENCH_SAMPLE
+#define KOFTS_BENCH_SAMPLE "corpus/sample"
+#endif
+#ifndef KOFTS_BENCH_RESULTS
+#define KOFTS_BENCH_RESULTS "bench/results"
+#endif
+
+double bench_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+long long bench_file_size(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* Point fd at a new file path (truncated); 0 or -1. */
+static int redirect(int fd, const char *path)
+{
+    int f = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (f < 0 || dup2(f, fd) < 0)
+        return -1;
+    close(f);
+    return 0;
+}
+
+int bench_run(char *const argv[], const char *out_path, const char *err_path,
+              double *wall_s, long *maxrss_kb)
+{
+    double t0 = bench_now();
+    *wall_s = 0;
+    *maxrss_kb = 0;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        if ((out_path && redirect(STDOUT_FILENO, out_path) != 0) ||
+            (err_path && redirect(STDERR_FILENO, err_path) != 0))
+            _exit(126);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int status = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    while (wait4(pid, &status, 0, &ru) < 0)
+        if (errno != EINTR)
+            return -1;
+    *wall_s = bench_now() - t0;
+    *maxrss_kb = ru.ru_maxrss;
+    if (!WIFEXITED(status))
+        return -1;
+    return WEXITSTATUS(status);
+}
+
+/* ---- options ---------------------------------------------------------------- */
+
+typedef struct {
+    const char *bin, *work, *out, *queries, *qrels, *label, *scale_csv, *throughput;
+    const char *engines, *qclass;
+    size_t passes, max_queries, per_class;
+    int jobs, jobs_compare, rerun, plots, sample, no_throughput;
+} opts;
+
+static const struct {
+    const char *name;
+    int has_arg;
+    int val;
+    const char *arg, *help;
+} optdefs[] = {
+    {"queries", 1, 'q', "FILE", "queries, qid<TAB>query (default: KorQuAD dev / made)"},
+    {"qrels", 1, 'r', "FILE", "judgments, qid<TAB>docid<TAB>rel"},
+    {"max-queries", 1, 'm', "N", "use only the first N queries"},
+    {"query-class", 1, 'k', "CLASS", "class of queries whose qid has no class- prefix"},
+    {"passes", 1, 'p', "N", "warm timed passes per query (default 3; +1 warm-up)"},
+    {"jobs", 1, 'j', "N", "kofts-index --jobs (default: number of cores)"},
+    {"engines", 1, 'e', "LIST", "kofts,unicode61,trigram (default: all three)"},
+    {"bin", 1, 'b', "DIR", "where kofts-index/kofts-search are (default: beside me)"},
+    {"work", 1, 'w', "DIR", "scratch folder for indexes (default: BIN/bench-work)"},
+    {"out", 1, 'o', "DIR", "results folder (default: bench/results)"},
+    {"label", 1, 'l', "NAME", "suffix for the result file names"},
+    {"scale-csv", 1, 's', "FILE", "append one row per engine (for the scale plots)"},
+    {"throughput", 1, 't', "FILE", "JSONL for tokenizer throughput (default: ko-petitions)"},
+    {"no-throughput", 0, 'T', NULL, "skip the tokenizer throughput"},
+    {"no-jobs-compare", 0, 'J', NULL, "skip the kofts-index --jobs 1 build"},
+    {"no-rerun", 0, 'R', NULL, "skip the no-change kofts-index re-run"},
+    {"no-plots", 0, 'P', NULL, "do not run gnuplot"},
+    {"sample", 0, 'S', NULL, "use the bundled corpus/sample even if ../shared exists"},
+    {"per-class", 1, 'c', "N", "queries per class made from a sample (default 20)"},
+    {"help", 0, 'h', NULL, "show this help"},
+    {"version", 0, 'V', NULL, "show the version"},
+};
+#define NOPT (sizeof optdefs / sizeof optdefs[0])
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: " PROG " [OPTION]... [SOURCE...]\n"
+               "Index SOURCE (JSON lines files or a post folder) with kofts, FTS5 unicode61\n"
+               "and FTS5 trigram; report indexing speed, query latency, relevance and\n"
+               "tokenizer throughput side by side. With no SOURCE: ../shared/corpus when\n"
+               "present (all sets; KorQuAD dev queries and judgments), else corpus/sample.\n\n");
+    for (size_t i = 0; i < NOPT; i++) {
+        char left[64];
+        if (optdefs[i].val == 'h' || optdefs[i].val == 'V')
+            snprintf(left, sizeof left, "-%c, --%s", optdefs[i].val, optdefs[i].name);
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", optdefs[i].name,
+                     optdefs[i].arg ? " " : "", optdefs[i].arg ? optdefs[i].arg : "");
+        fprintf(f, "  %-26s %s\n", left, optdefs[i].help);
+    }
+    fprintf(f, "\nExit status: 0 ok, 1 runtime error, 2 usage error.\n");
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-')
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static int file_exists(const char *p)
+{
+    return access(p, R_OK) == 0;
+}
+
+/* ---- the kofts engine -------------------------------------------------------- */
+
+typedef struct {
+    const char *qid;
+    size_t idx;
+} qid_ix;
+
+static int cmp_qid_ix(const void *a, const void *b)
+{
+    return strcmp(((const qid_ix *)a)->qid, ((const qid_ix *)b)->qid);
+}
+
+static long find_qid(const qid_ix *ix, size_t n, const char *qid)
+{
+    qid_ix key = {qid, 0};
+    const qid_ix *hit = bsearch(&key, ix, n, sizeof *ix, cmp_qid_ix);
+    return hit ? (long)hit->idx : -1;
+}
+
+/* Show the last line of a child's stderr log and how many lines came before it. */
+static void report_log(const char *log)
+{
+    FILE *f = fopen(log, "r");
+    char line[1024], last[1024] = "";
+    size_t n = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        n++;
+        snprintf(last, sizeof last, "%s", line);
+    }
+    if (f)
+        fclose(f);
+    if (n > 1)
+        fprintf(stderr, PROG ":   (%zu more lines in %s)\n", n - 1, log);
+    if (n > 0)
+        fprintf(stderr, "  %s%s", last, strchr(last, '\n') ? "" : "\n");
+}
+
+/* Run kofts-index into dbpath; fills build figures of e. Returns its exit status. */
+static int kofts_build(const opts *o, const char *dbpath, int jobs, int full,
+                       char *const *sources, size_t ns, bench_engine *e)
+{
+    char exe[4096], jobs_s[16];
+    snprintf(exe, sizeof exe, "%s/kofts-index", o->bin);
+    snprintf(jobs_s, sizeof jobs_s, "%d", jobs);
+    char **argv = calloc(ns + 10, sizeof *argv);
+    if (!argv)
+        return -1;
+    size_t a = 0;
+    argv[a++] = exe;
+    argv[a++] = "--db";
+    argv[a++] = (char *)dbpath;
+    argv[a++] = "--jobs";
+    argv[a++] = jobs_s;
+    if (full)
+        argv[a++] = "--full";
+    argv[a++] = "--quiet";
+    for (size_t i = 0; i < ns; i++)
+        argv[a++] = sources[i];
+    char log[4096];
+    snprintf(log, sizeof log, "%s/kofts-index-j%d%s.log", o->work, jobs, full ? "" : "-rerun");
+    fprintf(stderr, PROG ": kofts-index --jobs %d%s ... (stderr in %s)\n", jobs,
+            full ? " --full" : "", log);
+    double wall;
+    long kb;
+    int st = bench_run(argv, NULL, log, &wall, &kb);
+    free(argv);
+    report_log(log);
+    if (st != 0) {
+        snprintf(e->note, sizeof e->note, "kofts-index exited with status %d.", st);
+        fprintf(stderr, PROG ": kofts-index failed (status %d)\n", st);
+        return st;
+    }
+    e->build_s = wall;
+    e->peak_kb = kb;
+    e->built = 1;
+    /* documents and text bytes as kofts stored them */
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stq = NULL;
+    if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db,
+                           "SELECT count(*), total(length(CAST(title AS BLOB)) +"
+                           " length(CAST(body AS BLOB))) FROM docs",
+                           -1, &stq, NULL) == SQLITE_OK &&
+        sqlite3_step(stq) == SQLITE_ROW) {
+        e->docs = (size_t)sqlite3_column_int64(stq, 0);
+        e->text_bytes = sqlite3_column_double(stq, 1);
+    }
+    sqlite3_finalize(stq);
+    sqlite3_close(db);
+    fprintf(stderr, PROG ": kofts-index: %zu docs in %.2f s, peak %ld MB\n", e->docs,
+            e->build_s, kb / 1024);
+    return 0;
+}
+
+/* Run kofts-search --batch over the query file; fill latency and hits of e. */
+static int kofts_query(const opts *o, const char *dbpath, const char *qfile,
+                       const bench_queries *q, bench_engine *e)
+{
+    int rc = 0;
+    char exe[4096], passes_s[16], tfile[4096], rfile[4096];
+    snprintf(exe, sizeof exe, "%s/kofts-search", o->bin);
+    snprintf(passes_s, sizeof passes_s, "%zu", o->passes + 1);
+    snprintf(tfile, sizeof tfile, "%s/kofts-timings.tsv", o->work);
+    snprintf(rfile, sizeof rfile, "%s/kofts-run.jsonl", o->work);
+    char *argv[] = {exe,        "--db",     (char *)dbpath, "--batch",  (char *)qfile,
+                    "--format", "json",     "--limit",      "10",       "--passes",
+                    passes_s,   "--timings", tfile,         NULL};
+    qid_ix *ix = NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    FILE *f = NULL;
+    size_t nq = q->n;
+    unlink(tfile);
+    fprintf(stderr, PROG ": kofts-search --batch, %zu queries x %zu passes ...\n", nq,
+            o->passes + 1);
+    double wall;
+    long kb;
+    char log[4096];
+    snprintf(log, sizeof log, "%s/kofts-search.log", o->work);
+    int st = bench_run(argv, rfile, log, &wall, &kb);
+    report_log(log);
+    if (st == 2) { /* no --passes/--timings: relevance only */
+        argv[9] = NULL;
+        snprintf(e->note, sizeof e->note, "kofts-search rejected --passes/--timings: "
+                                          "no latency figures.");
+        st = bench_run(argv, rfile, log, &wall, &kb);
+        report_log(log);
+    }
+    if (st != 0) {
+        snprintf(e->note, sizeof e->note, "kofts-search --batch exited with status %d.", st);
+        fprintf(stderr, PROG ": kofts-search failed (status %d)\n", st);
+        rc = KOFTS_ERROR;
+        goto done;
+    }
+    ix = malloc((nq + 1) * sizeof *ix);
+    e->hits = calloc(nq * BENCH_K + 1, sizeof *e->hits);
+    e->lat_us = calloc(nq * o->passes + 1, sizeof *e->lat_us);
+    if (!ix || !e->hits || !e->lat_us) {
+        rc = KOFTS_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < nq; i++) {
+        ix[i].qid = q->v[i].qid;
+        ix[i].idx = i;
+    }
+    qsort(ix, nq, sizeof *ix, cmp_qid_ix);
+
+    /* hits: one JSON object per line with qid, id, rank */
+    if ((f = fopen(rfile, "r")) != NULL) {
+        ssize_t n;
+        size_t *next = calloc(nq + 1, sizeof *next);
+        while (next && (n = getline(&line, &cap, f)) >= 0) {
+            cJSON *j = cJSON_ParseWithLength(line, (size_t)n);
+            const cJSON *jq = cJSON_GetObjectItemCaseSensitive(j, "qid");
+            const cJSON *jd = cJSON_GetObjectItemCaseSensitive(j, "id");
+            const cJSON *jr = cJSON_GetObjectItemCaseSensitive(j, "rank");
+            long qi = cJSON_IsString(jq) ? find_qid(ix, nq, jq->valuestring) : -1;
+            if (qi >= 0 && cJSON_IsString(jd)) {
+                size_t rank = cJSON_IsNumber(jr) ? (size_t)jr->valuedouble
+                                                 : ++next[qi];
+                if (rank >= 1 && rank <= BENCH_K && !e->hits[(size_t)qi * BENCH_K + rank - 1])
+                    e->hits[(size_t)qi * BENCH_K + rank - 1] = strdup(jd->valuestring);
+            }
+            cJSON_Delete(j);
+        }
+        free(next);
+        fclose(f);
+        f = NULL;
+    }
+    for (size_t i = 0; i < nq; i++)
+        e->empty += e->hits[i * BENCH_K] == NULL;
+
+    /* timings: qid<TAB>pass<TAB>microseconds; the lowest pass number is the warm-up */
+    if ((f = fopen(tfile, "r")) != NULL) {
+        long minpass = LONG_MAX;
+        ssize_t n;
+        while ((n = getline(&line, &cap, f)) >= 0) {
+            char *t1 = strchr(line, '\t');
+            if (t1) {
+                long p = strtol(t1 + 1, NULL, 10);
+                if (p < minpass)
+                    minpass = p;
+            }
+        }
+        rewind(f);
+        size_t got = 0;
+        while ((n = getline(&line, &cap, f)) >= 0) {
+            char *t1 = strchr(line, '\t');
+            char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+            if (!t2)
+                continue;
+            *t1 = '\0';
+            long p = strtol(t1 + 1, NULL, 10) - minpass - 1;
+            long qi = find_qid(ix, nq, line);
+            if (qi < 0 || p < 0 || (size_t)p >= o->passes)
+                continue;
+            e->lat_us[(size_t)qi * o->passes + (size_t)p] = strtod(t2 + 1, NULL);
+            got++;
+        }
+        if (got > 0) {
+            e->passes = o->passes;
+            e->queried = 1;
+        }
+        if (got < nq * o->passes)
+            fprintf(stderr, PROG ": kofts-search timings: %zu of %zu expected lines\n", got,
+                    nq * o->passes);
+    }
+    if (!e->queried && !e->note[0])
+        snprintf(e->note, sizeof e->note, "kofts-search wrote no --timings file: no "
+                                          "latency figures.");
+done:
+    if (f)
+        fclose(f);
+    free(line);
+    free(ix);
+    return rc;
+}
+
+/* ---- the baselines ----------------------------------------------------------- */
+
+/* Build a baseline in a forked child (its own peak RSS via wait4). */
+static int baseline_build(const opts *o, bench_engine *e, const char *tokenizer,
+                          char *const *sources, size_t ns, const char *kofts_db)
+{
+    char dbpath[4096];
+    snprintf(dbpath, sizeof dbpath, "%s/%s.db", o->work, e->key);
+    int fds[2];
+    if (pipe(fds) != 0)
+        return KOFTS_EIO;
+    fprintf(stderr, PROG ": building FTS5 %s ...\n", tokenizer);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return KOFTS_EIO;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        bench_engine c;
+        memset(&c, 0, sizeof c);
+        int rc = bench_fts5_build(dbpath, tokenizer, sources, ns, kofts_db, &c);
+        char msg[128];
+        int len = snprintf(msg, sizeof msg, "%zu %.0f %.6f %.6f\n", c.docs, c.text_bytes,
+                           c.build_s, c.load_s);
+        if (write(fds[1], msg, (size_t)len) != len)
+            rc = KOFTS_EIO;
+        close(fds[1]);
+        _exit(rc ? 1 : 0);
+    }
+    close(fds[1]);
+    char buf[128] = {0};
+    ssize_t got = read(fds[0], buf, sizeof buf - 1);
+    close(fds[0]);
+    int status = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    while (wait4(pid, &status, 0, &ru) < 0)
+        if (errno != EINTR)
+            return KOFTS_EIO;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || got <= 0 ||
+        sscanf(buf, "%zu %lf %lf %lf", &e->docs, &e->text_bytes, &e->build_s, &e->load_s) !=
+            4) {
+        snprintf(e->note, sizeof e->note, "build failed.");
+        return KOFTS_ERROR;
+    }
+    /* build_s was timed in the child, from creating the database to COMMIT */
+    e->peak_kb = ru.ru_maxrss;
+    e->built = 1;
+    fprintf(stderr, PROG ": FTS5 %s: %zu docs in %.2f s, peak %ld MB\n", tokenizer, e->docs,
+            e->build_s, e->peak_kb / 1024);
+    return 0;
+}
+
+static void score(bench_engine *e, const bench_queries *q, const bench_qrels *r)
+{
+    kofts_judgment jb[256];
+    if (!e->hits || r->n == 0)
+        return;
+    for (size_t i = 0; i < q->n; i++) {
+        size_t nj = bench_qrels_find(r, q->v[i].qid, jb, sizeof jb / sizeof jb[0]);
+        if (nj == 0)
+            continue;
+        const char *const *ranked = (const char *const *)&e->hits[i * BENCH_K];
+        size_t n = 0;
+        for (size_t k = 0; k < BENCH_K; k++)
+            if (ranked[k])
+                n = k + 1;
+        kofts_qmetrics m;
+        if (kofts_metrics_query(&m, ranked, n, jb, nj, BENCH_K) == 0)
+            kofts_metrics_add(&e->rel, &m);
+    }
+    e->has_rel = e->rel.nqueries > 0;
+}
+
+static int engine_on(const opts *o, const char *name)
+{
+    const char *p = o->engines;
+    size_t n = strlen(name);
+    while (p && *p) {
+        if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+        p = strchr(p, ',');
+        if (p)
+            p++;
+    }
+    return 0;
+}
+
+static void self_dir(char *out, size_t cap)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        snprintf(out, cap, ".");
+        return;
+    }
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash)
+        *slash = '\0';
+    snprintf(out, cap, "%s", exe);
+}
+
+static void machine_info(bench_report *r)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(r->date, sizeof r->date, "%Y-%m-%d", &tm);
+    strftime(r->stamp, sizeof r->stamp, "%Y-%m-%d %H:%M", &tm);
+    if (gethostname(r->host, sizeof r->host) != 0)
+        snprintf(r->host, sizeof r->host, "host");
+    r->host[sizeof r->host - 1] = '\0';
+    for (char *p = r->host; *p; p++)
+        if (*p == '/' || *p == ' ')
+            *p = '_';
+    snprintf(r->cpu, sizeof r->cpu, "unknown CPU");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    char line[512];
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "model name", 10) == 0) {
+            char *c = strchr(line, ':');
+            if (c) {
+                c += 2;
+                c[strcspn(c, "\n")] = '\0';
+                snprintf(r->cpu, sizeof r->cpu, "%s", c);
+            }
+            break;
+        }
+    if (f)
+        fclose(f);
+    r->ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+int main(int argc, char **argv)
+{
+    int rc = 0;
+    opts o;
+    bench_queries q = {0};
+    bench_qrels r = {0};
+    bench_engine eng[BENCH_MAX_ENGINES];
+    size_t neng = 0;
+    memset(eng, 0, sizeof eng);
+    memset(&o, 0, sizeof o);
+    o.passes = 3;
+    o.per_class = 20;
+    o.engines = "kofts,unicode61,trigram";
+    o.jobs_compare = o.rerun = o.plots = 1;
+    o.out = KOFTS_BENCH_RESULTS;
+    char bin[4096], work[4096], path[4096], qfile[4096], rfile[4096];
+    self_dir(bin, sizeof bin);
+    o.bin = bin;
+
+    struct option lo[NOPT + 1];
+    char so[3 * NOPT + 1], *sp = so;
+    for (size_t i = 0; i < NOPT; i++) {
+        lo[i].name = optdefs[i].name;
+        lo[i].has_arg = optdefs[i].has_arg;
+        lo[i].flag = NULL;
+        lo[i].val = optdefs[i].val;
+        if (optdefs[i].val == 'h' || optdefs[i].val == 'V')
+            *sp++ = (char)optdefs[i].val;
+    }
+    *sp = '\0';
+    memset(&lo[NOPT], 0, sizeof lo[NOPT]);
+    int c, li = -1;
+    size_t jobs_tmp = 0;
+    while ((c = getopt_long(argc, argv, so, lo, &li)) != -1) {
+        switch (c) {
+        case 'q': o.queries = optarg; break;
+        case 'r': o.qrels = optarg; break;
+        case 'm':
+            if (parse_size(optarg, &o.max_queries)) goto bad_number;
+            break;
+        case 'p':
+            if (parse_size(optarg, &o.passes) || o.passes == 0) goto bad_number;
+            break;
+        case 'j':
+            if (parse_size(optarg, &jobs_tmp) || jobs_tmp == 0 || jobs_tmp > 256)
+                goto bad_number;
+            o.jobs = (int)jobs_tmp;
+            break;
+        case 'c':
+            if (parse_size(optarg, &o.per_class) || o.per_class == 0) goto bad_number;
+            break;
+        case 'e': o.engines = optarg; break;
+        case 'k': o.qclass = optarg; break;
+        case 'b': o.bin = optarg; break;
+        case 'w': o.work = optarg; break;
+        case 'o': o.out = optarg; break;
+        case 'l': o.label = optarg; break;
+        case 's': o.scale_csv = optarg; break;
+        case 't': o.throughput = optarg; break;
+        case 'T': o.no_throughput = 1; break;
+        case 'J': o.jobs_compare = 0; break;
+        case 'R': o.rerun = 0; break;
+        case 'P': o.plots = 0; break;
+        case 'S': o.sample = 1; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf(PROG " %s\n", KOFTS_VERSION_STRING); return 0;
+        default: usage(stderr); return 2;
+        }
+        continue;
+    bad_number:
+        fprintf(stderr, PROG ": --%s: not a valid number: '%s'\n",
+                li >= 0 ? lo[li].name : "?", optarg);
+        return 2;
+    }
+    if (o.jobs == 0)
+        o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN)
+                                                         : 1;
+    snprintf(work, sizeof work, "%s/bench-work", o.bin);
+    if (!o.work)
+        o.work = work;
+    mkdir(o.work, 0777);
+
+    /* ---- what to index, which queries ---- */
+    bench_report rep;
+    memset(&rep, 0, sizeof rep);
+    machine_info(&rep);
+    rep.label = o.label;
+    rep.rerun_s = -1;
+    rep.jobs = o.jobs;
+    char *def_sources[4];
+    char def_buf[3][4096];
+    char *const *sources = argv + optind;
+    size_t ns = (size_t)(argc - optind);
+    const char *shared = file_exists("../shared/corpus/korquad1-dev/docs.jsonl")
+                             ? "../shared/corpus"
+                             : KOFTS_BENCH_SHARED_CORPUS;
+    int made_queries = 0;
+    const char *tput = o.throughput;
+    snprintf(path, sizeof path, "%s/korquad1-dev/docs.jsonl", shared);
+    if (ns == 0 && !o.sample && file_exists(path)) {
+        static const char *const sets[] = {"korquad1-dev", "ko-wikinews", "ko-petitions"};
+        for (size_t i = 0; i < 3; i++) {
+            snprintf(def_buf[i], sizeof def_buf[i], "%s/%s/docs.jsonl", shared, sets[i]);
+            def_sources[ns++] = def_buf[i];
+        }
+        sources = def_sources;
+        snprintf(qfile, sizeof qfile, "%s/korquad1-dev/queries.tsv", shared);
+        snprintf(rfile, sizeof rfile, "%s/korquad1-dev/qrels.tsv", shared);
+        if (!o.queries)
+            o.queries = qfile;
+        if (!o.qrels)
+            o.qrels = rfile;
+        if (!o.qclass && o.queries == qfile)
+            o.qclass = "question"; /* KorQuAD: every query is a question */
+        snprintf(rep.corpus, sizeof rep.corpus, "%s: korquad1-dev + ko-wikinews + "
+                                                "ko-petitions (all docs.jsonl)",
+                 shared);
+    } else if (ns == 0) {
+        def_sources[ns++] = (char *)KOFTS_BENCH_SAMPLE;
+        sources = def_sources;
+        snprintf(rep.corpus, sizeof rep.corpus, "%s (the bundled sample)", KOFTS_BENCH_SAMPLE);
+    } else {
+        kofts_buf b = {0};
+        for (size_t i = 0; i < ns; i++)
+            kofts_buf_printf(&b, "%s%s", i ? ", " : "", sources[i]);
+        snprintf(rep.corpus, sizeof rep.corpus, "%s", b.data ? b.data : "");
+        kofts_buf_free(&b);
+    }
+    char tput_buf[4096];
+    snprintf(tput_buf, sizeof tput_buf, "%s/ko-petitions/docs.jsonl", shared);
+    if (!tput && file_exists(tput_buf))
+        tput = tput_buf;
+    if (o.no_throughput)
+        tput = NULL;
+
+    /* The engines, in report order. */
+    bench_engine *ek = NULL, *ek1 = NULL, *eu = NULL, *et = NULL;
+    char kofts_db[4096], kofts1_db[4096], exe[4096];
+    snprintf(kofts_db, sizeof kofts_db, "%s/kofts.db", o.work);
+    snprintf(kofts1_db, sizeof kofts1_db, "%s/kofts-j1.db", o.work);
+    snprintf(exe, sizeof exe, "%s/kofts-index", o.bin);
+    int have_index = access(exe, X_OK) == 0;
+    if (engine_on(&o, "kofts")) {
+        ek = &eng[neng++];
+        snprintf(ek->name, sizeof ek->name, "kofts (--jobs %d)", o.jobs);
+        snprintf(ek->key, sizeof ek->key, "kofts");
+        if (o.jobs_compare && o.jobs != 1) {
+            ek1 = &eng[neng++];
+            snprintf(ek1->name, sizeof ek1->name, "kofts (--jobs 1)");
+            snprintf(ek1->key, sizeof ek1->key, "kofts-j1");
+        }
+    }
+    if (engine_on(&o, "unicode61")) {
+        eu = &eng[neng++];
+        snprintf(eu->name, sizeof eu->name, "fts5 unicode61");
+        snprintf(eu->key, sizeof eu->key, "unicode61");
+    }
+    if (engine_on(&o, "trigram")) {
+        et = &eng[neng++];
+        snprintf(et->name, sizeof et->name, "fts5 trigram");
+        snprintf(et->key, sizeof et->key, "trigram");
+    }
+    for (size_t i = 0; i < neng; i++)
+        eng[i].index_bytes = -1;
+
+    struct rusage self_ru;
+    getrusage(RUSAGE_SELF, &self_ru);
+    rep.parent_kb = self_ru.ru_maxrss;
+
+    /* ---- kofts builds ---- */
+    if (ek && !have_index) {
+        snprintf(ek->note, sizeof ek->note, "%.150s not found: kofts not measured.", exe);
+        fprintf(stderr, PROG ": %s not found; skipping kofts\n", exe);
+    }
+    if (ek && have_index) {
+        if (kofts_build(&o, kofts_db, o.jobs, 1, sources, ns, ek) == 0) {
+            if (o.rerun) {
+                bench_engine tmp;
+                memset(&tmp, 0, sizeof tmp);
+                if (kofts_build(&o, kofts_db, o.jobs, 0, sources, ns, &tmp) == 0)
+                    rep.rerun_s = tmp.build_s;
+            }
+            if (ek1 && kofts_build(&o, kofts1_db, 1, 1, sources, ns, ek1) == 0)
+                bench_db_vacuum_size(kofts1_db, 1, &ek1->index_bytes);
+        }
+    }
+    int all_jsonl = 1;
+    for (size_t i = 0; i < ns; i++)
+        all_jsonl &= bench_is_jsonl(sources[i]);
+    if (!all_jsonl && !(ek && ek->built)) {
+        fprintf(stderr, PROG ": the sources are not all JSON lines, and without a kofts "
+                        "index there is no text for the baselines; stopping\n");
+        rc = 1;
+        goto done_q;
+    }
+
+    /* ---- queries ---- */
+    if (o.queries) {
+        if (bench_queries_load(&q, o.queries, o.max_queries) != 0) {
+            rc = 1;
+            goto done_q;
+        }
+        snprintf(rep.queries_from, sizeof rep.queries_from, "%s", o.queries);
+        if (o.qclass)
+            bench_queries_set_class(&q, o.qclass);
+    } else {
+        if (bench_queries_generate(sources, ns, kofts_db, o.per_class, &q, &r) != 0) {
+            rc = 1;
+            goto done_q;
+        }
+        made_queries = 1;
+        snprintf(rep.queries_from, sizeof rep.queries_from,
+                 "made from the corpus (%zu per class: one rare word, several words, a "
+                 "phrase, a question; 5 common words)",
+                 o.per_class);
+        snprintf(rep.qrels_from, sizeof rep.qrels_from,
+                 "known items (the document each query was made from)");
+    }
+    if (o.qrels) {
+        if (bench_qrels_load(&r, o.qrels) != 0) {
+            rc = 1;
+            goto done_q;
+        }
+        snprintf(rep.qrels_from, sizeof rep.qrels_from, "%s", o.qrels);
+    }
+    if (q.n == 0) {
+        fprintf(stderr, PROG ": no queries\n");
+        rc = 1;
+        goto done_q;
+    }
+    char qpath[4096];
+    snprintf(qpath, sizeof qpath, "%s/queries.tsv", o.work);
+    if (bench_queries_write(&q, qpath) != 0) {
+        rc = 1;
+        goto done_q;
+    }
+    if (made_queries) {
+        snprintf(path, sizeof path, "%s/qrels.tsv", o.work);
+        bench_qrels_write(&r, path);
+    }
+
+    /* ---- baseline builds (children), sizes ---- */
+    if (eu)
+        baseline_build(&o, eu, "unicode61", sources, ns, kofts_db);
+    if (et)
+        baseline_build(&o, et, "trigram", sources, ns, kofts_db);
+    if (ek && ek->built)
+        bench_db_vacuum_size(kofts_db, 1, &ek->index_bytes);
+    for (size_t i = 0; i < neng; i++)
+        if (eng[i].built && (&eng[i] == eu || &eng[i] == et)) {
+            snprintf(path, sizeof path, "%s/%s.db", o.work, eng[i].key);
+            bench_db_vacuum_size(path, 0, &eng[i].index_bytes);
+        }
+
+    /* ---- queries ---- */
+    if (ek && ek->built) {
+        snprintf(exe, sizeof exe, "%s/kofts-search", o.bin);
+        if (access(exe, X_OK) == 0)
+            kofts_query(&o, kofts_db, qpath, &q, ek);
+        else
+            snprintf(ek->note, sizeof ek->note, "%.150s not found: no query figures.", exe);
+    }
+    for (int t = 0; t < 2; t++) {
+        bench_engine *e = t == 0 ? eu : et;
+        if (!e || !e->built)
+            continue;
+        snprintf(path, sizeof path, "%s/%s.db", o.work, e->key);
+        fprintf(stderr, PROG ": querying FTS5 %s, %zu queries x %zu passes ...\n", e->key, q.n,
+                o.passes + 1);
+        bench_fts5_query(path, t == 1, &q, o.passes, e);
+    }
+    for (size_t i = 0; i < neng; i++)
+        score(&eng[i], &q, &r);
+
+    /* ---- tokenizer throughput ---- */
+    bench_tok tok[8];
+    int ntok = 0;
+    if (tput) {
+        ntok = bench_tokenizers(tput, 3, tok, sizeof tok / sizeof tok[0]);
+        if (ntok < 0)
+            ntok = 0;
+        snprintf(rep.tok_from, sizeof rep.tok_from, "%.250s", tput);
+    }
+
+    /* ---- report ---- */
+    rep.q = &q;
+    rep.nqueries = q.n;
+    rep.passes = o.passes;
+    rep.eng = eng;
+    rep.neng = neng;
+    rep.tok = tok;
+    rep.ntok = (size_t)ntok;
+    if (bench_report_write(&rep, o.out, o.work, o.plots, o.scale_csv) != 0)
+        rc = 1;
+done_q:
+    for (size_t i = 0; i < neng; i++)
+        bench_engine_free(&eng[i], q.n);
+    bench_queries_free(&q);
+    bench_qrels_free(&r);
+    return rc;
+}

@@ -1,0 +1,159 @@
+/*
+ * kofts_search.h - query a kofts index: parse what a person typed, turn it into an
+ * FTS5 expression built only from quoted strings, rank with BM25 over weighted
+ * fields, and cut a highlighted snippet from the stored text.
+ *
+ *   query text --> terms (words, "phrases", -excluded, OR groups, title:, category:,
+ *                  prefix*)  --> analyzer (word + bigram mode) decides what is kept
+ *              --> FTS5 MATCH expression (all words; any word when that finds too few)
+ *              --> SQL with filters (category, dates) and bm25() weights, prepared once
+ *              --> hits --> snippets from docs.body re-analysed with the same analyzer
+ *
+ * One kofts_search handle holds the database (opened read-only, once), the prepared
+ * statements and an analyzer. Not thread-safe: one handle per thread.
+ */
+#ifndef KOFTS_SEARCH_H
+#define KOFTS_SEARCH_H
+
+#include <stddef.h>
+
+#include "kofts_analyzer.h"
+#include "kofts_util.h"
+
+typedef struct kofts_search kofts_search;
+
+/* Longest query read, in bytes; longer input is cut (at a character) with a note. */
+#define KOFTS_QUERY_MAX_BYTES 4096
+/* Most terms used from one query; later ones are ignored with a note. */
+#define KOFTS_QUERY_MAX_TERMS 32
+
+typedef enum {
+    KOFTS_SORT_RELEVANCE = 0, /* best bm25 first */
+    KOFTS_SORT_DATE = 1,      /* newest first, bm25 breaks ties */
+} kofts_sort;
+
+typedef enum {
+    KOFTS_MATCH_AUTO = 0, /* all words; any word (ranked) when that finds < min_hits */
+    KOFTS_MATCH_ALL = 1,  /* every required word must match */
+    KOFTS_MATCH_ANY = 2,  /* any word matches, ranking decides */
+} kofts_match;
+
+/* Field weights for bm25(), in the order of the FTS5 columns. */
+typedef struct {
+    double title, excerpt, body, extra, tags, bigram;
+} kofts_weights;
+
+typedef struct {
+    int limit;            /* hits to return (>= 0) */
+    int offset;           /* hits to skip first (>= 0) */
+    const char *category; /* only documents in this category; NULL for any (borrowed) */
+    const char *since;    /* ISO date, inclusive lower bound; NULL for none (borrowed) */
+    const char *until;    /* ISO date, inclusive upper bound; NULL for none (borrowed) */
+    kofts_sort sort;
+    kofts_match match;
+    int min_hits;      /* AUTO: fall back to any-word below this many all-word hits */
+    int snippets;      /* 1: make snippets; 0: skip (faster) */
+    int snippet_chars; /* snippet length in characters (code points) */
+    int want_total;    /* 1: count all matching documents into kofts_result.total */
+} kofts_search_opts;
+
+/* Fill o with the defaults (limit 10, relevance, AUTO, min_hits 10, snippets of 120). */
+void kofts_search_opts_init(kofts_search_opts *o);
+
+/* The default, tuned field weights (see searcher/README.md). */
+kofts_weights kofts_search_default_weights(void);
+
+typedef struct {
+    size_t start_off; /* first byte of a highlighted range in the snippet */
+    size_t end_off;   /* one past its last byte */
+} kofts_span;
+
+typedef struct {
+    long long rowid;    /* docs.rowid */
+    char *id;           /* document id (owned by the result) */
+    double score;       /* -bm25(): higher is better */
+    char *title;        /* owned by the result */
+    char *date;         /* ISO date or "" (owned) */
+    char *categories;   /* '\n'-separated list, maybe "" (owned) */
+    char *snippet;      /* UTF-8, NUL-terminated; "" when snippets are off (owned) */
+    size_t snippet_len; /* bytes in snippet */
+    kofts_span *spans;  /* highlighted byte ranges into snippet, sorted, disjoint (owned) */
+    size_t n_spans;
+} kofts_hit;
+
+typedef struct {
+    kofts_hit *hits; /* n_hits hits, best first (owned) */
+    size_t n_hits;
+    long long total; /* matching documents, or -1 when not counted */
+    int used_any;    /* 1 if the any-word reading was used */
+    char *expr;      /* the FTS5 expression that ran, "" if none (owned) */
+    char *notes;     /* how the query was read, '\n'-separated lines, "" if none (owned) */
+} kofts_result;
+
+/*
+ * Open the index at path read-only (through kofts_store_open, which checks the schema
+ * and analyzer versions) and prepare the statements. On success *out is a new handle
+ * owned by the caller (kofts_search_close) and 0 is returned. On failure returns a
+ * negative KOFTS_E* code, *out is NULL, and *errmsg (if errmsg is not NULL) gets a
+ * malloc'd message naming the file and what to do; the caller frees it.
+ */
+int kofts_search_open(kofts_search **out, const char *path, char **errmsg);
+
+/* Replace the bm25 field weights (for tuning). */
+void kofts_search_set_weights(kofts_search *s, const kofts_weights *w);
+
+/*
+ * Run one query (query[0..len), any bytes: invalid UTF-8 and control bytes are read as
+ * blanks). On success *out is a new result owned by the caller (kofts_result_free) and
+ * 0 is returned; a query with nothing searchable gives 0 hits and a note, not an error.
+ * Returns a negative KOFTS_E* code on a database or memory failure (message in
+ * kofts_search_errmsg(); never raw SQLite text for a query problem), *out is NULL.
+ */
+int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts_search_opts *opts,
+                     kofts_result **out);
+
+/*
+ * Append to out a human-readable account of how query is read: each term with its
+ * role, word tokens (text and kind), bigram tokens and document frequency, and the
+ * FTS5 expressions. Returns 0 or a negative KOFTS_E* code.
+ */
+int kofts_search_explain(kofts_search *s, const char *query, size_t len,
+                         const kofts_search_opts *opts, kofts_buf *out);
+
+/*
+ * Append one JSON object (no newline) with documents, analyzer, schema_version,
+ * index_bytes, path. Returns 0 or a negative KOFTS_E* code.
+ */
+int kofts_search_stats(kofts_search *s, kofts_buf *out);
+
+/*
+ * Make a snippet of text[0..len) for the words of query, using analyzer a (borrowed):
+ * the window of about `chars` characters holding the most distinct query words,
+ * cut at word boundaries, with "…" where text was cut. *out_snippet (malloc'd,
+ * NUL-terminated) and *out_spans (malloc'd, NULL when *n_spans is 0) belong to the
+ * caller. Used by kofts_search_run; exposed for tests and tools.
+ * Returns 0 or a negative KOFTS_E* code.
+ */
+int kofts_search_snippet(kofts_analyzer *a, const char *query, size_t qlen, const char *text,
+                         size_t len, int chars, char **out_snippet, size_t *out_len,
+                         kofts_span **out_spans, size_t *n_spans);
+
+/*
+ * Parse query and append to expr the FTS5 expression it becomes (all-word reading, or
+ * any-word when any is 1; nothing when there is nothing to search for) and to notes
+ * (if not NULL) the notes on how it was read. a is borrowed. For tests and tools.
+ * Returns the number of word groups (>= 0) or a negative KOFTS_E* code.
+ */
+int kofts_search_build_expr(kofts_analyzer *a, const char *query, size_t len, int any,
+                            kofts_buf *expr, kofts_buf *notes);
+
+/* The last error message; borrowed, valid until the next call on the handle. */
+const char *kofts_search_errmsg(const kofts_search *s);
+
+/* Free a result; NULL is allowed. */
+void kofts_result_free(kofts_result *r);
+
+/* Close the handle (statements, analyzer, database); NULL is allowed. */
+void kofts_search_close(kofts_search *s);
+
+#endif /* KOFTS_SEARCH_H */

@@ -1,0 +1,652 @@
+/*
+ * kofts_search_main.c - the kofts-search command: one query for a person (ranked
+ * list with highlighted snippets) or for a script (--json), a batch of queries for
+ * evaluation and latency (--batch, TREC run or JSON lines, --passes, --timings),
+ * index statistics (--stats) and --explain. All work goes through kofts_search.h.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kofts_search.h"
+
+#define PROG "kofts-search"
+
+enum { FMT_TREC, FMT_JSON };
+
+typedef struct {
+    const char *db;
+    kofts_search_opts so;
+    int json, explain, stats, format, passes;
+    const char *batch, *timings;
+    const char *hl_open, *hl_close;
+    char *hl_buf; /* owned storage behind hl_open/hl_close when --highlight is given */
+} cli;
+
+static const struct option long_opts[] = {
+    {"db", required_argument, NULL, 'd'},
+    {"limit", required_argument, NULL, 'n'},
+    {"offset", required_argument, NULL, 'o'},
+    {"json", no_argument, NULL, 'j'},
+    {"category", required_argument, NULL, 'c'},
+    {"since", required_argument, NULL, 's'},
+    {"until", required_argument, NULL, 'u'},
+    {"sort", required_argument, NULL, 'S'},
+    {"explain", no_argument, NULL, 'e'},
+    {"batch", required_argument, NULL, 'b'},
+    {"format", required_argument, NULL, 'f'},
+    {"stats", no_argument, NULL, 't'},
+    {"highlight", required_argument, NULL, 'H'},
+    {"match", required_argument, NULL, 'm'},
+    {"min-hits", required_argument, NULL, 'M'},
+    {"snippet-chars", required_argument, NULL, 'C'},
+    {"no-snippets", no_argument, NULL, 'N'},
+    {"weights", required_argument, NULL, 'W'},
+    {"passes", required_argument, NULL, 'p'},
+    {"timings", required_argument, NULL, 'T'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+/* One help line per option, in the order of long_opts. */
+static const char *const help_text[][2] = {
+    {"--db FILE", "index to search (default kofts.db, or $KOFTS_DB)"},
+    {"--limit N", "hits to show (default 10)"},
+    {"--offset N", "hits to skip first (paging)"},
+    {"--json", "one JSON object per hit per line"},
+    {"--category C", "only documents in category C"},
+    {"--since DATE", "only documents dated DATE or later (YYYY[-MM[-DD]])"},
+    {"--until DATE", "only documents dated DATE or earlier"},
+    {"--sort KEY", "relevance (default) or date (newest first)"},
+    {"--explain", "show how the query is read and what it matches; no search"},
+    {"--batch FILE|-", "run qid<TAB>query lines; TREC run lines or JSON out"},
+    {"--format FMT", "with --batch: trec (default) or json"},
+    {"--stats", "print index statistics as JSON"},
+    {"--highlight O,C", "highlight markers (default bold on a terminal, [ ] otherwise)"},
+    {"--match MODE", "auto (all words, any word when too few; default), all, any"},
+    {"--min-hits N", "auto: fall back to any word below N all-word hits (default 10)"},
+    {"--snippet-chars N", "snippet length in characters (default 120)"},
+    {"--no-snippets", "do not make snippets"},
+    {"--weights W,..", "bm25 weights: title,excerpt,body,extra,tags,bigram"},
+    {"--passes N", "with --batch: run the batch N times, print the last pass"},
+    {"--timings FILE", "with --batch: write qid<TAB>pass<TAB>microseconds lines"},
+    {"--help", "show this help"},
+    {"-V, --version", "show the version"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: " PROG " [OPTIONS] QUERY...\n"
+               "       " PROG " [--db FILE] --batch FILE|- [--limit N] [--format trec|json]\n"
+               "       " PROG " [--db FILE] --stats\n\n"
+               "Search a kofts index. Words are all required (question words and particles\n"
+               "are not), falling back to any word when that finds too few. Operators:\n"
+               "\"exact phrase\", -word, a OR b, title:word, category:value, prefix*.\n"
+               "Options go before the query; put -- before a query that starts with '-'.\n\n"
+               "Options:\n");
+    for (size_t i = 0; i < sizeof help_text / sizeof help_text[0]; i++)
+        fprintf(f, "  %-19s %s\n", help_text[i][0], help_text[i][1]);
+    fprintf(f,
+            "\nExit status: 0 ok (also when nothing matched), 1 runtime error, 2 usage error.\n");
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print "kofts-search: <message> (try --help)" to stderr; returns exit status 2. */
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, PROG ": ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (try --help)\n");
+    return 2;
+}
+
+/* Strict non-negative integer in [0, max]; -1 when not one. */
+static long parse_count(const char *s, long max)
+{
+    char *end;
+    errno = 0;
+    if (!*s || *s == '-' || *s == '+' || *s == ' ')
+        return -1;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < 0 || v > max)
+        return -1;
+    return v;
+}
+
+static int digits(const char *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* 1 if s is YYYY, YYYY-MM or YYYY-MM-DD with a plausible month and day. */
+static int valid_date(const char *s)
+{
+    size_t n = strlen(s);
+    if (!(n == 4 || n == 7 || n == 10) || !digits(s, 4))
+        return 0;
+    if (n >= 7) {
+        if (s[4] != '-' || !digits(s + 5, 2))
+            return 0;
+        int m = (s[5] - '0') * 10 + (s[6] - '0');
+        if (m < 1 || m > 12)
+            return 0;
+    }
+    if (n == 10) {
+        if (s[7] != '-' || !digits(s + 8, 2))
+            return 0;
+        int d = (s[8] - '0') * 10 + (s[9] - '0');
+        if (d < 1 || d > 31)
+            return 0;
+    }
+    return 1;
+}
+
+static int parse_weights(const char *s, kofts_weights *w)
+{
+    double v[6];
+    const char *p = s;
+    for (int i = 0; i < 6; i++) {
+        char *end;
+        errno = 0;
+        v[i] = strtod(p, &end);
+        if (errno || end == p || v[i] < 0 || v[i] > 1000)
+            return -1;
+        p = end;
+        if (i < 5) {
+            if (*p != ',')
+                return -1;
+            p++;
+        }
+    }
+    if (*p)
+        return -1;
+    w->title = v[0];
+    w->excerpt = v[1];
+    w->body = v[2];
+    w->extra = v[3];
+    w->tags = v[4];
+    w->bigram = v[5];
+    return 0;
+}
+
+static double now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+/* Append categories ('\n'-separated) as a JSON array. */
+static int json_list(kofts_buf *b, const char *list)
+{
+    int rc = kofts_buf_puts(b, "[");
+    const char *p = list;
+    int first = 1;
+    while (!rc && *p) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (n)
+            rc = (!first && kofts_buf_puts(b, ",")) || kofts_buf_json_str(b, p, n);
+        first = first && !n;
+        p += n + (e ? 1 : 0);
+    }
+    return rc || kofts_buf_puts(b, "]");
+}
+
+static int hit_json(kofts_buf *b, const char *qid, size_t rank, const kofts_hit *h)
+{
+    int rc = kofts_buf_puts(b, "{");
+    if (qid)
+        rc = rc || kofts_buf_puts(b, "\"qid\":") || kofts_buf_json_str(b, qid, strlen(qid)) ||
+             kofts_buf_puts(b, ",");
+    rc = rc || kofts_buf_printf(b, "\"rank\":%zu,\"id\":", rank) ||
+         kofts_buf_json_str(b, h->id, strlen(h->id)) ||
+         kofts_buf_printf(b, ",\"score\":%.6f,\"title\":", h->score) ||
+         kofts_buf_json_str(b, h->title, strlen(h->title)) || kofts_buf_puts(b, ",\"date\":") ||
+         kofts_buf_json_str(b, h->date, strlen(h->date)) || kofts_buf_puts(b, ",\"categories\":") ||
+         json_list(b, h->categories) || kofts_buf_puts(b, ",\"snippet\":") ||
+         kofts_buf_json_str(b, h->snippet, h->snippet_len) ||
+         kofts_buf_puts(b, ",\"highlights\":[");
+    for (size_t i = 0; !rc && i < h->n_spans; i++)
+        rc = kofts_buf_printf(b, "%s[%zu,%zu]", i ? "," : "", h->spans[i].start_off,
+                              h->spans[i].end_off);
+    return rc || kofts_buf_puts(b, "]}\n");
+}
+
+/* Snippet with markers around the highlighted spans. */
+static int put_snippet(kofts_buf *b, const kofts_hit *h, const char *open, const char *close)
+{
+    size_t at = 0;
+    int rc = 0;
+    for (size_t i = 0; !rc && i < h->n_spans; i++) {
+        const kofts_span *sp = &h->spans[i];
+        rc = kofts_buf_append(b, h->snippet + at, sp->start_off - at) || kofts_buf_puts(b, open) ||
+             kofts_buf_append(b, h->snippet + sp->start_off, sp->end_off - sp->start_off) ||
+             kofts_buf_puts(b, close);
+        at = sp->end_off;
+    }
+    return rc || kofts_buf_append(b, h->snippet + at, h->snippet_len - at);
+}
+
+static int hit_human(kofts_buf *b, size_t rank, const kofts_hit *h, const cli *c)
+{
+    int rc =
+        kofts_buf_printf(b, "%zu. %s\n   %s", rank, h->title[0] ? h->title : "(no title)", h->id);
+    if (h->date[0])
+        rc = rc || kofts_buf_printf(b, " · %s", h->date);
+    if (h->categories[0]) {
+        rc = rc || kofts_buf_puts(b, " · ");
+        for (const char *p = h->categories; !rc && *p; p++)
+            rc = *p == '\n' ? kofts_buf_puts(b, ", ") : kofts_buf_append(b, p, 1);
+    }
+    rc = rc || kofts_buf_printf(b, " · score %.3f\n", h->score);
+    if (!rc && h->snippet_len)
+        rc = kofts_buf_puts(b, "   ") || put_snippet(b, h, c->hl_open, c->hl_close) ||
+             kofts_buf_puts(b, "\n");
+    return rc;
+}
+
+static void print_notes(const kofts_result *r)
+{
+    const char *p = r->notes;
+    while (p && *p) {
+        const char *e = strchr(p, '\n');
+        int n = e ? (int)(e - p) : (int)strlen(p);
+        fprintf(stderr, PROG ": note: %.*s\n", n, p);
+        p += n + (e ? 1 : 0);
+    }
+}
+
+static int flush_buf(kofts_buf *b)
+{
+    if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len)
+        return -1;
+    kofts_buf_clear(b);
+    return 0;
+}
+
+static int run_one(kofts_search *s, cli *c, const char *query)
+{
+    int rc = 0;
+    kofts_result *r = NULL;
+    kofts_buf b = {0};
+    if (c->explain) {
+        if (kofts_search_explain(s, query, strlen(query), &c->so, &b)) {
+            fprintf(stderr, PROG ": %s\n", kofts_search_errmsg(s));
+            rc = 1;
+        }
+        goto done;
+    }
+    c->so.want_total = !c->json;
+    double t0 = now_us();
+    if (kofts_search_run(s, query, strlen(query), &c->so, &r)) {
+        fprintf(stderr, PROG ": %s\n", kofts_search_errmsg(s));
+        rc = 1;
+        goto done;
+    }
+    double t1 = now_us();
+    print_notes(r);
+    for (size_t i = 0; i < r->n_hits; i++) {
+        size_t rank = (size_t)c->so.offset + i + 1;
+        if (c->json ? hit_json(&b, NULL, rank, &r->hits[i]) : hit_human(&b, rank, &r->hits[i], c)) {
+            rc = 1;
+            goto done;
+        }
+    }
+    if (!c->json) {
+        if (r->n_hits)
+            kofts_buf_printf(&b, "%zu–%zu of %lld hits", (size_t)c->so.offset + 1,
+                             (size_t)c->so.offset + r->n_hits, r->total);
+        else
+            kofts_buf_printf(&b, "%lld hits", r->total > 0 ? r->total : 0);
+        kofts_buf_printf(&b, " (%s) in %.1f ms\n", r->used_any ? "any word" : "all words",
+                         (t1 - t0) / 1000.0);
+    }
+done:
+    if (!rc && flush_buf(&b))
+        rc = 1;
+    kofts_buf_free(&b);
+    kofts_result_free(r);
+    return rc;
+}
+
+typedef struct {
+    char *qid;
+    char *query;
+} bquery;
+
+static int run_batch(kofts_search *s, cli *c)
+{
+    int rc = 0;
+    FILE *in = NULL, *tf = NULL;
+    bquery *qs = NULL;
+    size_t nq = 0, cap = 0, lineno = 0;
+    char *line = NULL;
+    size_t lcap = 0;
+    kofts_buf b = {0};
+    in = strcmp(c->batch, "-") == 0 ? stdin : fopen(c->batch, "r");
+    if (!in) {
+        fprintf(stderr, PROG ": %s: cannot read the batch file: %s\n", c->batch, strerror(errno));
+        rc = 1;
+        goto done;
+    }
+    ssize_t n;
+    while ((n = getline(&line, &lcap, in)) >= 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n == 0)
+            continue;
+        char *tab = memchr(line, '\t', (size_t)n);
+        char num[32];
+        snprintf(num, sizeof num, "%zu", lineno);
+        if (nq == cap) {
+            size_t ncap = cap ? cap * 2 : 256;
+            bquery *nqs = realloc(qs, ncap * sizeof *nqs);
+            if (!nqs) {
+                rc = 1;
+                goto oom;
+            }
+            qs = nqs;
+            cap = ncap;
+        }
+        qs[nq].qid = tab ? strndup(line, (size_t)(tab - line)) : strdup(num);
+        qs[nq].query = strdup(tab ? tab + 1 : line);
+        nq++;
+        if (!qs[nq - 1].qid || !qs[nq - 1].query) {
+            rc = 1;
+            goto oom;
+        }
+    }
+    if (ferror(in)) {
+        fprintf(stderr, PROG ": %s: read error\n", c->batch);
+        rc = 1;
+        goto done;
+    }
+    if (c->timings && !(tf = fopen(c->timings, "w"))) {
+        fprintf(stderr, PROG ": %s: cannot write timings: %s\n", c->timings, strerror(errno));
+        rc = 1;
+        goto done;
+    }
+    for (int pass = 1; pass <= c->passes && !rc; pass++) {
+        int last = pass == c->passes;
+        for (size_t i = 0; i < nq; i++) {
+            kofts_result *r = NULL;
+            double t0 = now_us();
+            int src = kofts_search_run(s, qs[i].query, strlen(qs[i].query), &c->so, &r);
+            double t1 = now_us();
+            if (src) {
+                fprintf(stderr, PROG ": query %s: %s\n", qs[i].qid, kofts_search_errmsg(s));
+                rc = 1;
+                break;
+            }
+            if (tf)
+                fprintf(tf, "%s\t%d\t%.0f\n", qs[i].qid, pass, t1 - t0);
+            for (size_t k = 0; last && k < r->n_hits; k++) {
+                const kofts_hit *h = &r->hits[k];
+                size_t rank = (size_t)c->so.offset + k + 1;
+                int e = c->format == FMT_JSON ? hit_json(&b, qs[i].qid, rank, h)
+                                              : kofts_buf_printf(&b, "%s Q0 %s %zu %.6f kofts\n",
+                                                                 qs[i].qid, h->id, rank, h->score);
+                if (e)
+                    rc = 1;
+            }
+            kofts_result_free(r);
+            if (rc || flush_buf(&b)) {
+                rc = 1;
+                break;
+            }
+        }
+    }
+    goto done;
+oom:
+    fprintf(stderr, PROG ": out of memory\n");
+done:
+    if (tf && fclose(tf) != 0 && !rc) {
+        fprintf(stderr, PROG ": %s: cannot write timings\n", c->timings);
+        rc = 1;
+    }
+    if (in && in != stdin)
+        fclose(in);
+    for (size_t i = 0; i < nq; i++) {
+        free(qs[i].qid);
+        free(qs[i].query);
+    }
+    free(qs);
+    free(line);
+    kofts_buf_free(&b);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    int rc = 0;
+    cli c;
+    kofts_search *s = NULL;
+    char *err = NULL;
+    kofts_buf query = {0};
+    kofts_weights w = kofts_search_default_weights();
+    int set_weights = 0;
+    memset(&c, 0, sizeof c);
+    kofts_search_opts_init(&c.so);
+    c.db = getenv("KOFTS_DB") && *getenv("KOFTS_DB") ? getenv("KOFTS_DB") : "kofts.db";
+    c.format = FMT_TREC;
+    c.passes = 1;
+    int opt;
+    long v;
+    while ((opt = getopt_long(argc, argv, "+d:n:jhV", long_opts, NULL)) != -1) {
+        switch (opt) {
+        case 'd':
+            c.db = optarg;
+            break;
+        case 'n':
+            if ((v = parse_count(optarg, 100000)) < 0) {
+                rc = usage_error("--limit wants a number from 0 to 100000, not '%s'", optarg);
+                goto done;
+            }
+            c.so.limit = (int)v;
+            break;
+        case 'o':
+            if ((v = parse_count(optarg, INT_MAX / 2)) < 0) {
+                rc = usage_error("--offset wants a non-negative number, not '%s'", optarg);
+                goto done;
+            }
+            c.so.offset = (int)v;
+            break;
+        case 'j':
+            c.json = 1;
+            break;
+        case 'c':
+            c.so.category = optarg;
+            break;
+        case 's':
+        case 'u':
+            if (!valid_date(optarg)) {
+                rc = usage_error("--%s wants a date YYYY[-MM[-DD]], not '%s'",
+                                 opt == 's' ? "since" : "until", optarg);
+                goto done;
+            }
+            if (opt == 's')
+                c.so.since = optarg;
+            else
+                c.so.until = optarg;
+            break;
+        case 'S':
+            if (strcmp(optarg, "relevance") == 0)
+                c.so.sort = KOFTS_SORT_RELEVANCE;
+            else if (strcmp(optarg, "date") == 0)
+                c.so.sort = KOFTS_SORT_DATE;
+            else {
+                rc = usage_error("--sort wants relevance or date, not '%s'", optarg);
+                goto done;
+            }
+            break;
+        case 'e':
+            c.explain = 1;
+            break;
+        case 'b':
+            c.batch = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "trec") == 0)
+                c.format = FMT_TREC;
+            else if (strcmp(optarg, "json") == 0)
+                c.format = FMT_JSON;
+            else {
+                rc = usage_error("--format wants trec or json, not '%s'", optarg);
+                goto done;
+            }
+            break;
+        case 't':
+            c.stats = 1;
+            break;
+        case 'H': {
+            const char *comma = strchr(optarg, ',');
+            if (!comma || strchr(comma + 1, ',')) {
+                rc = usage_error("--highlight wants OPEN,CLOSE (one comma), not '%s'", optarg);
+                goto done;
+            }
+            free(c.hl_buf);
+            c.hl_buf = strdup(optarg);
+            if (!c.hl_buf) {
+                rc = 1;
+                goto done;
+            }
+            c.hl_buf[comma - optarg] = '\0';
+            c.hl_open = c.hl_buf;
+            c.hl_close = c.hl_buf + (comma - optarg) + 1;
+            break;
+        }
+        case 'm':
+            if (strcmp(optarg, "auto") == 0)
+                c.so.match = KOFTS_MATCH_AUTO;
+            else if (strcmp(optarg, "all") == 0)
+                c.so.match = KOFTS_MATCH_ALL;
+            else if (strcmp(optarg, "any") == 0)
+                c.so.match = KOFTS_MATCH_ANY;
+            else {
+                rc = usage_error("--match wants auto, all or any, not '%s'", optarg);
+                goto done;
+            }
+            break;
+        case 'M':
+            if ((v = parse_count(optarg, 100000)) < 0) {
+                rc = usage_error("--min-hits wants a number from 0 to 100000, not '%s'", optarg);
+                goto done;
+            }
+            c.so.min_hits = (int)v;
+            break;
+        case 'C':
+            if ((v = parse_count(optarg, 10000)) < 10) {
+                rc = usage_error("--snippet-chars wants a number from 10 to 10000, not '%s'",
+                                 optarg);
+                goto done;
+            }
+            c.so.snippet_chars = (int)v;
+            break;
+        case 'N':
+            c.so.snippets = 0;
+            break;
+        case 'W':
+            if (parse_weights(optarg, &w)) {
+                rc = usage_error("--weights wants six numbers >= 0 separated by commas, not '%s'",
+                                 optarg);
+                goto done;
+            }
+            set_weights = 1;
+            break;
+        case 'p':
+            if ((v = parse_count(optarg, 1000000)) < 1) {
+                rc = usage_error("--passes wants a number from 1 to 1000000, not '%s'", optarg);
+                goto done;
+            }
+            c.passes = (int)v;
+            break;
+        case 'T':
+            c.timings = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            goto done;
+        case 'V':
+            printf(PROG " " KOFTS_VERSION_STRING " (analyzer " KOFTS_ANALYZER_VERSION ")\n");
+            goto done;
+        default:
+            rc = 2;
+            fprintf(stderr, PROG ": try --help\n");
+            goto done;
+        }
+    }
+    int modes = (c.batch != NULL) + c.stats + (optind < argc);
+    if (modes == 0) {
+        rc = usage_error("%s", "no query given");
+        goto done;
+    }
+    if (modes > 1) {
+        rc = usage_error("%s", "give one of: a QUERY, --batch FILE, --stats");
+        goto done;
+    }
+    if ((c.passes > 1 || c.timings) && !c.batch) {
+        rc = usage_error("%s", "--passes and --timings go with --batch");
+        goto done;
+    }
+    if (c.so.since && c.so.until && strcmp(c.so.since, c.so.until) > 0) {
+        rc = usage_error("%s", "--since is after --until");
+        goto done;
+    }
+    if (!c.hl_open) {
+        int tty = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+        c.hl_open = tty ? "\x1b[1;31m" : "[";
+        c.hl_close = tty ? "\x1b[0m" : "]";
+    }
+    for (int i = optind; i < argc; i++)
+        if ((i > optind && kofts_buf_puts(&query, " ")) || kofts_buf_puts(&query, argv[i])) {
+            fprintf(stderr, PROG ": out of memory\n");
+            rc = 1;
+            goto done;
+        }
+
+    if (kofts_search_open(&s, c.db, &err)) {
+        fprintf(stderr, PROG ": %s\n", err ? err : "cannot open the index");
+        rc = 1;
+        goto done;
+    }
+    if (set_weights)
+        kofts_search_set_weights(s, &w);
+    if (c.stats) {
+        kofts_buf b = {0};
+        if (kofts_search_stats(s, &b) || kofts_buf_puts(&b, "\n") || flush_buf(&b)) {
+            fprintf(stderr, PROG ": %s\n", kofts_search_errmsg(s));
+            rc = 1;
+        }
+        kofts_buf_free(&b);
+    } else if (c.batch) {
+        rc = run_batch(s, &c);
+    } else {
+        rc = run_one(s, &c, query.data);
+    }
+    if (!rc && fflush(stdout) != 0) {
+        fprintf(stderr, PROG ": cannot write the output: %s\n", strerror(errno));
+        rc = 1;
+    }
+done:
+    kofts_search_close(s);
+    free(err);
+    free(c.hl_buf);
+    kofts_buf_free(&query);
+    return rc;
+}

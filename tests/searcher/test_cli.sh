@@ -1,0 +1,144 @@
+#!/bin/sh
+# test_cli.sh - integration tests of the kofts-search command line: exit codes, output
+# modes (person, --json, --batch trec/json, --stats, --explain), --highlight, paging,
+# --passes/--timings, malformed queries and bad databases. Case ids C*.
+# usage: test_cli.sh KOFTS_SEARCH FIXTURE_DB WORKDIR
+BIN=$1
+DB=$2
+WORK=$3
+mkdir -p "$WORK" || exit 1
+fails=0
+out="$WORK/out"
+err="$WORK/err"
+
+# run ID WANT_RC [args...]: run the program, check the exit status.
+run() {
+    id=$1
+    want=$2
+    shift 2
+    "$BIN" "$@" >"$out" 2>"$err"
+    rc=$?
+    if [ "$rc" -ne "$want" ]; then
+        echo "FAIL $id: exit $rc, want $want"
+        sed 's/^/     /' "$err" | head -5
+        fails=$((fails + 1))
+        return 1
+    fi
+    return 0
+}
+
+# has ID FILE TEXT: FILE must contain TEXT (fixed string).
+has() {
+    if grep -qF -- "$3" "$2"; then
+        echo "ok   $1"
+    else
+        echo "FAIL $1: no '$3' in $(basename "$2")"
+        sed 's/^/     /' "$2" | head -8
+        fails=$((fails + 1))
+    fi
+}
+
+# lacks ID FILE TEXT: FILE must not contain TEXT.
+lacks() {
+    if grep -qF -- "$3" "$2"; then
+        echo "FAIL $1: unexpected '$3' in $(basename "$2")"
+        fails=$((fails + 1))
+    else
+        echo "ok   $1"
+    fi
+}
+
+# lines ID FILE N: FILE must have N lines.
+lines() {
+    n=$(wc -l <"$2" | tr -d ' ')
+    if [ "$n" -eq "$3" ]; then echo "ok   $1"; else
+        echo "FAIL $1: $n lines, want $3"
+        fails=$((fails + 1))
+    fi
+}
+
+S="--db $DB"
+run C01-help 0 --help && has C01-help "$out" "--batch FILE"
+run C02-version 0 --version && has C02-version "$out" "kofts-search "
+run C03-version-short 0 -V && has C03-version-short "$out" "analyzer"
+run C04-no-query 2 $S && has C04-no-query "$err" "kofts-search: no query given"
+run C05-bad-limit 2 $S --limit x 광주 && has C05-bad-limit "$err" "--limit"
+run C06-bad-limit-neg 2 $S --limit -3 광주
+run C07-bad-date 2 $S --since 2024-13-01 광주 && has C07-bad-date "$err" "--since"
+run C08-bad-sort 2 $S --sort size 광주
+run C09-bad-format 2 $S --batch - --format xml </dev/null
+run C10-bad-option 2 $S --frobnicate 광주
+run C11-two-modes 2 $S --stats 광주
+run C12-bad-highlight 2 $S --highlight '<b>' 광주
+run C13-missing-db 1 --db "$WORK/nope.db" 광주 && has C13-missing-db "$err" "nope.db"
+printf 'not a database at all, just text\n' >"$WORK/junk.db"
+run C14-junk-db 1 --db "$WORK/junk.db" 광주 && has C14-junk-db "$err" "junk.db"
+run C15-since-after-until 2 $S --since 2024-01-01 --until 2023-01-01 광주
+
+# Person output (not a TTY: [ ] markers).
+run C20-person 0 $S 광주와 && has C20-person "$out" "[광주]와" && has C20-person-id "$out" "a2" &&
+    has C20-person-date "$out" "2023-11-20" && has C20-person-cat "$out" "지역" &&
+    has C20-person-count "$out" "of 1 hits"
+run C21-nothing 0 $S 존재하지않는낱말 && has C21-nothing "$out" "0 hits"
+run C22-highlight 0 $S --highlight '<b>,</b>' 광주와 && has C22-highlight "$out" "<b>광주</b>와"
+run C23-multiword-args 0 $S 광주와 전남 && has C23-multiword-args "$out" "a2"
+
+# JSON output.
+run C30-json 0 $S --json 광주와 && has C30-json "$out" '"rank":1,"id":"a2"' &&
+    has C30-json-fields "$out" '"categories":["지역"]' && has C30-json-hl "$out" '"highlights":[[0,6]' &&
+    has C30-json-snippet "$out" '"snippet":"광주와 전남' && lines C30-json-lines "$out" 1
+run C31-json-escape 0 $S --json hello && has C31-json-escape "$out" '"title":"He said \"hello\" 인사"'
+run C32-json-none 0 $S --json 존재하지않는낱말 && lines C32-json-none "$out" 0
+run C33-json-cats 0 $S --json 부산 && has C33-json-cats "$out" '"categories":["날씨","지역"]'
+
+# Filters and sorting through the CLI.
+run C40-category 0 $S --json --category 지역 날씨 && has C40-category "$out" '"id":"a10"' &&
+    lines C40-category-n "$out" 1
+run C41-since-until 0 $S --json --since 2023-07-01 --until 2023-07-01 날씨 &&
+    has C41-since-until "$out" '"id":"a9"' && lines C41-n "$out" 1
+run C42-sort-date 0 $S --json --sort date 양자 && head -1 "$out" >"$WORK/first" &&
+    has C42-sort-date "$WORK/first" '"id":"a1"'
+run C43-limit-offset 0 $S --json --sort date --limit 1 --offset 2 양자 &&
+    has C43-limit-offset "$out" '"rank":3,"id":"a3"' && lines C43-n "$out" 1
+
+# Malformed queries: exit 0, never an SQLite message.
+for q in '"unbalanced' '-' 'OR OR' ')))' '((' 'title:' 'category:' '*' '"' '""' 'NEAR(' \
+    '^' 'a:b:c' '😀😀' "$(printf 'x\377\376y')" '서울 OR' 'OR 서울' '- - -' '\' "'"; do
+    if run "C50-malformed [$q]" 0 $S -- "$q"; then
+        if grep -qiE 'sqlite|fts5|syntax error' "$out" "$err"; then
+            echo "FAIL C50-malformed [$q]: raw database text"
+            fails=$((fails + 1))
+        else
+            echo "ok   C50-malformed [$q]"
+        fi
+    fi
+done
+long=$(awk 'BEGIN { for (i = 0; i < 2000; i++) printf "광주와 "; }')
+run C52-leading-minus 0 $S -- -부산 날씨 && has C52-leading-minus "$out" "a9" && lacks C52-excluded "$out" "a10"
+run C53-minus-after-word 0 $S 날씨 -부산 && has C53-minus-after-word "$out" "a9"
+run C51-long-query 0 $S "$long" && has C51-long-query "$err" "note:"
+
+# --explain and --stats.
+run C60-explain 0 $S --explain '광주와 -부산 무엇' && has C60-explain "$out" "all-word expression:" &&
+    has C60-explain-tokens "$out" "광주(stem)" && has C60-explain-df "$out" "documents:" &&
+    has C60-explain-excluded "$out" "excluded" && has C60-explain-optional "$out" "optional"
+run C61-stats 0 $S --stats && has C61-stats "$out" '"documents":12' &&
+    has C61-stats-analyzer "$out" '"analyzer":"kofts-analyzer-' &&
+    has C61-stats-schema "$out" '"schema_version":1' && has C61-stats-bytes "$out" '"index_bytes":'
+
+# --batch: TREC and JSON, passes and timings.
+printf 'q1\t광주와\nq2\t날씨 -부산\n\nq3\t😀\nq4\t양자\r\n' >"$WORK/batch.tsv"
+run C70-batch-trec 0 $S --batch "$WORK/batch.tsv" && has C70-batch-trec "$out" "q1 Q0 a2 1 " &&
+    has C70-batch-trec-end "$out" " kofts" && has C70-batch-q2 "$out" "q2 Q0 a9 1 " &&
+    lacks C70-batch-q3 "$out" "q3 " && has C70-batch-crlf "$out" "q4 Q0 a"
+run C71-batch-json 0 $S --batch "$WORK/batch.tsv" --format json &&
+    has C71-batch-json "$out" '{"qid":"q1","rank":1,"id":"a2"'
+run C72-batch-stdin 0 $S --batch - <"$WORK/batch.tsv" && has C72-batch-stdin "$out" "q1 Q0 a2 1 "
+run C73-passes 0 $S --batch "$WORK/batch.tsv" --passes 3 --timings "$WORK/t.tsv" &&
+    lines C73-timings "$WORK/t.tsv" 12 && has C73-timings-pass "$WORK/t.tsv" "q4	3	" &&
+    has C73-last-pass-only "$out" "q1 Q0 a2 1 " && lines C73-output "$out" 5
+run C74-passes-no-batch 2 $S --passes 2 광주
+run C75-batch-missing 1 $S --batch "$WORK/none.tsv" && has C75-batch-missing "$err" "none.tsv"
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]
