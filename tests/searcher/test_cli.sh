@@ -122,7 +122,7 @@ run C51-long-query 0 $S "$long" && has C51-long-query "$err" "note:"
 run C60-explain 0 $S --explain '광주와 -부산 무엇' && has C60-explain "$out" "all-word expression:" &&
     has C60-explain-tokens "$out" "광주(stem)" && has C60-explain-df "$out" "documents:" &&
     has C60-explain-excluded "$out" "excluded" && has C60-explain-optional "$out" "optional"
-run C61-stats 0 $S --stats && has C61-stats "$out" '"documents":12' &&
+run C61-stats 0 $S --stats && has C61-stats "$out" '"documents":13' &&
     has C61-stats-analyzer "$out" '"analyzer":"kofts-analyzer-' &&
     has C61-stats-schema "$out" '"schema_version":1' && has C61-stats-bytes "$out" '"index_bytes":'
 

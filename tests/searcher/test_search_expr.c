@@ -23,8 +23,8 @@ typedef struct {
 static const expr_case cases[] = {
     {"E01-word", "광주와", 0, 1, "((" W " : \"광주와\" OR bigram : \"" B "광주와\"))", NULL},
     {"E02-and", "광주 부산", 0, 2,
-     "((" W " : \"광주\" OR bigram : \"" B "광주\")) AND ((" W " : \"부산\" OR bigram : \"" B
-     "부산\"))",
+     "((" W " : \"광주\" OR bigram : \"" B "광주\" OR bigram : \"" B "광주부산\")) AND ((" W
+     " : \"부산\" OR bigram : \"" B "부산\" OR bigram : \"" B "광주부산\"))",
      NULL},
     {"E03-any", "광주 부산", 1, 2,
      "((" W " : \"광주\" OR bigram : \"" B "광주\")) OR ((" W " : \"부산\" OR bigram : \"" B

@@ -64,6 +64,8 @@ static const idx_case cases[] = {
     {"I33-excerpt", "늘린다", NULL, NULL, NULL, 0, 0, 0, KOFTS_MATCH_AUTO, "a1", 1},
     {"I34-tags", "투자", NULL, NULL, NULL, 0, 0, 0, KOFTS_MATCH_AUTO, "a1", 1},
     {"I35-only-excluded", "-서울", NULL, NULL, NULL, 0, 0, 0, KOFTS_MATCH_AUTO, "", 1},
+    /* spacing variant: the two words are one (unlisted) compound in the document */
+    {"I36-joined-spacing", "빅 데이터", NULL, NULL, NULL, 0, 0, 0, KOFTS_MATCH_ALL, "a13", 1},
 };
 
 static void ids_of(const kofts_result *r, kofts_buf *b, int sorted)
