@@ -13,8 +13,10 @@ deps:
 $(BUILD)/CMakeCache.txt:
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
 
+# The build log goes to $(BUILD)/build.log; it is printed only when the build fails.
 build: deps $(BUILD)/CMakeCache.txt
-	@cmake --build $(BUILD) -j $(JOBS)
+	@echo "building in $(BUILD)/ ..."
+	@cmake --build $(BUILD) -j $(JOBS) > $(BUILD)/build.log 2>&1 || { cat $(BUILD)/build.log; exit 1; }
 
 demo: build
 	@sh scripts/demo.sh $(BUILD)
@@ -26,7 +28,8 @@ test: build
 test-asan: deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DKOFTS_WERROR=ON \
 	  "-DKOFTS_SANITIZE=address;undefined" -DKOFTS_BUILD_BENCH=OFF >/dev/null
-	@cmake --build build-asan -j $(JOBS)
+	@echo "building in build-asan/ (ASan + UBSan) ..."
+	@cmake --build build-asan -j $(JOBS) > build-asan.log 2>&1 || { cat build-asan.log; exit 1; }
 	@cd build-asan && ctest --output-on-failure -j $(JOBS) -LE slow
 
 bench: build
