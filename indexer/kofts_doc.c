@@ -218,7 +218,7 @@ int kofts_date_norm(const char *s, size_t n, char out[20])
         s++;
         n--;
     }
-    if (!digits(s, n, 0, 4) || s[4] != '-' || !digits(s, n, 5, 2) || s[7] != '-' ||
+    if (n < 10 || !digits(s, n, 0, 4) || s[4] != '-' || !digits(s, n, 5, 2) || s[7] != '-' ||
         !digits(s, n, 8, 2))
         return 0;
     int mon = (s[5] - '0') * 10 + (s[6] - '0');

@@ -319,6 +319,11 @@ int kofts_jsonl_parse(kofts_doc *d, kofts_diag *dg, const char *path, long linen
     }
     if ((rc = kofts_doc_set(&d->id, ids, strlen(ids))))
         goto done;
+    if (!d->id || !d->id[0]) { /* blank after trimming: "id": "  " */
+        kofts_diag_add(dg, path, lineno, 1, "\"id\" is not a non-empty string or number, skipped");
+        rc = KOFTS_EINVAL;
+        goto done;
+    }
     if (flags & KOFTS_CLEAN_BADUTF8)
         kofts_diag_add(dg, path, lineno, 0, "invalid UTF-8 replaced with U+FFFD");
     if (flags & KOFTS_CLEAN_NUL)

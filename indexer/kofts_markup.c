@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "kofts_analyzer.h"
+#include "kofts_util.h"
 
 /* Text output with white-space collapsing and block breaks. */
 typedef struct {
@@ -17,6 +18,23 @@ typedef struct {
     int line_start; /* nothing written on the current line yet */
     int pending_sp; /* a space is owed before the next visible character */
 } sink;
+
+/* Append s[0..n) with every invalid UTF-8 sequence replaced by U+FFFD: gumbo 0.10 can
+ * emit a lone byte for an overflowing numeric reference (&#xDDDDDDDD;). */
+static int append_valid(kofts_buf *b, const char *s, size_t n)
+{
+    if (kofts_utf8_valid(s, n))
+        return kofts_buf_append(b, s, n);
+    size_t i = 0, adv;
+    while (i < n) {
+        int32_t cp = kofts_utf8_decode(s, n, i, &adv);
+        int rc = cp < 0 ? kofts_buf_puts(b, "\xEF\xBF\xBD") : kofts_buf_append(b, s + i, adv);
+        if (rc)
+            return rc;
+        i += adv;
+    }
+    return 0;
+}
 
 static int sink_text(sink *k, const char *s, size_t n, int keep_nl)
 {
@@ -51,7 +69,7 @@ static int sink_text(sink *k, const char *s, size_t n, int keep_nl)
         }
         if (k->pending_sp && !k->line_start && kofts_buf_append(k->b, " ", 1))
             return KOFTS_ENOMEM;
-        if (kofts_buf_append(k->b, s + i, j - i))
+        if (append_valid(k->b, s + i, j - i))
             return KOFTS_ENOMEM;
         k->pending_sp = 0;
         k->line_start = 0;

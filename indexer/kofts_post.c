@@ -378,8 +378,16 @@ int kofts_post_parse(kofts_doc *d, kofts_diag *dg, const char *path, const char 
         (v.tags.len && (rc = kofts_doc_set(&d->tags, v.tags.data, v.tags.len))))
         goto done;
     char date[20] = "";
-    if (v.date && !kofts_date_norm(v.date, strlen(v.date), date))
-        kofts_diag_add(dg, path, 0, 0, "front matter: bad date \"%.40s\", ignored", v.date);
+    if (v.date && !kofts_date_norm(v.date, strlen(v.date), date)) {
+        /* quote at most 40 bytes, cut at a character boundary */
+        int cut = (int)strlen(v.date);
+        if (cut > 40) {
+            cut = 40;
+            while (cut > 0 && ((unsigned char)v.date[cut] & 0xC0) == 0x80)
+                cut--;
+        }
+        kofts_diag_add(dg, path, 0, 0, "front matter: bad date \"%.*s\", ignored", cut, v.date);
+    }
     if (!date[0])
         kofts_date_norm(fname, strlen(fname), date);
     if ((rc = set_str(&d->date, date)))

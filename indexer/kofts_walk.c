@@ -121,7 +121,8 @@ static int walk_dir(walker *w, kofts_buf *path, size_t rel_off)
     }
     closedir(d);
     d = NULL;
-    qsort(names, n, sizeof *names, cmp_names);
+    if (n > 1) /* names is NULL for an empty folder */
+        qsort(names, n, sizeof *names, cmp_names);
     size_t base = path->len;
     for (size_t i = 0; i < n && rc == 0; i++) {
         path->len = base;
