@@ -3,7 +3,7 @@ BUILD ?= build
 CMAKE_ARGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo test test-asan bench bench-scale fuzz clean
+.PHONY: all deps build demo test test-fast test-long test-asan bench bench-scale fuzz clean
 
 all: build
 
@@ -23,6 +23,19 @@ demo: build
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# CI's first step: everything but the tests labelled slow (those run in test-long).
+test-fast: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE slow
+
+# The long reliability runs: full SIGKILL/SIGINT counts, 1 GiB line, 100,000 files...
+test-long: build
+	@cd $(BUILD) && ctest --output-on-failure -L slow
+
+# libFuzzer targets (clang), each for FUZZ_SECONDS; exits 1 on any finding.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@sh scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # Sanitizer build (ASan + UBSan) in its own folder; runs unit, golden and integration tests.
 test-asan: deps
