@@ -27,7 +27,7 @@
 #include <stddef.h>
 
 /* Bumped whenever the tokens produced for some input change. Stored in every index. */
-#define KOFTS_ANALYZER_VERSION "kofts-analyzer-2"
+#define KOFTS_ANALYZER_VERSION "kofts-analyzer-3"
 
 /* A text that starts with this byte is analysed in bigram mode (the byte itself is
  * skipped). This is how the single FTS5 table tells its bigram column apart. */

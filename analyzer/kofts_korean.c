@@ -13,8 +13,11 @@
  * Decompounding: dynamic programming over the noun lexicon, fewest pieces first:
  * every piece is a known noun of >= 2 syllables, except that the last piece may be a
  * known one-syllable noun (과학기술정보통신|부), and, when no such split exists, the
- * first piece may be unknown (>= 2 syllables) if the rest are known (스케일업|밸리).
- * Known nouns of <= 3 syllables are never split (한반도, 어린이).
+ * first piece may be unknown (>= 2 syllables) if the rest are known nouns of >= 2
+ * syllables (스케일업|밸리), or a one-syllable prefix may stand before one known noun of
+ * >= 3 syllables (빅|데이터). A four-syllable piece made of two known two-syllable nouns
+ * is split once more (기후변화|대응 -> 기후|변화|대응). Known nouns of <= 3 syllables are
+ * never split (한반도, 어린이).
  */
 #include "kofts_korean.h"
 
@@ -219,8 +222,8 @@ static size_t split(piece_memo *m, size_t n, int allow_unknown_first,
             int ok;
             if (len >= 2)
                 ok = (allow_unknown_first && j == 0) || is_known(m, j, i);
-            else
-                ok = i == n && j > 0 && is_known(m, j, i);
+            else /* a known one-syllable last piece, not after an unknown first piece */
+                ok = i == n && j > 0 && !allow_unknown_first && is_known(m, j, i);
             if (!ok)
                 continue;
             best[i] = (unsigned char)(best[j] + 1);
@@ -238,6 +241,22 @@ static size_t split(piece_memo *m, size_t n, int allow_unknown_first,
     return np;
 }
 
+/* Split a four-syllable piece [from, from+4) in two when both halves are known nouns
+ * (기후변화 -> 기후|변화); insert the inner start. Longer pieces are left alone: their
+ * fewest-pieces splits are too often wrong (정보통신부 -> 정보통|신부). */
+static size_t refine(piece_memo *m, size_t from, size_t to, size_t *starts, size_t np)
+{
+    if (to - from != 4 || np >= KOFTS_KO_MAX_PIECES || !is_known(m, from, from + 2) ||
+        !is_known(m, from + 2, to))
+        return np;
+    size_t at = from + 2, pos = np;
+    while (pos > 0 && starts[pos - 1] > at)
+        pos--;
+    memmove(starts + pos + 1, starts + pos, (np - pos) * sizeof *starts);
+    starts[pos] = at;
+    return np + 1;
+}
+
 size_t kofts_ko_decompound(const char *w, size_t nsyl, size_t starts[KOFTS_KO_MAX_PIECES])
 {
     if (nsyl < 3 || nsyl > KOFTS_KO_MAX_SYL)
@@ -250,5 +269,17 @@ size_t kofts_ko_decompound(const char *w, size_t nsyl, size_t starts[KOFTS_KO_MA
     size_t np = split(&m, nsyl, 0, starts);
     if (np == 0 && nsyl >= 4)
         np = split(&m, nsyl, 1, starts);
+    if (np == 0 && nsyl >= 4 && is_known(&m, 1, nsyl)) {
+        /* a one-syllable prefix before a known noun of >= 3 syllables: 빅|데이터 */
+        starts[0] = 0;
+        starts[1] = 1;
+        np = 2;
+    }
+    /* one more level inside long pieces: 기후변화|대응 -> 기후|변화|대응 */
+    size_t n0 = np;
+    for (size_t k = n0; k > 0; k--) {
+        size_t from = starts[k - 1], to = k < n0 ? starts[k] : nsyl;
+        np = refine(&m, from, to, starts, np);
+    }
     return np;
 }

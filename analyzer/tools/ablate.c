@@ -7,6 +7,11 @@
  * prints Recall@10 / MRR@10 against the qrels, plus build time per variant.
  *
  *   kofts-ablate QUERIES QRELS DOCS.jsonl...
+ *   kofts-ablate --pairs          (only the built-in document/query pairs below)
+ *
+ * The pairs measure recall and precision separately: compound and spacing variants that
+ * must match, and substring traps (syllables side by side across a word boundary) that
+ * must not. Each query word must match, in a word column or the bigram column.
  *
  * This is a measurement of analyzer choices only (no kofts-search query logic);
  * bench/ measures the whole programs.
@@ -86,8 +91,123 @@ static void build_expr(kofts_buf *b, const char *q, const variant *v)
     free(copy);
 }
 
+typedef struct {
+    const char *doc, *query;
+} pair;
+
+/* Compound / spacing variants: the query must find the document. */
+static const pair must_match[] = {
+    {"양자컴퓨팅 기술 개발", "컴퓨팅"},           {"양자컴퓨팅 기술 개발", "양자 컴퓨팅"},
+    {"스케일업 밸리 조성", "스케일업밸리"},       {"빅데이터 분석", "데이터"},
+    {"인공지능 반도체 육성", "인공지능반도체"},   {"자율주행자동차 시험", "자율주행"},
+    {"전기자동차 배터리", "전기 자동차"},         {"초등학교 입학", "학교"},
+    {"부동산정책 발표", "부동산 정책"},           {"청년일자리 대책", "일자리"},
+    {"기후변화대응 계획", "기후 변화"},           {"수소경제 로드맵", "수소 경제"},
+    {"디지털전환 가속", "디지털 전환"},           {"탄소중립 선언", "탄소 중립"},
+    {"코로나바이러스 확산", "바이러스"},         {"국립중앙박물관 전시", "박물관"},
+    {"서울대학교병원 진료", "병원"},             {"반도체산업 경쟁력", "반도체 산업"},
+    {"우주항공청 개청", "우주항공"},             {"고용노동부 장관", "노동부"},
+    {"과학기술정보통신부가 발표", "과학기술"},     {"스마트 팜 보급", "스마트팜"},
+};
+
+/* Substring traps: the query's syllables only sit side by side across a boundary. */
+static const pair must_not_match[] = {
+    {"국가구조 개편", "가구"},   {"검사장 인사", "사장"},     {"교수도 참석", "수도"},
+    {"정부의 발표", "부의"},     {"대통령실 입장", "통령"},   {"주식시장 동향", "식시"},
+    {"한국전력 실적", "국전"},   {"사과나무 재배", "과나"},   {"경제성장 전망", "제성"},
+    {"지방자치단체 예산", "치단"}, {"이사장은 말했다", "사장"}, {"발사장과 기지", "사장"},
+    {"가정의례 준칙", "정의"},   {"산업은행 대출", "업은"},   {"인천공항 이용객", "천공"},
+    {"정치권 반응", "치권"},     {"시민단체 성명", "민단"},   {"아버지가 말했다", "버지"},
+    {"밸리를 방문", "리를"},     {"도시가스 요금", "시가"},
+};
+
+/* 1 if doc matches query (every word, word column or bigram column) in table t. */
+static int pair_matches(sqlite3 *db, const variant *v, const pair *pr)
+{
+    sqlite3_stmt *st = NULL;
+    kofts_buf bg = {0}, expr = {0};
+    int found = 0;
+    sqlite3_exec(db, "DELETE FROM p", NULL, NULL, NULL);
+    kofts_buf_printf(&bg, "\x01%s", pr->doc);
+    sqlite3_prepare_v2(db, v->bigram ? "INSERT INTO p(body, bg) VALUES(?, ?)" : "INSERT INTO p(body) VALUES(?)",
+                       -1, &st, NULL);
+    sqlite3_bind_text(st, 1, pr->doc, -1, SQLITE_STATIC);
+    if (v->bigram)
+        sqlite3_bind_text(st, 2, bg.data, (int)bg.len, SQLITE_STATIC);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    char *copy = strdup(pr->query);
+    char *save = NULL;
+    int words = 0, dropped = 0;
+    for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        if (v->trigram && utf8_chars(w) < 3) {
+            dropped++;
+            continue;
+        }
+        if (expr.len)
+            kofts_buf_puts(&expr, " AND ");
+        if (v->bigram)
+            kofts_buf_printf(&expr, "(body:\"%s\" OR bg:\"\x01%s\")", w, w);
+        else
+            kofts_buf_printf(&expr, "body:\"%s\"", w);
+        words++;
+    }
+    free(copy);
+    if (words && !dropped) {
+        sqlite3_prepare_v2(db, "SELECT count(*) FROM p WHERE p MATCH ?", -1, &st, NULL);
+        sqlite3_bind_text(st, 1, expr.data, (int)expr.len, SQLITE_STATIC);
+        found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+        sqlite3_finalize(st);
+    }
+    kofts_buf_free(&bg);
+    kofts_buf_free(&expr);
+    return found;
+}
+
+static void run_pairs(void)
+{
+    size_t np = sizeof must_match / sizeof must_match[0];
+    size_t nn = sizeof must_not_match / sizeof must_not_match[0];
+    printf("\n| analyzer variant | compound/spacing pairs found (of %zu) | substring traps kept out "
+           "(of %zu) |\n|---|---|---|\n",
+           np, nn);
+    for (size_t vi = 0; vi < sizeof variants / sizeof variants[0]; vi++) {
+        const variant *v = &variants[vi];
+        sqlite3 *db = NULL;
+        sqlite3_open(":memory:", &db);
+        kofts_fts5_register(db);
+        char *sql = sqlite3_mprintf("CREATE VIRTUAL TABLE p USING fts5(body%s, tokenize=%Q)",
+                                    v->bigram ? ", bg" : "", v->tokenize);
+        sqlite3_exec(db, sql, NULL, NULL, NULL);
+        sqlite3_free(sql);
+        size_t hit = 0, kept = 0;
+        kofts_buf miss = {0};
+        for (size_t k = 0; k < np; k++) {
+            int ok = pair_matches(db, v, &must_match[k]);
+            hit += (size_t)ok;
+            if (!ok && v->tokenize[0] == 'k')
+                kofts_buf_printf(&miss, " %s/%s", must_match[k].doc, must_match[k].query);
+        }
+        for (size_t k = 0; k < nn; k++) {
+            int ok = !pair_matches(db, v, &must_not_match[k]);
+            kept += (size_t)ok;
+            if (!ok && v->tokenize[0] == 'k')
+                kofts_buf_printf(&miss, " %s/%s(trap)", must_not_match[k].doc, must_not_match[k].query);
+        }
+        if (miss.len && getenv("KOFTS_ABLATE_VERBOSE"))
+            fprintf(stderr, "%s: missed%s\n", v->name, miss.data);
+        kofts_buf_free(&miss);
+        printf("| %s | %zu | %zu |\n", v->name, hit, kept);
+        sqlite3_close(db);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--pairs") == 0) {
+        run_pairs();
+        return 0;
+    }
     if (argc < 4) {
         fprintf(stderr, "usage: kofts-ablate QUERIES QRELS DOCS.jsonl...\n");
         return 2;
@@ -245,5 +365,6 @@ int main(int argc, char **argv)
         fflush(stdout);
         sqlite3_close(db);
     }
+    run_pairs();
     return 0;
 }

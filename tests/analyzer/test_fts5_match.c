@@ -45,6 +45,9 @@ static const match_case cases[] = {
     {"cmp_joined_query_spaced_doc", "스케일업 밸리 조성", "스케일업밸리", COL_BIGRAM, 1},
     {"cmp_joined_doc_spaced_query", "양자컴퓨팅을 연구", "양자컴퓨팅", COL_BIGRAM, 1},
     {"cmp_spaced_doc", "양자 컴퓨팅을 연구", "양자컴퓨팅", COL_BIGRAM, 1},
+    {"cmp_prefix_syllable", "빅데이터 분석", "데이터", COL_EITHER, 1},
+    {"cmp_refined_piece", "기후변화대응 계획", "변화", COL_EITHER, 1},
+    {"cmp_no_wrong_refine", "과학기술정보통신부 발표", "신부", COL_EITHER, 0},
     /* substring traps stay out */
     {"trap_gagu", "국가구조 개편", "가구", COL_EITHER, 0},
     {"trap_sajang", "검사장 인사", "사장", COL_EITHER, 0},
