@@ -21,8 +21,9 @@ build: deps $(BUILD)/CMakeCache.txt
 demo: build
 	@sh scripts/demo.sh $(BUILD)
 
+# Every test but the long reliability runs (label "long": make test-long).
 test: build
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE long $(CTEST_ARGS)
 
 # CI's first step: everything but the tests labelled slow (those run in test-long).
 test-fast: build
@@ -30,7 +31,7 @@ test-fast: build
 
 # The long reliability runs: full SIGKILL/SIGINT counts, 1 GiB line, 100,000 files...
 test-long: build
-	@cd $(BUILD) && ctest --output-on-failure -L slow
+	@cd $(BUILD) && ctest --output-on-failure -L long
 
 # libFuzzer targets (clang), each for FUZZ_SECONDS; exits 1 on any finding.
 FUZZ_SECONDS ?= 60
