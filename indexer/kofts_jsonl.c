@@ -207,7 +207,7 @@ static const char *item_text(const cJSON *it, char num[32])
         return it->valuestring;
     if (cJSON_IsNumber(it)) {
         double v = it->valuedouble;
-        if (v == (double)(long long)v && v > -9e15 && v < 9e15)
+        if (v > -9e15 && v < 9e15 && v == (double)(long long)v) /* range first: no UB */
             snprintf(num, 32, "%lld", (long long)v);
         else
             snprintf(num, 32, "%.17g", v);

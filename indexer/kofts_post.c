@@ -379,14 +379,19 @@ int kofts_post_parse(kofts_doc *d, kofts_diag *dg, const char *path, const char 
         goto done;
     char date[20] = "";
     if (v.date && !kofts_date_norm(v.date, strlen(v.date), date)) {
-        /* quote at most 40 bytes, cut at a character boundary */
-        int cut = (int)strlen(v.date);
+        /* quote at most 40 bytes, cut at a character boundary, control characters
+         * (newlines could forge another message line) shown as '?' */
+        char shown[41];
+        size_t cut = strlen(v.date);
         if (cut > 40) {
             cut = 40;
             while (cut > 0 && ((unsigned char)v.date[cut] & 0xC0) == 0x80)
                 cut--;
         }
-        kofts_diag_add(dg, path, 0, 0, "front matter: bad date \"%.*s\", ignored", cut, v.date);
+        for (size_t i = 0; i < cut; i++)
+            shown[i] = (unsigned char)v.date[i] < 0x20 || v.date[i] == 0x7f ? '?' : v.date[i];
+        shown[cut] = '\0';
+        kofts_diag_add(dg, path, 0, 0, "front matter: bad date \"%s\", ignored", shown);
     }
     if (!date[0])
         kofts_date_norm(fname, strlen(fname), date);
