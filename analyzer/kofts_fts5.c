@@ -45,19 +45,16 @@ static _Thread_local struct {
     size_t n;
 } preload;
 
-static int fts5_api_from_db(sqlite3 *db, fts5_api **out)
+fts5_api *kofts_fts5_api(sqlite3 *db)
 {
+    fts5_api *api = NULL;
     sqlite3_stmt *st = NULL;
-    *out = NULL;
-    int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return rc;
-    sqlite3_bind_pointer(st, 1, (void *)out, "fts5_api_ptr", NULL);
-    sqlite3_step(st);
-    rc = sqlite3_finalize(st);
-    if (rc == SQLITE_OK && !*out)
-        rc = SQLITE_ERROR;
-    return rc;
+    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+        sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return api;
 }
 
 static int x_create(void *unused, const char **azArg, int nArg, Fts5Tokenizer **out)
@@ -155,10 +152,9 @@ static int x_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, 
 
 int kofts_fts5_register(sqlite3 *db)
 {
-    fts5_api *api = NULL;
-    int rc = fts5_api_from_db(db, &api);
-    if (rc != SQLITE_OK)
-        return rc;
+    fts5_api *api = kofts_fts5_api(db);
+    if (!api)
+        return SQLITE_ERROR;
     fts5_tokenizer tok = {x_create, x_delete, x_tokenize};
     return api->xCreateTokenizer(api, "kofts", NULL, &tok, NULL);
 }

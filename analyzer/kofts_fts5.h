@@ -23,6 +23,9 @@
 
 #include "kofts_analyzer.h"
 
+/* The FTS5 API of db (borrowed, valid while db is open), or NULL if FTS5 is missing. */
+fts5_api *kofts_fts5_api(sqlite3 *db);
+
 /* Register the "kofts" tokenizer on db. Returns an SQLITE_* code. */
 int kofts_fts5_register(sqlite3 *db);
 

@@ -15,18 +15,6 @@
 
 #define PROG "kofts-bench"
 
-static fts5_api *get_fts5_api(sqlite3 *db)
-{
-    fts5_api *api = NULL;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-        sqlite3_step(st);
-    }
-    sqlite3_finalize(st);
-    return api;
-}
-
 static void remove_db(const char *path)
 {
     char p[4096];
@@ -220,7 +208,7 @@ int bench_fts5_query(const char *dbpath, int trigram, const bench_queries *q, si
     void *ud = NULL;
     if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
         sqlite3_exec(db, "PRAGMA mmap_size=268435456", NULL, NULL, NULL) != SQLITE_OK ||
-        (api = get_fts5_api(db)) == NULL ||
+        (api = kofts_fts5_api(db)) == NULL ||
         api->xFindTokenizer(api, "unicode61", &ud, &tapi) != SQLITE_OK ||
         tapi.xCreate(ud, NULL, 0, &tk) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
@@ -364,7 +352,7 @@ int bench_tokenizers(const char *path, size_t passes, bench_tok *out, size_t cap
         goto done;
     }
     int have_kofts = kofts_fts5_register(db) == SQLITE_OK;
-    fts5_api *api = get_fts5_api(db);
+    fts5_api *api = kofts_fts5_api(db);
     if (!api) {
         rc = KOFTS_EIO;
         goto done;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "kofts_analyzer.h"
+#include "kofts_fts5.h"
 
 #define PROG "kofts-bench"
 
@@ -98,18 +99,6 @@ static int fill_cb(void *ctx, const bench_doc *d)
     return 0;
 }
 
-static fts5_api *get_fts5_api(sqlite3 *db)
-{
-    fts5_api *api = NULL;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
-        sqlite3_step(st);
-    }
-    sqlite3_finalize(st);
-    return api;
-}
-
 /* Append a query (and, when docid != NULL, its known item) built in b. */
 static int add_query(bench_queries *q, bench_qrels *r, const char *cls, size_t *count,
                      const kofts_buf *b, const char *docid)
@@ -157,7 +146,7 @@ int bench_queries_generate(char *const *sources, size_t nsources, const char *ko
         goto done;
     }
 
-    fts5_api *api = get_fts5_api(db);
+    fts5_api *api = kofts_fts5_api(db);
     void *ud = NULL;
     if (!api || api->xFindTokenizer(api, "unicode61", &ud, &tapi) != SQLITE_OK ||
         tapi.xCreate(ud, NULL, 0, &tk) != SQLITE_OK ||
