@@ -8,7 +8,9 @@ PKGS="build-essential cmake pkg-config
 libsqlite3-dev sqlite3 libicu-dev libstemmer-dev
 libyaml-dev libmd4c-dev libmd4c-html0-dev libgumbo-dev libcjson-dev zlib1g-dev
 unicode-data hunspell-ko bzip2
-gnuplot-nox clang libclang-rt-14-dev"
+gnuplot-nox clang libclang-rt-14-dev
+libxapian-dev xapian-tools libhunspell-dev libmicrohttpd-dev
+chromium wrk"
 
 missing=""
 for p in $PKGS; do
