@@ -22,6 +22,7 @@
 #include "kofts_columns.h"
 #include "kofts_plan.h"
 #include "kofts_util.h"
+#include "kofts_snippet.h"
 
 typedef struct kofts_search kofts_search;
 
@@ -50,11 +51,6 @@ void kofts_search_opts_init(kofts_search_opts *o);
 
 /* The default, tuned field weights (kofts_columns; see searcher/README.md). */
 kofts_weights kofts_search_default_weights(void);
-
-typedef struct {
-    size_t start_off; /* first byte of a highlighted range in the snippet */
-    size_t end_off;   /* one past its last byte */
-} kofts_span;
 
 typedef struct {
     long long rowid;    /* docs.rowid */
