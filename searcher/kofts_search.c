@@ -19,11 +19,13 @@
  */
 #include "kofts_search.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -79,6 +81,9 @@ struct kofts_search {
     sqlite3_stmt *st_vocab;       /* documents holding one token (NULL: no fts5vocab) */
     long long n_docs;             /* documents when opened */
     kofts_weights w;
+    int limit_ms;         /* time limit per run in ms, 0 for none */
+    double deadline;      /* CLOCK_MONOTONIC seconds when the running call must stop; 0 none */
+    atomic_int stop;      /* set by kofts_search_interrupt */
     char err[512];
 };
 
@@ -560,6 +565,52 @@ void kofts_search_set_weights(kofts_search *s, const kofts_weights *w)
     s->w = *w;
 }
 
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* 1 when the running call must stop: interrupted, or past its deadline. */
+static int must_stop(kofts_search *s)
+{
+    return atomic_load(&s->stop) || (s->deadline > 0 && mono_now() > s->deadline);
+}
+
+/* SQLite progress handler (FTS5 backend): a non-zero return interrupts the statement. */
+static int progress_cb(void *ctx)
+{
+    return must_stop(ctx);
+}
+
+void kofts_search_set_time_limit(kofts_search *s, int ms)
+{
+    s->limit_ms = ms > 0 ? ms : 0;
+}
+
+void kofts_search_interrupt(kofts_search *s)
+{
+    atomic_store(&s->stop, 1);
+}
+
+/* Start the clock of one call: clear a stale interrupt, set the deadline. */
+static void call_begin(kofts_search *s)
+{
+    atomic_store(&s->stop, 0);
+    s->deadline = s->limit_ms ? mono_now() + s->limit_ms / 1000.0 : 0;
+}
+
+/* The message and code of a call stopped by must_stop(). */
+static int stopped(kofts_search *s)
+{
+    if (atomic_load(&s->stop))
+        snprintf(s->err, sizeof s->err, "query interrupted");
+    else
+        snprintf(s->err, sizeof s->err, "query stopped: it took longer than %d ms", s->limit_ms);
+    return KOFTS_ESTOP;
+}
+
 const char *kofts_search_errmsg(const kofts_search *s)
 {
     return s ? s->err : "out of memory";
@@ -610,6 +661,8 @@ int kofts_search_open(kofts_search **out, const char *path, char **errmsg)
     if ((rc = kofts_store_open(&s->store, path, KOFTS_STORE_READONLY, errmsg)))
         goto done;
     s->db = kofts_store_db(s->store);
+    atomic_init(&s->stop, 0);
+    sqlite3_progress_handler(s->db, 1000, progress_cb, s);
     if ((rc = kofts_analyzer_new(&s->an))) {
         if (errmsg)
             *errmsg = strdup("cannot create the analyzer");
@@ -735,6 +788,8 @@ void kofts_result_free(kofts_result *r)
 
 static int db_error(kofts_search *s, const char *what)
 {
+    if (sqlite3_errcode(s->db) == SQLITE_INTERRUPT && must_stop(s))
+        return stopped(s);
     /* The SQLite text goes after a plain-language lead so that it is never the whole
      * message; query problems never reach here (the expression is ours). */
     snprintf(s->err, sizeof s->err, "%s: %s (database %s)", what, sqlite3_errmsg(s->db),
@@ -928,11 +983,22 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
     char *until_hi = NULL;
     size_t cap = 0;
     int all_first = 0; /* > 0: merge this many all-word hits before the any-word ones */
+    int in_txn = 0;
     *out = NULL;
     s->err[0] = '\0';
+    call_begin(s);
 
     if ((rc = parse_query(s->an, query, len, &qp)))
         goto done;
+    /* One read transaction: every statement of this call sees the same version of the
+     * index while kofts-index writes (no document half old, half new). */
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = db_error(s, "cannot read the index");
+        goto done;
+    }
+    in_txn = 1;
     if (opts->match != KOFTS_MATCH_ALL)
         mark_common(s, &qp);
     r = calloc(1, sizeof *r);
@@ -1028,9 +1094,14 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
         }
         if (rc)
             goto done;
-        for (size_t k = 0; k < r->n_hits; k++)
+        for (size_t k = 0; k < r->n_hits; k++) {
+            if (must_stop(s)) {
+                rc = stopped(s);
+                goto done;
+            }
             if ((rc = fill_hit(s, &qp, opts, &r->hits[k])))
                 goto done;
+        }
     }
     r->expr = strdup(expr.data ? expr.data : "");
     r->notes = strdup(qp.notes.data ? qp.notes.data : "");
@@ -1041,6 +1112,10 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
     *out = r;
     r = NULL;
 done:
+    s->deadline = 0;
+    atomic_store(&s->stop, 0); /* so that COMMIT itself is never interrupted */
+    if (in_txn)
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
     qparse_free(&qp);
     if (rc == KOFTS_ENOMEM && !s->err[0])
         snprintf(s->err, sizeof s->err, "out of memory");

@@ -147,6 +147,21 @@ int kofts_search_snippet(kofts_analyzer *a, const char *query, size_t qlen, cons
 int kofts_search_build_expr(kofts_analyzer *a, const char *query, size_t len, int any,
                             kofts_buf *expr, kofts_buf *notes);
 
+/*
+ * Give each later kofts_search_run on s at most ms milliseconds of wall time (0, the
+ * default: no limit). A call past its limit stops soon after (the backend checks the
+ * clock while it works: SQLite's progress handler for FTS5) and returns KOFTS_ESTOP with
+ * "query stopped: it took longer than N ms" in kofts_search_errmsg(); s stays usable.
+ */
+void kofts_search_set_time_limit(kofts_search *s, int ms);
+
+/*
+ * Stop the kofts_search_run running on s now; it returns KOFTS_ESTOP ("query
+ * interrupted"). The only function that may be called from another thread while s is
+ * in use. No effect on calls that start later.
+ */
+void kofts_search_interrupt(kofts_search *s);
+
 /* The last error message; borrowed, valid until the next call on the handle. */
 const char *kofts_search_errmsg(const kofts_search *s);
 
