@@ -204,6 +204,10 @@ _Static_assert(KOFTS_NCOLS == 6, "the bm25() calls above take one weight per col
 
 static int db_error(fts5_backend *f, const char *what)
 {
+    if (sqlite3_errcode(f->db) == SQLITE_INTERRUPT) {
+        kofts_errfmt(f->err, sizeof f->err, kofts_store_path(f->store), "%s: stopped", what);
+        return KOFTS_ESTOP;
+    }
     /* The SQLite text goes after a plain-language lead so that it is never the whole
      * message; query problems never reach here (the expression is ours). */
     kofts_errfmt(f->err, sizeof f->err, kofts_store_path(f->store), "%s: %s", what,
@@ -419,6 +423,27 @@ done:
     return rc;
 }
 
+static int f_snapshot(kofts_backend *b, int on)
+{
+    fts5_backend *f = (fts5_backend *)b;
+    if (!on)
+        return sqlite3_get_autocommit(f->db) ||
+                       sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK
+                   ? 0
+                   : db_error(f, "cannot end the read transaction");
+    if (!sqlite3_get_autocommit(f->db))
+        sqlite3_exec(f->db, "ROLLBACK", NULL, NULL, NULL);
+    return sqlite3_exec(f->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
+               ? 0
+               : db_error(f, "cannot start a read transaction");
+}
+
+static void f_set_stop(kofts_backend *b, int (*stop)(void *ctx), void *ctx)
+{
+    fts5_backend *f = (fts5_backend *)b;
+    sqlite3_progress_handler(f->db, stop ? 1000 : 0, stop, ctx);
+}
+
 static void f_close(kofts_backend *b)
 {
     fts5_backend *f = (fts5_backend *)b;
@@ -475,7 +500,9 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
                               f_count,
                               f_run,
                               f_doc,
-                              f_stats};
+                              f_stats,
+                              f_snapshot,
+                              f_set_stop};
     if ((rc = kofts_store_open(&f->store, path, KOFTS_STORE_READONLY, errmsg)))
         goto done;
     f->db = kofts_store_db(f->store);
