@@ -32,6 +32,10 @@ static const struct {
      "skip larger files/JSONL lines; k/M/G suffix (default: 32M)"},
     {{"batch", required_argument, NULL, 'b'}, "N", "documents per transaction (default: 1000)"},
     {{"json", no_argument, NULL, 'J'}, NULL, "also print the summary as JSON on stdout"},
+    {{"backend", required_argument, NULL, 'B'}, "NAME",
+     "fts5 (one SQLite file, default) or xapian (shards + stub file at --db)"},
+    {{"shards", required_argument, NULL, 'S'}, "N",
+     "xapian: shards written in parallel (default: cores; kept on later runs)"},
     {{"help", no_argument, NULL, 'h'}, NULL, "show this help"},
     {{"version", no_argument, NULL, 'V'}, NULL, "show the version"},
 };
@@ -130,6 +134,22 @@ int main(int argc, char **argv)
             break;
         case 'J':
             o.json = 1;
+            break;
+        case 'B':
+            if (strcmp(optarg, "fts5") != 0 && strcmp(optarg, "xapian") != 0) {
+                fprintf(stderr, "kofts-index: --backend: expected fts5 or xapian, got '%s'\n",
+                        optarg);
+                return 2;
+            }
+            o.backend = optarg;
+            break;
+        case 'S':
+            if (parse_num(optarg, 0, &v) || v < 1 || v > 64) {
+                fprintf(stderr, "kofts-index: --shards: expected a number from 1 to 64, got "
+                                "'%s'\n", optarg);
+                return 2;
+            }
+            o.shards = (int)v;
             break;
         case 'f':
             if (!strcmp(optarg, "auto"))

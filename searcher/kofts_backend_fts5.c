@@ -26,6 +26,7 @@
 
 #include "kofts_backend.h"
 #include "kofts_store.h"
+#include "kofts_xschema.h"
 
 /* ------------------------------------------------------------ expression text */
 
@@ -418,6 +419,12 @@ done:
     return rc;
 }
 
+static const char *f_warnings(kofts_backend *b)
+{
+    (void)b;
+    return "";
+}
+
 static void f_close(kofts_backend *b)
 {
     fts5_backend *f = (fts5_backend *)b;
@@ -474,7 +481,8 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
                               f_count,
                               f_run,
                               f_doc,
-                              f_stats};
+                              f_stats,
+                              f_warnings};
     if ((rc = kofts_store_open(&f->store, path, KOFTS_STORE_READONLY, errmsg)))
         goto done;
     f->db = kofts_store_db(f->store);
@@ -507,4 +515,14 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
 done:
     f_close(f ? &f->base : NULL);
     return rc;
+}
+
+int kofts_backend_open(kofts_backend **out, const char *path, int flags, char **errmsg)
+{
+    struct stat sb;
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/iamglass", path);
+    if (kofts_xs_is_stub(path) || stat(probe, &sb) == 0)
+        return kofts_backend_xapian_open(out, path, flags, 0, errmsg);
+    return kofts_backend_fts5_open(out, path, errmsg);
 }

@@ -23,7 +23,7 @@ enum { FMT_TREC, FMT_JSON };
 typedef struct {
     const char *db;
     kofts_search_opts so;
-    int json, explain, stats, format, passes;
+    int json, explain, stats, format, passes, partial;
     const char *batch, *timings;
     const char *hl_open, *hl_close;
     char *hl_buf; /* owned storage behind hl_open/hl_close when --highlight is given */
@@ -50,6 +50,7 @@ static const struct option long_opts[] = {
     {"weights", required_argument, NULL, 'W'},
     {"passes", required_argument, NULL, 'p'},
     {"timings", required_argument, NULL, 'T'},
+    {"partial", no_argument, NULL, 'P'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -77,6 +78,7 @@ static const char *const help_text[][2] = {
     {"--weights W,..", "bm25 weights: title,excerpt,body,extra,tags,bigram"},
     {"--passes N", "with --batch: run the batch N times, print the last pass"},
     {"--timings FILE", "with --batch: write qid<TAB>pass<TAB>microseconds lines"},
+    {"--partial", "xapian shards: answer from the shards that respond, warn of others"},
     {"--help", "show this help"},
     {"-V, --version", "show the version"},
 };
@@ -267,6 +269,21 @@ static void print_notes(const kofts_result *r)
     }
 }
 
+/* Warnings (shards missing from the results): stderr, and a JSON line with --json. */
+static void print_warnings(const kofts_result *r, const cli *c, kofts_buf *b)
+{
+    const char *p = r->warnings;
+    while (p && *p) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        fprintf(stderr, PROG ": warning: %.*s\n", (int)n, p);
+        if (c->json && (kofts_buf_puts(b, "{\"warning\":") || kofts_buf_json_str(b, p, n) ||
+                        kofts_buf_puts(b, "}\n")))
+            return;
+        p += n + (e ? 1 : 0);
+    }
+}
+
 static int flush_buf(kofts_buf *b)
 {
     if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len)
@@ -296,6 +313,7 @@ static int run_one(kofts_search *s, cli *c, const char *query)
     }
     double t1 = now_us();
     print_notes(r);
+    print_warnings(r, c, &b);
     for (size_t i = 0; i < r->n_hits; i++) {
         size_t rank = (size_t)c->so.offset + i + 1;
         if (c->json ? hit_json(&b, NULL, rank, &r->hits[i]) : hit_human(&b, rank, &r->hits[i], c)) {
@@ -466,6 +484,9 @@ int main(int argc, char **argv)
         case 'j':
             c.json = 1;
             break;
+        case 'P':
+            c.partial = 1;
+            break;
         case 'c':
             c.so.category = optarg;
             break;
@@ -616,7 +637,7 @@ int main(int argc, char **argv)
             goto done;
         }
 
-    if (kofts_search_open(&s, c.db, &err)) {
+    if (kofts_search_open_ex(&s, c.db, c.partial ? KOFTS_SEARCH_PARTIAL : 0, &err)) {
         fprintf(stderr, PROG ": %s\n", err ? err : "cannot open the index");
         rc = 1;
         goto done;
