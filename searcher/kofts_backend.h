@@ -43,7 +43,8 @@ typedef struct {
     size_t body_len;
     const char *excerpt;
     size_t excerpt_len;
-    const char *url; /* "" when unknown */
+    const char *url;    /* "" when unknown */
+    const char *source; /* the file it came from, as indexed (docs.source); "" if unknown */
 } kofts_backend_doc;
 
 /* A reading to count or run: KOFTS_READ_ALL / KOFTS_READ_ANY, or one term alone. */
@@ -98,6 +99,20 @@ struct kofts_backend {
     /* Append one JSON object (documents, analyzer, sizes, path, backend). Returns 0 or
      * a negative KOFTS_E* code. */
     int (*stats)(kofts_backend *b, kofts_buf *out);
+
+    /*
+     * Optional (NULL: not supported). Begin (on = 1) or end (on = 0) a read snapshot:
+     * every call in between sees one version of the index while a writer works (FTS5:
+     * a read transaction). Returns 0 or a negative KOFTS_E* code.
+     */
+    int (*snapshot)(kofts_backend *b, int on);
+
+    /*
+     * Optional (NULL: not supported). While a call works, the backend asks stop(ctx)
+     * now and then (FTS5: SQLite's progress handler); when it answers non-zero the call
+     * ends with KOFTS_ESTOP. stop NULL removes the check. The clock lives in the caller.
+     */
+    void (*set_stop)(kofts_backend *b, int (*stop)(void *ctx), void *ctx);
 
     /* Warnings about the last calls ('\n'-separated, "" when none), e.g. shards missing
      * from the results in partial mode; borrowed until close. */

@@ -199,12 +199,16 @@ static const char sql_count_plain[] =
     "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ?1 AND coalesce(?2, ?3, ?4) IS NULL"
     " LIMIT ?5)";
 static const char sql_doc[] =
-    "SELECT id, title, date, categories, body, excerpt, url FROM docs WHERE rowid = ?1";
+    "SELECT id, title, date, categories, body, excerpt, url, source FROM docs WHERE rowid = ?1";
 
 _Static_assert(KOFTS_NCOLS == 6, "the bm25() calls above take one weight per column");
 
 static int db_error(fts5_backend *f, const char *what)
 {
+    if (sqlite3_errcode(f->db) == SQLITE_INTERRUPT) {
+        kofts_errfmt(f->err, sizeof f->err, kofts_store_path(f->store), "%s: stopped", what);
+        return KOFTS_ESTOP;
+    }
     /* The SQLite text goes after a plain-language lead so that it is never the whole
      * message; query problems never reach here (the expression is ours). */
     kofts_errfmt(f->err, sizeof f->err, kofts_store_path(f->store), "%s: %s", what,
@@ -374,6 +378,7 @@ static int f_doc(kofts_backend *b, long long ref, kofts_backend_doc *out)
     out->body = col_text(st, 4, &out->body_len);
     out->excerpt = col_text(st, 5, &out->excerpt_len);
     out->url = col_text(st, 6, NULL);
+    out->source = col_text(st, 7, NULL);
     return 1;
 }
 
@@ -417,6 +422,27 @@ done:
     free(av);
     free(sv);
     return rc;
+}
+
+static int f_snapshot(kofts_backend *b, int on)
+{
+    fts5_backend *f = (fts5_backend *)b;
+    if (!on)
+        return sqlite3_get_autocommit(f->db) ||
+                       sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK
+                   ? 0
+                   : db_error(f, "cannot end the read transaction");
+    if (!sqlite3_get_autocommit(f->db))
+        sqlite3_exec(f->db, "ROLLBACK", NULL, NULL, NULL);
+    return sqlite3_exec(f->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
+               ? 0
+               : db_error(f, "cannot start a read transaction");
+}
+
+static void f_set_stop(kofts_backend *b, int (*stop)(void *ctx), void *ctx)
+{
+    fts5_backend *f = (fts5_backend *)b;
+    sqlite3_progress_handler(f->db, stop ? 1000 : 0, stop, ctx);
 }
 
 static const char *f_warnings(kofts_backend *b)
@@ -482,6 +508,8 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
                               f_run,
                               f_doc,
                               f_stats,
+                              f_snapshot,
+                              f_set_stop,
                               f_warnings};
     if ((rc = kofts_store_open(&f->store, path, KOFTS_STORE_READONLY, errmsg)))
         goto done;

@@ -587,6 +587,8 @@ int kofts_backend_xapian_open(kofts_backend **out, const char *path, int flags, 
                               x_run,
                               x_doc,
                               x_stats,
+                              NULL, /* snapshot: each Xapian handle reads one revision */
+                              NULL, /* set_stop: not supported */
                               x_warnings};
     x->partial = (flags & KOFTS_BACKEND_PARTIAL) != 0;
     x->timeout_ms = timeout_ms ? timeout_ms : KOFTS_REMOTE_TIMEOUT_MS;

@@ -7,15 +7,20 @@
  */
 #include "kofts_search.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct kofts_search {
     kofts_backend *be;  /* owned */
     kofts_analyzer *an; /* owned */
     kofts_weights w;
+    int limit_ms;    /* time limit per run in ms, 0 for none */
+    double deadline; /* CLOCK_MONOTONIC seconds when the running call must stop; 0 none */
+    atomic_int stop; /* set by kofts_search_interrupt */
     char err[512];
 };
 
@@ -58,6 +63,41 @@ void kofts_search_set_weights(kofts_search *s, const kofts_weights *w)
     s->w = *w;
 }
 
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* 1 when the running call must stop: interrupted, or past its deadline. The backend's
+ * stop check (set_stop). */
+static int must_stop(void *ctx)
+{
+    kofts_search *s = ctx;
+    return atomic_load(&s->stop) || (s->deadline > 0 && mono_now() > s->deadline);
+}
+
+void kofts_search_set_time_limit(kofts_search *s, int ms)
+{
+    s->limit_ms = ms > 0 ? ms : 0;
+}
+
+void kofts_search_interrupt(kofts_search *s)
+{
+    atomic_store(&s->stop, 1);
+}
+
+/* The message of a call stopped by must_stop(); returns KOFTS_ESTOP. */
+static int stopped(kofts_search *s)
+{
+    if (atomic_load(&s->stop))
+        snprintf(s->err, sizeof s->err, "query interrupted");
+    else
+        snprintf(s->err, sizeof s->err, "query stopped: it took longer than %d ms", s->limit_ms);
+    return KOFTS_ESTOP;
+}
+
 const char *kofts_search_errmsg(const kofts_search *s)
 {
     return s ? s->err : "out of memory";
@@ -88,6 +128,9 @@ int kofts_search_open_ex(kofts_search **out, const char *path, int flags, char *
     s->w = kofts_search_default_weights();
     if ((rc = kofts_backend_open(&s->be, path, flags, errmsg)))
         goto done;
+    atomic_init(&s->stop, 0);
+    if (s->be->set_stop)
+        s->be->set_stop(s->be, must_stop, s);
     if ((rc = kofts_analyzer_new(&s->an))) {
         if (errmsg)
             *errmsg = strdup("cannot create the analyzer");
@@ -120,6 +163,8 @@ void kofts_result_free(kofts_result *r)
         free(h->title);
         free(h->date);
         free(h->categories);
+        free(h->url);
+        free(h->path);
         free(h->snippet);
         free(h->spans);
     }
@@ -185,6 +230,20 @@ static char *dup_str(const char *v, size_t n)
     return p;
 }
 
+/*
+ * The path of a document's file relative to its SOURCE: a file's id is that relative
+ * path and its source is SOURCE/id, so the id is returned when source ends with it;
+ * otherwise (a JSONL record, whose id is its own) the source as indexed. Borrowed.
+ */
+static const char *doc_path(const char *id, const char *source)
+{
+    size_t il = strlen(id), sl = strlen(source);
+    if (il && (strcmp(source, id) == 0 ||
+               (sl > il && source[sl - il - 1] == '/' && strcmp(source + sl - il, id) == 0)))
+        return id;
+    return source;
+}
+
 /* Fill h's stored fields (and snippet) from the backend's document h->rowid. */
 static int fill_hit(kofts_search *s, const kofts_plan *qp, const kofts_search_opts *o, kofts_hit *h)
 {
@@ -195,13 +254,20 @@ static int fill_hit(kofts_search *s, const kofts_plan *qp, const kofts_search_op
         return backend_error(s, rc);
     int found = rc == 1;
     if (!found) /* deleted while we ran (an indexer is writing): show it empty */
-        d.id = d.title = d.date = d.categories = d.body = d.excerpt = "";
+        d.id = d.title = d.date = d.categories = d.body = d.excerpt = d.url = d.source = "";
+    if (!d.url)
+        d.url = "";
+    if (!d.source)
+        d.source = "";
     rc = 0;
+    const char *path = doc_path(d.id, d.source);
     h->id = dup_str(d.id, strlen(d.id));
     h->title = dup_str(d.title, strlen(d.title));
     h->date = dup_str(d.date, strlen(d.date));
     h->categories = dup_str(d.categories, strlen(d.categories));
-    if (!h->id || !h->title || !h->date || !h->categories)
+    h->url = dup_str(d.url, strlen(d.url));
+    h->path = dup_str(path, strlen(path));
+    if (!h->id || !h->title || !h->date || !h->categories || !h->url || !h->path)
         return KOFTS_ENOMEM;
     if (o->snippets && found) {
         const char *text = d.body_len ? d.body : d.excerpt;
@@ -332,10 +398,22 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
     kofts_result *r = NULL;
     kofts_backend_hit *bh = NULL;
     size_t bcap = 0;
+    int in_snapshot = 0;
     *out = NULL;
     s->err[0] = '\0';
     memset(&qp, 0, sizeof qp);
+    atomic_store(&s->stop, 0);
+    s->deadline = s->limit_ms ? mono_now() + s->limit_ms / 1000.0 : 0;
 
+    /* One snapshot: every backend call of this run sees the same version of the index
+     * while kofts-index writes (no document half old, half new). */
+    if (s->be->snapshot) {
+        if ((rc = s->be->snapshot(s->be, 1)) < 0) {
+            rc = backend_error(s, rc);
+            goto done;
+        }
+        in_snapshot = 1;
+    }
     if ((rc = make_plan(s, query, len, opts, &qp)))
         goto done;
     if (opts->match != KOFTS_MATCH_ALL)
@@ -376,9 +454,14 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
         }
         if (rc)
             goto done;
-        for (size_t k = 0; k < r->n_hits; k++)
+        for (size_t k = 0; k < r->n_hits; k++) {
+            if (must_stop(s)) { /* snippets are our own work, not the backend's */
+                rc = KOFTS_ESTOP;
+                goto done;
+            }
             if ((rc = fill_hit(s, &qp, opts, &r->hits[k])))
                 goto done;
+        }
     }
     r->expr = strdup(expr.data ? expr.data : "");
     r->notes = strdup(qp.notes.data ? qp.notes.data : "");
@@ -390,6 +473,12 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
     *out = r;
     r = NULL;
 done:
+    if (rc == KOFTS_ESTOP)
+        stopped(s);
+    s->deadline = 0;
+    atomic_store(&s->stop, 0); /* so that ending the snapshot is never stopped */
+    if (in_snapshot)
+        s->be->snapshot(s->be, 0);
     kofts_plan_free(&qp);
     if (rc == KOFTS_ENOMEM && !s->err[0])
         snprintf(s->err, sizeof s->err, "out of memory");

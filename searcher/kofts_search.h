@@ -59,6 +59,10 @@ typedef struct {
     char *title;        /* owned by the result */
     char *date;         /* ISO date or "" (owned) */
     char *categories;   /* '\n'-separated list, maybe "" (owned) */
+    char *url;          /* the document's address: absolute when its site sets url:, else
+                           as stored (site path with baseurl, or a JSONL "url"); "" (owned) */
+    char *path;         /* the file it came from, relative to its SOURCE (a JSONL record:
+                           the JSONL file as indexed); "" when unknown (owned) */
     char *snippet;      /* UTF-8, NUL-terminated; "" when snippets are off (owned) */
     size_t snippet_len; /* bytes in snippet */
     kofts_span *spans;  /* highlighted byte ranges into snippet, sorted, disjoint (owned) */
@@ -147,6 +151,22 @@ int kofts_search_plan(kofts_search *s, const char *query, size_t len, const koft
 
 /* The backend's name ("fts5", "xapian"); static storage. */
 const char *kofts_search_backend_name(const kofts_search *s);
+
+/*
+ * Give each later kofts_search_run on s at most ms milliseconds of wall time (0, the
+ * default: no limit). A run past its limit stops soon after (the backend checks the
+ * clock while it works through its set_stop hook; FTS5: SQLite's progress handler) and
+ * returns KOFTS_ESTOP with "query stopped: it took longer than N ms" in
+ * kofts_search_errmsg(); s stays usable.
+ */
+void kofts_search_set_time_limit(kofts_search *s, int ms);
+
+/*
+ * Stop the kofts_search_run running on s now; it returns KOFTS_ESTOP ("query
+ * interrupted"). The only function that may be called from another thread while s is
+ * in use. No effect on runs that start later.
+ */
+void kofts_search_interrupt(kofts_search *s);
 
 /* The last error message; borrowed, valid until the next call on the handle. */
 const char *kofts_search_errmsg(const kofts_search *s);
