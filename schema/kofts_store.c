@@ -16,6 +16,7 @@
 struct kofts_store {
     sqlite3 *db;  /* owned */
     char *path;   /* owned copy of the path */
+    int writable; /* opened read-write: leave_readable() runs on close */
 };
 
 static char *fmt(const char *f, ...)
@@ -119,6 +120,7 @@ int kofts_store_open(kofts_store **out, const char *path, int flags, char **errm
         rc = KOFTS_ENOMEM;
         goto done;
     }
+    s->writable = !(flags & KOFTS_STORE_READONLY);
     int oflags = (flags & KOFTS_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (flags & KOFTS_STORE_CREATE)
         oflags |= SQLITE_OPEN_CREATE;
@@ -225,10 +227,28 @@ const char *kofts_store_path(const kofts_store *s)
     return s->path;
 }
 
+/*
+ * Leave the index so that a reader without write access to the file or its folder can
+ * open it (kofts-serve as another user): fold the WAL back into the file and switch to
+ * the rollback journal, so readers need no -wal/-shm files. While other connections
+ * have the index open (a running kofts-serve) the switch is refused: the file stays in
+ * WAL mode and its -wal/-shm files stay too (SQLite removes them only when the last
+ * connection closes), which readers can use read-only. The next writer switches back
+ * to WAL. Best effort: failures are ignored, the index is valid either way.
+ */
+static void leave_readable(kofts_store *s)
+{
+    sqlite3_busy_timeout(s->db, 0);
+    exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    exec(s->db, "PRAGMA journal_mode=DELETE");
+}
+
 void kofts_store_close(kofts_store *s)
 {
     if (!s)
         return;
+    if (s->writable && s->db && sqlite3_get_autocommit(s->db))
+        leave_readable(s);
     sqlite3_close_v2(s->db);
     free(s->path);
     free(s);

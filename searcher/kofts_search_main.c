@@ -169,16 +169,16 @@ static int valid_date(const char *s)
 
 static int parse_weights(const char *s, kofts_weights *w)
 {
-    double v[6];
+    double v[KOFTS_NCOLS];
     const char *p = s;
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < KOFTS_NCOLS; i++) {
         char *end;
         errno = 0;
         v[i] = strtod(p, &end);
         if (errno || end == p || v[i] < 0 || v[i] > 1000)
             return -1;
         p = end;
-        if (i < 5) {
+        if (i < KOFTS_NCOLS - 1) {
             if (*p != ',')
                 return -1;
             p++;
@@ -186,12 +186,8 @@ static int parse_weights(const char *s, kofts_weights *w)
     }
     if (*p)
         return -1;
-    w->title = v[0];
-    w->excerpt = v[1];
-    w->body = v[2];
-    w->extra = v[3];
-    w->tags = v[4];
-    w->bigram = v[5];
+    for (int i = 0; i < KOFTS_NCOLS; i++)
+        w->w[i] = v[i];
     return 0;
 }
 
