@@ -226,7 +226,9 @@ static int hit_json(kofts_buf *b, const char *qid, size_t rank, const kofts_hit 
          kofts_buf_printf(b, ",\"score\":%.6f,\"title\":", h->score) ||
          kofts_buf_json_str(b, h->title, strlen(h->title)) || kofts_buf_puts(b, ",\"date\":") ||
          kofts_buf_json_str(b, h->date, strlen(h->date)) || kofts_buf_puts(b, ",\"categories\":") ||
-         json_list(b, h->categories) || kofts_buf_puts(b, ",\"snippet\":") ||
+         json_list(b, h->categories) || kofts_buf_puts(b, ",\"url\":") ||
+         kofts_buf_json_str(b, h->url, strlen(h->url)) || kofts_buf_puts(b, ",\"path\":") ||
+         kofts_buf_json_str(b, h->path, strlen(h->path)) || kofts_buf_puts(b, ",\"snippet\":") ||
          kofts_buf_json_str(b, h->snippet, h->snippet_len) ||
          kofts_buf_puts(b, ",\"highlights\":[");
     for (size_t i = 0; !rc && i < h->n_spans; i++)
@@ -252,8 +254,8 @@ static int put_snippet(kofts_buf *b, const kofts_hit *h, const char *open, const
 
 static int hit_human(kofts_buf *b, size_t rank, const kofts_hit *h, const cli *c)
 {
-    int rc =
-        kofts_buf_printf(b, "%zu. %s\n   %s", rank, h->title[0] ? h->title : "(no title)", h->id);
+    int rc = kofts_buf_printf(b, "%zu. %s\n   %s", rank, h->title[0] ? h->title : "(no title)",
+                              h->url[0] ? h->url : h->id);
     if (h->date[0])
         rc = rc || kofts_buf_printf(b, " · %s", h->date);
     if (h->categories[0]) {
