@@ -43,7 +43,8 @@ typedef struct {
     size_t body_len;
     const char *excerpt;
     size_t excerpt_len;
-    const char *url; /* "" when unknown */
+    const char *url;    /* "" when unknown */
+    const char *source; /* the file it came from, as indexed (docs.source); "" if unknown */
 } kofts_backend_doc;
 
 /* A reading to count or run: KOFTS_READ_ALL / KOFTS_READ_ANY, or one term alone. */

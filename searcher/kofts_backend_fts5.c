@@ -198,7 +198,7 @@ static const char sql_count_plain[] =
     "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ?1 AND coalesce(?2, ?3, ?4) IS NULL"
     " LIMIT ?5)";
 static const char sql_doc[] =
-    "SELECT id, title, date, categories, body, excerpt, url FROM docs WHERE rowid = ?1";
+    "SELECT id, title, date, categories, body, excerpt, url, source FROM docs WHERE rowid = ?1";
 
 _Static_assert(KOFTS_NCOLS == 6, "the bm25() calls above take one weight per column");
 
@@ -377,6 +377,7 @@ static int f_doc(kofts_backend *b, long long ref, kofts_backend_doc *out)
     out->body = col_text(st, 4, &out->body_len);
     out->excerpt = col_text(st, 5, &out->excerpt_len);
     out->url = col_text(st, 6, NULL);
+    out->source = col_text(st, 7, NULL);
     return 1;
 }
 

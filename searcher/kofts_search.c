@@ -158,6 +158,8 @@ void kofts_result_free(kofts_result *r)
         free(h->title);
         free(h->date);
         free(h->categories);
+        free(h->url);
+        free(h->path);
         free(h->snippet);
         free(h->spans);
     }
@@ -222,6 +224,20 @@ static char *dup_str(const char *v, size_t n)
     return p;
 }
 
+/*
+ * The path of a document's file relative to its SOURCE: a file's id is that relative
+ * path and its source is SOURCE/id, so the id is returned when source ends with it;
+ * otherwise (a JSONL record, whose id is its own) the source as indexed. Borrowed.
+ */
+static const char *doc_path(const char *id, const char *source)
+{
+    size_t il = strlen(id), sl = strlen(source);
+    if (il && (strcmp(source, id) == 0 ||
+               (sl > il && source[sl - il - 1] == '/' && strcmp(source + sl - il, id) == 0)))
+        return id;
+    return source;
+}
+
 /* Fill h's stored fields (and snippet) from the backend's document h->rowid. */
 static int fill_hit(kofts_search *s, const kofts_plan *qp, const kofts_search_opts *o, kofts_hit *h)
 {
@@ -232,13 +248,20 @@ static int fill_hit(kofts_search *s, const kofts_plan *qp, const kofts_search_op
         return backend_error(s, rc);
     int found = rc == 1;
     if (!found) /* deleted while we ran (an indexer is writing): show it empty */
-        d.id = d.title = d.date = d.categories = d.body = d.excerpt = "";
+        d.id = d.title = d.date = d.categories = d.body = d.excerpt = d.url = d.source = "";
+    if (!d.url)
+        d.url = "";
+    if (!d.source)
+        d.source = "";
     rc = 0;
+    const char *path = doc_path(d.id, d.source);
     h->id = dup_str(d.id, strlen(d.id));
     h->title = dup_str(d.title, strlen(d.title));
     h->date = dup_str(d.date, strlen(d.date));
     h->categories = dup_str(d.categories, strlen(d.categories));
-    if (!h->id || !h->title || !h->date || !h->categories)
+    h->url = dup_str(d.url, strlen(d.url));
+    h->path = dup_str(path, strlen(path));
+    if (!h->id || !h->title || !h->date || !h->categories || !h->url || !h->path)
         return KOFTS_ENOMEM;
     if (o->snippets && found) {
         const char *text = d.body_len ? d.body : d.excerpt;

@@ -59,6 +59,10 @@ typedef struct {
     char *title;        /* owned by the result */
     char *date;         /* ISO date or "" (owned) */
     char *categories;   /* '\n'-separated list, maybe "" (owned) */
+    char *url;          /* the document's address: absolute when its site sets url:, else
+                           as stored (site path with baseurl, or a JSONL "url"); "" (owned) */
+    char *path;         /* the file it came from, relative to its SOURCE (a JSONL record:
+                           the JSONL file as indexed); "" when unknown (owned) */
     char *snippet;      /* UTF-8, NUL-terminated; "" when snippets are off (owned) */
     size_t snippet_len; /* bytes in snippet */
     kofts_span *spans;  /* highlighted byte ranges into snippet, sorted, disjoint (owned) */

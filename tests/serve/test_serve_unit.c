@@ -167,10 +167,21 @@ static void test_urls(void)
         {"U08", "", "", 1, NULL},
         {"U09", "HTTP://EXAMPLE.COM/", "", 0, "HTTP://EXAMPLE.COM/"},
     };
+    /* no url: the path is linked */
+    kofts_hit hp;
+    memset(&hp, 0, sizeof hp);
+    hp.url = (char *)"";
+    hp.path = (char *)"_posts/2024-01-01-a.md";
+    kofts_buf pb = {0};
+    int prc = kofts_render_hit_url(&pb, &hp, "https://x.kr/");
+    expect("U10", prc == 0 && strcmp(pb.data, "https://x.kr/_posts/2024-01-01-a.md") == 0,
+           "path when no url", pb.data);
+    kofts_buf_free(&pb);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         kofts_hit h;
         memset(&h, 0, sizeof h);
-        h.id = (char *)cases[i].url;
+        h.url = (char *)cases[i].url;
+        h.path = (char *)"";
         kofts_buf b = {0};
         int rc = kofts_render_hit_url(&b, &h, cases[i].base);
         expect(cases[i].id, rc == cases[i].want, "linked or not", b.data);
