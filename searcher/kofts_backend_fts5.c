@@ -427,6 +427,9 @@ done:
 static int f_snapshot(kofts_backend *b, int on)
 {
     fts5_backend *f = (fts5_backend *)b;
+    /* f_doc leaves its row readable until the next call; a statement left stepped would
+     * keep the read lock (rollback journal: the writer waits; WAL: checkpoints stall). */
+    sqlite3_reset(f->st_doc);
     if (!on)
         return sqlite3_get_autocommit(f->db) ||
                        sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK
