@@ -38,6 +38,7 @@
 #define MAX_CONNECTIONS  512   /* open connections at once */
 #define CONN_MEMORY      32768 /* per-connection buffer: caps request line + headers */
 #define LOG_URI_MAX      512   /* bytes of a query string shown with --log-queries */
+#define MAX_BODY         65536 /* body bytes read (and dropped) before a 413; more: closed */
 
 /* Every response carries these. The page runs no script at all; document text that
  * escaped escaping could still not execute. */
@@ -257,8 +258,9 @@ typedef struct {
     double t0;
     char *uri; /* raw request target, owned */
     char method[16];
-    int seen;   /* the access handler has seen the headers */
-    int status; /* 0 until a response is queued */
+    int seen;          /* the access handler has seen the headers */
+    size_t body_bytes; /* request body bytes dropped */
+    int status;        /* 0 until a response is queued */
 } req;
 
 static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
@@ -460,7 +462,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     int api = strncmp(url, "/api/", 5) == 0;
     if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
         return respond_error(sv, c, rq, 405, "only GET and HEAD are allowed", api);
-    if (*upload_size) /* a GET with a body: refused, and the connection closes */
+    if (*upload_size) { /* a GET with a body: dropped, answered 413 once it has come */
+        rq->body_bytes += *upload_size;
+        *upload_size = 0;
+        return rq->body_bytes > MAX_BODY ? MHD_NO : MHD_YES; /* MHD_NO: close now */
+    }
+    if (rq->body_bytes)
         return respond_error(sv, c, rq, 413, "a request body is not allowed", api);
     if (!rq->seen) {
         /* First call: headers only. Answering on the next call (no body came) lets MHD
