@@ -152,4 +152,11 @@ int kofts_backend_xapian_open(kofts_backend **out, const char *path, int flags, 
  */
 int kofts_fts5_compile(const kofts_plan *p, int reading, kofts_buf *out);
 
+/*
+ * Xapian's description of the query reading `reading` of p compiles to (default
+ * weights), appended to out. Returns the groups used (0: nothing to search for) or
+ * KOFTS_ENOMEM. For tests, --explain and the fuzz target; needs no index.
+ */
+int kofts_xapian_compile(const kofts_plan *p, int reading, kofts_buf *out);
+
 #endif /* KOFTS_BACKEND_H */

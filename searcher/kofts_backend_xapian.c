@@ -324,9 +324,8 @@ static long long x_token_df(kofts_backend *b, const char *tok, size_t len)
     return best;
 }
 
-static int x_describe(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd, kofts_buf *out)
+static int describe(const kofts_plan *p, kofts_backend_read rd, kofts_buf *out)
 {
-    (void)b;
     int groups;
     kofts_weights w = kofts_columns_default_weights();
     kofts_xq *q = compile(p, rd, &w, &groups);
@@ -337,6 +336,18 @@ static int x_describe(kofts_backend *b, const kofts_plan *p, kofts_backend_read 
     int rc = d && kofts_buf_puts(out, d) == 0 ? groups : KOFTS_ENOMEM;
     free(d);
     return rc;
+}
+
+static int x_describe(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd, kofts_buf *out)
+{
+    (void)b;
+    return describe(p, rd, out);
+}
+
+int kofts_xapian_compile(const kofts_plan *p, int reading, kofts_buf *out)
+{
+    kofts_backend_read rd = {reading, -1};
+    return describe(p, rd, out);
 }
 
 /* Run q with retries on shard failure (partial mode). */
