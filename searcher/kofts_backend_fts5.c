@@ -26,6 +26,7 @@
 
 #include "kofts_backend.h"
 #include "kofts_store.h"
+#include "kofts_xschema.h"
 
 /* ------------------------------------------------------------ expression text */
 
@@ -426,6 +427,9 @@ done:
 static int f_snapshot(kofts_backend *b, int on)
 {
     fts5_backend *f = (fts5_backend *)b;
+    /* f_doc leaves its row readable until the next call; a statement left stepped would
+     * keep the read lock (rollback journal: the writer waits; WAL: checkpoints stall). */
+    sqlite3_reset(f->st_doc);
     if (!on)
         return sqlite3_get_autocommit(f->db) ||
                        sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK
@@ -442,6 +446,12 @@ static void f_set_stop(kofts_backend *b, int (*stop)(void *ctx), void *ctx)
 {
     fts5_backend *f = (fts5_backend *)b;
     sqlite3_progress_handler(f->db, stop ? 1000 : 0, stop, ctx);
+}
+
+static const char *f_warnings(kofts_backend *b)
+{
+    (void)b;
+    return "";
 }
 
 static void f_close(kofts_backend *b)
@@ -502,7 +512,8 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
                               f_doc,
                               f_stats,
                               f_snapshot,
-                              f_set_stop};
+                              f_set_stop,
+                              f_warnings};
     if ((rc = kofts_store_open(&f->store, path, KOFTS_STORE_READONLY, errmsg)))
         goto done;
     f->db = kofts_store_db(f->store);
@@ -535,4 +546,14 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
 done:
     f_close(f ? &f->base : NULL);
     return rc;
+}
+
+int kofts_backend_open(kofts_backend **out, const char *path, int flags, char **errmsg)
+{
+    struct stat sb;
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/iamglass", path);
+    if (kofts_xs_is_stub(path) || stat(probe, &sb) == 0)
+        return kofts_backend_xapian_open(out, path, flags, 0, errmsg);
+    return kofts_backend_fts5_open(out, path, errmsg);
 }

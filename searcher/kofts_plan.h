@@ -64,6 +64,7 @@ typedef struct {
     int group;              /* OR group id among positive terms (0..n_groups-1) */
     kofts_plan_toks word;   /* query-mode word tokens */
     kofts_plan_toks bigram; /* query-mode bigram tokens */
+    kofts_plan_toks join;   /* join_next: bigram tokens of this word + the next, joined */
 } kofts_plan_term;
 
 typedef struct {

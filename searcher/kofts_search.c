@@ -110,6 +110,11 @@ const char *kofts_search_backend_name(const kofts_search *s)
 
 int kofts_search_open(kofts_search **out, const char *path, char **errmsg)
 {
+    return kofts_search_open_ex(out, path, 0, errmsg);
+}
+
+int kofts_search_open_ex(kofts_search **out, const char *path, int flags, char **errmsg)
+{
     int rc = 0;
     kofts_search *s = NULL;
     *out = NULL;
@@ -121,7 +126,7 @@ int kofts_search_open(kofts_search **out, const char *path, char **errmsg)
         goto done;
     }
     s->w = kofts_search_default_weights();
-    if ((rc = kofts_backend_fts5_open(&s->be, path, errmsg)))
+    if ((rc = kofts_backend_open(&s->be, path, flags, errmsg)))
         goto done;
     atomic_init(&s->stop, 0);
     if (s->be->set_stop)
@@ -166,6 +171,7 @@ void kofts_result_free(kofts_result *r)
     free(r->hits);
     free(r->expr);
     free(r->notes);
+    free(r->warnings);
     free(r);
 }
 
@@ -459,7 +465,8 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
     }
     r->expr = strdup(expr.data ? expr.data : "");
     r->notes = strdup(qp.notes.data ? qp.notes.data : "");
-    if (!r->expr || !r->notes) {
+    r->warnings = strdup(s->be->warnings(s->be));
+    if (!r->expr || !r->notes || !r->warnings) {
         rc = KOFTS_ENOMEM;
         goto done;
     }

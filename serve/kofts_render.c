@@ -45,7 +45,7 @@ static int has_scheme_prefix(const char *u, const char *scheme)
 
 int kofts_render_hit_url(kofts_buf *b, const kofts_hit *h, const char *base_url)
 {
-    const char *u = h->id; /* the document's URL: see searcher (issue 9 adds url/path) */
+    const char *u = h->url && h->url[0] ? h->url : h->path ? h->path : "";
     size_t n = strlen(u);
     if (has_scheme_prefix(u, "http://") || has_scheme_prefix(u, "https://"))
         return kofts_buf_append(b, u, n);
@@ -311,7 +311,9 @@ static int json_hit(kofts_buf *b, const kofts_page *p, size_t rank, const kofts_
         rc = kofts_buf_printf(b, "%s[%zu,%zu]", i ? "," : "", h->spans[i].start_off,
                               h->spans[i].end_off);
     int url = rc ? 0 : kofts_render_hit_url(&u, h, p->base_url);
-    rc = rc || url < 0 || puts_(b, "],\"url\":") ||
+    rc = rc || url < 0 || puts_(b, "],\"path\":") ||
+         kofts_buf_json_str(b, h->path ? h->path : "", h->path ? strlen(h->path) : 0) ||
+         puts_(b, ",\"url\":") ||
          (url == 0 ? kofts_buf_json_str(b, u.data ? u.data : "", u.len) : puts_(b, "null")) ||
          puts_(b, "}");
     kofts_buf_free(&u);

@@ -33,8 +33,8 @@ int kofts_render_error_page(kofts_buf *b, int status, const char *msg);
 int kofts_render_error_json(kofts_buf *b, int status, const char *msg);
 
 /*
- * The link target of a hit: its URL from the index (the document path where it has
- * none), with base_url put before a path; NULL-free. Appends nothing and returns 1 when
+ * The link target of a hit: its URL from the index (h->url; h->path where it has
+ * none), with base_url put before a path. Appends nothing and returns 1 when
  * the URL has a scheme other than http/https (javascript:, data:...), which is never
  * linked. Returns 0 when appended, KOFTS_ENOMEM on failure. For tests.
  */

@@ -13,7 +13,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -28,6 +27,7 @@
 
 #include <microhttpd.h>
 
+#include "kofts_cli.h"
 #include "kofts_http.h"
 #include "kofts_render.h"
 #include "kofts_search.h"
@@ -38,6 +38,7 @@
 #define MAX_CONNECTIONS  512   /* open connections at once */
 #define CONN_MEMORY      32768 /* per-connection buffer: caps request line + headers */
 #define LOG_URI_MAX      512   /* bytes of a query string shown with --log-queries */
+#define MAX_BODY         65536 /* body bytes read (and dropped) before a 413; more: closed */
 
 /* Every response carries these. The page runs no script at all; document text that
  * escaped escaping could still not execute. */
@@ -257,8 +258,9 @@ typedef struct {
     double t0;
     char *uri; /* raw request target, owned */
     char method[16];
-    int seen;   /* the access handler has seen the headers */
-    int status; /* 0 until a response is queued */
+    int seen;          /* the access handler has seen the headers */
+    size_t body_bytes; /* request body bytes dropped */
+    int status;        /* 0 until a response is queued */
 } req;
 
 static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
@@ -460,7 +462,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
     int api = strncmp(url, "/api/", 5) == 0;
     if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
         return respond_error(sv, c, rq, 405, "only GET and HEAD are allowed", api);
-    if (*upload_size) /* a GET with a body: refused, and the connection closes */
+    if (*upload_size) { /* a GET with a body: dropped, answered 413 once it has come */
+        rq->body_bytes += *upload_size;
+        *upload_size = 0;
+        return rq->body_bytes > MAX_BODY ? MHD_NO : MHD_YES; /* MHD_NO: close now */
+    }
+    if (rq->body_bytes)
         return respond_error(sv, c, rq, 413, "a request body is not allowed", api);
     if (!rq->seen) {
         /* First call: headers only. Answering on the next call (no body came) lets MHD
@@ -501,59 +508,72 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ------------------------------------------------------------- the program */
 
-static const struct option long_opts[] = {
-    {"db", required_argument, NULL, 'd'},
-    {"listen", required_argument, NULL, 'l'},
-    {"threads", required_argument, NULL, 't'},
-    {"cors", required_argument, NULL, 'c'},
-    {"base-url", required_argument, NULL, 'b'},
-    {"time-limit", required_argument, NULL, 'T'},
-    {"log-queries", no_argument, NULL, 'L'},
-    {"header-timeout", required_argument, NULL, 'H'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
+/* Long-only options (the rest use their short letter as key). */
+enum {
+    OPT_DB = KOFTS_CLI_LONG,
+    OPT_LISTEN,
+    OPT_THREADS,
+    OPT_CORS,
+    OPT_BASE_URL,
+    OPT_TIME_LIMIT,
+    OPT_LOG_QUERIES,
+    OPT_HEADER_TIMEOUT,
+    OPT_GENERATE,
 };
 
-/* One help line per option, in the order of long_opts. */
-static const char *const help_text[][2] = {
-    {"--db FILE", "index to serve, read-only (default kofts.db, or $KOFTS_DB)"},
-    {"--listen ADDR:PORT", "address to listen on (default 127.0.0.1:8080; port 0: any free)"},
-    {"--threads N", "worker threads, each with its own search handle (default 4)"},
-    {"--cors ORIGIN", "let pages from ORIGIN (e.g. https://example.com) call /api/"},
-    {"--base-url URL", "put URL before document paths in links (e.g. https://example.com)"},
-    {"--time-limit MS", "stop a search after MS milliseconds with 503 (default 2000)"},
-    {"--log-queries", "log query strings too (default: path only)"},
-    {"--header-timeout S", "drop a connection whose request headers take over S s (def. 10)"},
-    {"--help", "show this help"},
-    {"-V, --version", "show the version"},
+/* The one option table (cli/kofts_cli.h): parsing, --help, man page, bash completion. */
+static const kofts_cli_opt options[] = {
+    {"db", OPT_DB, "FILE", "index to serve, read-only (default $KOFTS_DB, else kofts.db)", "@file"},
+    {"listen", OPT_LISTEN, "ADDR:PORT",
+     "address to listen on (default 127.0.0.1:8080; port 0: any free)", NULL},
+    {"threads", OPT_THREADS, "N", "worker threads, each with its own search handle (default 4)",
+     NULL},
+    {"cors", OPT_CORS, "ORIGIN", "let pages from ORIGIN (e.g. https://example.com) call /api/",
+     NULL},
+    {"base-url", OPT_BASE_URL, "URL",
+     "put URL before document paths in links (e.g. https://example.com)", NULL},
+    {"time-limit", OPT_TIME_LIMIT, "MS",
+     "stop a search after MS milliseconds with 503 (default 2000)", NULL},
+    {"log-queries", OPT_LOG_QUERIES, NULL, "log query strings too (default: path only)", NULL},
+    {"header-timeout", OPT_HEADER_TIMEOUT, "S",
+     "drop a connection whose request headers take over S s (default 10)", NULL},
+    {"generate", OPT_GENERATE, "WHAT", "print the man page (man) or bash completion (bash)",
+     "man bash"},
+    {"help", 'h', NULL, "show this help", NULL},
+    {"version", 'V', NULL, "show the version", NULL},
 };
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: " PROG " [OPTIONS]\n\n"
-               "Serve a kofts index over HTTP: a Korean search page at / (works without\n"
-               "JavaScript), JSON at /api/search?q=..., /api/stats and /healthz.\n"
-               "Parameters: q, category, since, until, sort (relevance|date), page, limit.\n\n"
-               "Options:\n");
-    for (size_t i = 0; i < sizeof help_text / sizeof help_text[0]; i++)
-        fprintf(f, "  %-20s %s\n", help_text[i][0], help_text[i][1]);
-    fprintf(f,
-            "\nStops on SIGINT or SIGTERM. Exit status: 0 ok, 1 runtime error, 2 usage error.\n");
-}
+static const kofts_cli_section sections[] = {
+    {"EXIT STATUS", "Stops on SIGINT or SIGTERM. 0 ok, 1 runtime error, 2 usage error.", 1},
+    {"ENVIRONMENT", "  KOFTS_DB  the index to serve when --db is not given", 1},
+    {"SEE ALSO", "kofts-search(1), kofts-index(1), kofts(7)", 0},
+};
+
+static const kofts_cli_spec spec = {
+    .prog = PROG,
+    .purpose = "serve a kofts index over HTTP (search page and JSON API)",
+    .synopsis = "[OPTION]...",
+    .description = "Serve a kofts index over HTTP: a Korean search page at / (works without\n"
+                   "JavaScript), JSON at /api/search?q=..., /api/stats and /healthz.\n"
+                   "Parameters: q, category, since, until, sort (relevance|date), page, limit.",
+    .opts = options,
+    .n_opts = sizeof options / sizeof options[0],
+    .operands = NULL,
+    .sections = sections,
+    .n_sections = sizeof sections / sizeof sections[0],
+};
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Print "kofts-serve: <message> (try --help)" to stderr; returns exit status 2. */
+/* Print the usage error in the one kofts format (cli/kofts_cli.h); returns exit status 2. */
 static int usage_error(const char *fmt, ...)
 {
+    char msg[512];
     va_list ap;
-    fprintf(stderr, PROG ": ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, " (try --help)\n");
-    return 2;
+    return kofts_cli_usage_error(&spec, "%s", msg);
 }
 
 /* Strict integer in [lo, hi]; -1 when not one. */
@@ -594,60 +614,75 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss)
     return inet_pton(AF_INET, host, &a4->sin_addr) == 1 ? 0 : -1;
 }
 
+/* Apply one option to o. Returns -1 to go on, else an exit status. */
+static int apply_option(cli *o, int ch, const char *arg)
+{
+    long v;
+    switch (ch) {
+    case OPT_DB:
+        o->db = arg;
+        break;
+    case OPT_LISTEN:
+        o->listen = arg;
+        break;
+    case OPT_THREADS:
+        if ((v = parse_num(arg, 1, 256)) < 0)
+            return usage_error("--threads wants a number from 1 to 256, not '%s'", arg);
+        o->threads = (int)v;
+        break;
+    case OPT_CORS:
+        o->cors = arg;
+        break;
+    case OPT_BASE_URL:
+        o->base_url = arg;
+        break;
+    case OPT_TIME_LIMIT:
+        if ((v = parse_num(arg, 1, 600000)) < 0)
+            return usage_error("--time-limit wants milliseconds from 1 to 600000, not '%s'", arg);
+        o->time_limit_ms = (int)v;
+        break;
+    case OPT_LOG_QUERIES:
+        o->log_queries = 1;
+        break;
+    case OPT_HEADER_TIMEOUT:
+        if ((v = parse_num(arg, 1, 3600)) < 0)
+            return usage_error("--header-timeout wants seconds from 1 to 3600, not '%s'", arg);
+        o->header_timeout_s = (int)v;
+        break;
+    case OPT_GENERATE:
+        return kofts_cli_generate(&spec, arg, KOFTS_VERSION_STRING, stdout);
+    case 'h':
+        kofts_cli_help(&spec, stdout);
+        return 0;
+    case 'V':
+        printf(PROG " " KOFTS_VERSION_STRING "\n");
+        return 0;
+    default: /* KOFTS_CLI_ERROR: the message is out */
+        return 2;
+    }
+    return -1;
+}
+
 /* Parse the command line into o. Returns -1 to go on, else an exit status. */
 static int parse_args(cli *o, int argc, char **argv)
 {
-    o->db = getenv("KOFTS_DB") ? getenv("KOFTS_DB") : "kofts.db";
+    const char *env_db = getenv("KOFTS_DB");
+    o->db = env_db && *env_db ? env_db : "kofts.db";
     o->listen = "127.0.0.1:8080";
     o->threads = 4;
     o->time_limit_ms = 2000;
     o->header_timeout_s = HEADER_TIMEOUT_S;
-    int ch;
-    long v;
-    while ((ch = getopt_long(argc, argv, "hV", long_opts, NULL)) != -1) {
-        switch (ch) {
-        case 'd':
-            o->db = optarg;
-            break;
-        case 'l':
-            o->listen = optarg;
-            break;
-        case 't':
-            if ((v = parse_num(optarg, 1, 256)) < 0)
-                return usage_error("--threads wants a number from 1 to 256, not '%s'", optarg);
-            o->threads = (int)v;
-            break;
-        case 'c':
-            o->cors = optarg;
-            break;
-        case 'b':
-            o->base_url = optarg;
-            break;
-        case 'T':
-            if ((v = parse_num(optarg, 1, 600000)) < 0)
-                return usage_error("--time-limit wants milliseconds from 1 to 600000, not '%s'",
-                                   optarg);
-            o->time_limit_ms = (int)v;
-            break;
-        case 'L':
-            o->log_queries = 1;
-            break;
-        case 'H':
-            if ((v = parse_num(optarg, 1, 3600)) < 0)
-                return usage_error("--header-timeout wants seconds from 1 to 3600, not '%s'",
-                                   optarg);
-            o->header_timeout_s = (int)v;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        case 'V':
-            printf(PROG " " KOFTS_VERSION_STRING "\n");
-            return 0;
-        default:
-            return usage_error("unknown option");
-        }
+    int ch, rc = -1;
+    kofts_cli cl;
+    if (kofts_cli_init(&cl, &spec, 0)) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return 1;
     }
+    while (rc < 0 && (ch = kofts_cli_next(&cl, argc, argv)) != -1)
+        rc = apply_option(o, ch, optarg);
+    kofts_cli_free(&cl);
+    if (rc >= 0)
+        return rc;
     if (optind < argc)
         return usage_error("unexpected argument '%s'", argv[optind]);
     if (o->cors && strcmp(o->cors, "*") != 0 && strncmp(o->cors, "http://", 7) != 0 &&

@@ -67,7 +67,11 @@ run C06-bad-limit-neg 2 $S --limit -3 광주
 run C07-bad-date 2 $S --since 2024-13-01 광주 && has C07-bad-date "$err" "--since"
 run C08-bad-sort 2 $S --sort size 광주
 run C09-bad-format 2 $S --batch - --format xml </dev/null
-run C10-bad-option 2 $S --frobnicate 광주
+run C10-bad-option 2 $S --frobnicate 광주 && has C10-bad-option "$err" "kofts-search: unknown option '--frobnicate'" &&
+    has C10-bad-option-try "$err" "Try 'kofts-search --help' for more information."
+run C10-bad-short 2 $S -x 광주 && has C10-bad-short "$err" "kofts-search: unknown option '-x'"
+run C10-flag-arg 2 $S --json=1 광주 && has C10-flag-arg "$err" "kofts-search: option '--json' takes no argument"
+run C10-no-arg 2 --db && has C10-no-arg "$err" "kofts-search: option '--db' needs an argument"
 run C11-two-modes 2 $S --stats 광주
 run C12-bad-highlight 2 $S --highlight '<b>' 광주
 run C13-missing-db 1 --db "$WORK/nope.db" 광주 && has C13-missing-db "$err" "nope.db"
