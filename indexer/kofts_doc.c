@@ -77,11 +77,16 @@ int kofts_doc_finish(kofts_doc *d)
     d->col[KOFTS_COL_BIGRAM] = b.data;
     b = (kofts_buf){0};
 
-    /* content hash over every indexed field, separated by 0x1f; not the url, which
-     * the writer updates in place (a site's new permalink: re-analyses nothing) */
-    const char *f[] = {d->id,   d->title,   d->categories, d->tags,
-                       d->date, d->excerpt, d->body,       d->extra};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+    /* content hash over every stored field, separated by 0x1f; text_hash leaves the url
+     * out, so that a writer can update a changed url (a site's new permalink:) in place
+     * without analysing the text again */
+    const char *f[] = {d->id,      d->title, d->categories, d->tags, d->date,
+                       d->excerpt, d->body,  d->extra,      d->url};
+    size_t nf = sizeof f / sizeof f[0];
+    for (size_t i = 0; i < nf; i++) {
+        if (i == nf - 1)
+            snprintf(d->text_hash, sizeof d->text_hash, "%016llx",
+                     (unsigned long long)kofts_fnv1a64(b.data ? b.data : "", b.len));
         if (kofts_buf_puts(&b, f[i]) || kofts_buf_append(&b, "\x1f", 1)) {
             rc = KOFTS_ENOMEM;
             goto done;

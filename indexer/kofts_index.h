@@ -16,26 +16,24 @@
 
 #include <stddef.h>
 
-typedef enum {
-    KOFTS_FMT_AUTO = 0,
-    KOFTS_FMT_POST,
-    KOFTS_FMT_JSONL,
-    KOFTS_FMT_TEXT
-} kofts_format;
+typedef enum { KOFTS_FMT_AUTO = 0, KOFTS_FMT_POST, KOFTS_FMT_JSONL, KOFTS_FMT_TEXT } kofts_format;
 
 typedef struct {
-    const char *db;        /* index file */
-    int jobs;              /* worker threads (>= 1) */
-    int full;              /* rebuild from scratch */
-    int prune;             /* remove documents whose file is gone */
-    int strict;            /* exit 1 when anything was skipped */
-    int quiet;             /* no progress line, no summary */
-    int json;              /* summary as one JSON object on stdout */
-    kofts_format format;   /* input format override */
-    size_t max_file_size;  /* bytes; also the longest JSONL line */
-    long long batch_docs;  /* documents per transaction */
-    const char *backend;   /* index backend: "fts5" (NULL) or "xapian" */
-    int shards;            /* xapian: shards (0 = number of cores) */
+    const char *db;             /* index file */
+    int jobs;                   /* worker threads (>= 1) */
+    int full;                   /* rebuild from scratch */
+    int prune;                  /* remove documents whose file is gone */
+    int strict;                 /* exit 1 when anything was skipped */
+    int quiet;                  /* no progress line, no summary */
+    int json;                   /* summary as one JSON object on stdout */
+    kofts_format format;        /* input format override */
+    size_t max_file_size;       /* bytes; also the longest JSONL line */
+    long long batch_docs;       /* documents per transaction */
+    const char *backend;        /* index backend: "fts5" (NULL) or "xapian" */
+    int shards;                 /* xapian: shards (0 = number of cores) */
+    const char *const *exclude; /* --exclude GLOBs (borrowed), n_exclude of them */
+    int n_exclude;
+    int drafts; /* site mode: index _drafts/ too */
 } kofts_index_opts;
 
 /*

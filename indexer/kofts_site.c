@@ -4,6 +4,7 @@
  */
 #include "kofts_site.h"
 
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,19 +228,18 @@ static int slurp(const char *path, kofts_buf *b)
     return rc;
 }
 
-/* "PATH:LINE: what (detail)" as a malloc'd string. */
-static char *msgf(const char *path, long line, const char *what, const char *detail)
+/* "what (detail)" as a malloc'd string. */
+static char *msgf(const char *what, const char *detail)
 {
     kofts_buf m = {0};
-    if (detail ? kofts_buf_printf(&m, "%s:%ld: %s (%s)", path, line, what, detail)
-               : kofts_buf_printf(&m, "%s: %s", path, what)) {
+    if (detail ? kofts_buf_printf(&m, "%s (%s)", what, detail) : kofts_buf_puts(&m, what)) {
         kofts_buf_free(&m);
         return NULL;
     }
     return m.data;
 }
 
-int kofts_site_open(kofts_site **out, const char *root, char **warning)
+int kofts_site_open(kofts_site **out, const char *root, long *warn_line, char **warning)
 {
     int rc = 0;
     kofts_site *s = NULL;
@@ -251,6 +251,8 @@ int kofts_site_open(kofts_site **out, const char *root, char **warning)
     *out = NULL;
     if (warning)
         *warning = NULL;
+    if (warn_line)
+        *warn_line = 0;
     snprintf(path, sizeof path, "%s/_config.yml", root);
     if (!(s = calloc(1, sizeof *s)) || !(s->root = strdup(root)) ||
         !(s->permalink = strdup("date")) || !(s->baseurl = strdup("")) || !(s->url = strdup("")) ||
@@ -262,7 +264,7 @@ int kofts_site_open(kofts_site **out, const char *root, char **warning)
     s->n_include = 1;
     if (slurp(path, &raw)) {
         if (warning)
-            *warning = msgf(path, 0, "cannot read the site configuration", NULL);
+            *warning = msgf("cannot read the site configuration", strerror(errno));
         rc = KOFTS_EIO;
         goto done;
     }
@@ -276,9 +278,10 @@ int kofts_site_open(kofts_site **out, const char *root, char **warning)
     yaml_parser_set_input_string(&p, (const unsigned char *)(raw.data ? raw.data : ""), raw.len);
     if (!yaml_parser_load(&p, &doc)) {
         if (warning)
-            *warning =
-                msgf(path, (long)p.problem_mark.line + 1, "not valid YAML, Jekyll's defaults used",
-                     p.problem ? p.problem : "YAML error");
+            *warning = msgf("not valid YAML, Jekyll's defaults used",
+                            p.problem ? p.problem : "YAML error");
+        if (warn_line)
+            *warn_line = (long)p.problem_mark.line + 1;
     } else {
         have_doc = 1;
         rc = read_config(s, &doc);
@@ -863,6 +866,24 @@ static int page_url(const kofts_site *s, const char *rel, const kofts_site_fm *f
     return rc;
 }
 
+int kofts_site_path_categories(kofts_site_kind k, const char *rel, kofts_buf *out)
+{
+    if (k != KOFTS_SITE_POST && k != KOFTS_SITE_DRAFT)
+        return 0;
+    /* Document#categories_from_path: rel up to the first "_posts" ("_drafts"), split */
+    const char *sd = strstr(rel, k == KOFTS_SITE_DRAFT ? "_drafts" : "_posts");
+    size_t upto = sd ? (size_t)(sd - rel) : 0;
+    for (size_t i = 0; i < upto;) {
+        const char *sl = memchr(rel + i, '/', upto - i);
+        size_t e = sl ? (size_t)(sl - rel) : upto;
+        if (e > i &&
+            ((out->len && kofts_buf_append(out, "\n", 1)) || kofts_buf_append(out, rel + i, e - i)))
+            return KOFTS_ENOMEM;
+        i = e + 1;
+    }
+    return 0;
+}
+
 int kofts_site_url(const kofts_site *s, kofts_site_kind k, const char *rel, const kofts_site_fm *fm,
                    long long mtime, kofts_buf *out)
 {
@@ -870,7 +891,7 @@ int kofts_site_url(const kofts_site *s, kofts_site_kind k, const char *rel, cons
         return page_url(s, rel, fm, out);
     if (k == KOFTS_SITE_SKIP)
         return 1;
-    const char *label = "posts", *reldir = k == KOFTS_SITE_DRAFT ? "_drafts" : "_posts";
+    const char *label = "posts";
     const collection *coll = NULL;
     if (k == KOFTS_SITE_DOC) {
         const char *slash = strchr(rel, '/');
@@ -925,19 +946,7 @@ int kofts_site_url(const kofts_site *s, kofts_site_kind k, const char *rel, cons
 
     /* categories: the folders above _posts/_drafts, then the front matter's */
     kofts_buf cats = {0};
-    int rc = 0;
-    if (k != KOFTS_SITE_DOC) {
-        const char *sd = strstr(rel, reldir);
-        size_t upto = sd ? (size_t)(sd - rel) : 0;
-        for (size_t i = 0; i < upto && !rc;) {
-            const char *sl = memchr(rel + i, '/', upto - i);
-            size_t e = sl ? (size_t)(sl - rel) : upto;
-            if (e > i)
-                rc = (cats.len && kofts_buf_append(&cats, "\n", 1)) ||
-                     kofts_buf_append(&cats, rel + i, e - i);
-            i = e + 1;
-        }
-    }
+    int rc = kofts_site_path_categories(k, rel, &cats);
     if (!rc && !lost && fm && fm->categories && *fm->categories)
         rc =
             (cats.len && kofts_buf_append(&cats, "\n", 1)) || kofts_buf_puts(&cats, fm->categories);

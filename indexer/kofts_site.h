@@ -59,11 +59,11 @@ int kofts_site_detect(const char *root);
 /*
  * Read root/_config.yml. On success *out is a new site owned by the caller
  * (kofts_site_free) and 0 is returned; a config that is not valid YAML still gives a
- * site with Jekyll's defaults, and *warning (if not NULL) gets a malloc'd message
- * "PATH:LINE: problem" (caller frees). Returns KOFTS_EIO when the file cannot be read,
- * KOFTS_ENOMEM; then *out is NULL and *warning holds the reason.
+ * site with Jekyll's defaults, and *warning (if not NULL) gets a malloc'd reason
+ * (caller frees) and *warn_line (if not NULL) its line. Returns KOFTS_EIO when the
+ * file cannot be read, KOFTS_ENOMEM; then *out is NULL and *warning holds the reason.
  */
-int kofts_site_open(kofts_site **out, const char *root, char **warning);
+int kofts_site_open(kofts_site **out, const char *root, long *warn_line, char **warning);
 
 /* Free a site; NULL is allowed. */
 void kofts_site_free(kofts_site *s);
@@ -91,6 +91,10 @@ kofts_site_kind kofts_site_classify(const kofts_site *s, const char *rel, const 
  */
 int kofts_site_url(const kofts_site *s, kofts_site_kind k, const char *rel, const kofts_site_fm *fm,
                    long long mtime, kofts_buf *out);
+
+/* Append the categories a post or draft gets from its folders (news/_posts -> "news"),
+ * '\n'-separated, to out (nothing for other kinds). Returns 0 or KOFTS_ENOMEM. */
+int kofts_site_path_categories(kofts_site_kind k, const char *rel, kofts_buf *out);
 
 /* Does rel's extension make Markdown in this site (markdown_ext)? 1 yes, 0 no. */
 int kofts_site_is_markdown(const kofts_site *s, const char *rel);

@@ -284,7 +284,7 @@ static void bind_doc(sqlite3_stmt *s, const kofts_doc *d)
     sqlite3_bind_text(s, 10, d->url, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 11, d->size);
     sqlite3_bind_int64(s, 12, d->mtime);
-    sqlite3_bind_text(s, 13, d->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 13, d->text_hash, -1, SQLITE_STATIC);
 }
 
 int kofts_writer_put(kofts_writer *w, kofts_doc *d, kofts_put_outcome *outcome, const char **dup_of)
@@ -308,7 +308,7 @@ int kofts_writer_put(kofts_writer *w, kofts_doc *d, kofts_put_outcome *outcome, 
         rowid = sqlite3_column_int64(s, 0);
         const char *h = (const char *)sqlite3_column_text(s, 1);
         const char *so = (const char *)sqlite3_column_text(s, 2);
-        same_hash = h && strcmp(h, d->hash) == 0;
+        same_hash = h && strcmp(h, d->text_hash) == 0;
         same_src = so && strcmp(so, d->source) == 0;
         const char *uo = (const char *)sqlite3_column_text(s, 3);
         same_url = uo && strcmp(uo, d->url) == 0;

@@ -26,6 +26,8 @@ enum {
     OPT_GENERATE,
     OPT_BACKEND,
     OPT_SHARDS,
+    OPT_EXCLUDE,
+    OPT_DRAFTS,
 };
 
 /* The one option table: parsing, --help, the man page and bash completion come from it. */
@@ -45,6 +47,9 @@ static const kofts_cli_opt options[] = {
      "fts5 (one SQLite file, default) or xapian (shards + a stub file at --db)", "fts5 xapian"},
     {"shards", OPT_SHARDS, "N", "xapian: shards written in parallel (default: cores; kept later)",
      NULL},
+    {"exclude", OPT_EXCLUDE, "GLOB",
+     "leave out files and folders whose path or name matches GLOB (repeatable)", NULL},
+    {"drafts", OPT_DRAFTS, NULL, "Jekyll site: index _drafts/ too", NULL},
     {"generate", OPT_GENERATE, "WHAT", "print the man page (man) or bash completion (bash)",
      "man bash"},
     {"help", 'h', NULL, "show this help", NULL},
@@ -66,7 +71,9 @@ static const kofts_cli_spec spec = {
     .synopsis = "[OPTION]... SOURCE...",
     .description = "Index posts (.md .markdown .html .htm), JSON lines (.jsonl .ndjson [.gz]) and\n"
                    "text files (.txt) into a kofts index. SOURCE is a file, a folder (walked\n"
-                   "recursively; hidden folders and _site/ skipped) or - for JSON lines on stdin.",
+                   "recursively; hidden folders and _site/ skipped) or - for JSON lines on stdin.\n"
+                   "A folder holding _config.yml is read as a Jekyll site, the way Jekyll reads\n"
+                   "it: posts, collection documents and pages only, each with its site URL.",
     .opts = options,
     .n_opts = sizeof options / sizeof options[0],
     .operands = "@file",
@@ -171,6 +178,17 @@ static int apply_option(kofts_index_opts *o, int c, const char *arg)
         if (strcmp(arg, "fts5") != 0 && strcmp(arg, "xapian") != 0)
             return kofts_cli_usage_error(&spec, "--backend wants fts5 or xapian, not '%s'", arg);
         o->backend = arg;
+        break;
+    case OPT_EXCLUDE: {
+        static const char *globs[256]; /* argv strings, live for the run */
+        if (o->n_exclude >= (int)(sizeof globs / sizeof *globs))
+            return kofts_cli_usage_error(&spec, "--exclude: at most 256 patterns");
+        globs[o->n_exclude++] = arg;
+        o->exclude = globs;
+        break;
+    }
+    case OPT_DRAFTS:
+        o->drafts = 1;
         break;
     case OPT_SHARDS:
         if (parse_num(arg, 0, &v) || v < 1 || v > 64)

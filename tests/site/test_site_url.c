@@ -101,7 +101,7 @@ static void test_site(void)
         "collections:\n  guides:\n    output: true\n  notes:\n    output: false\n");
     kofts_site *s = NULL;
     char *warn = NULL;
-    if (kofts_site_open(&s, dir, &warn) != 0) {
+    if (kofts_site_open(&s, dir, NULL, &warn) != 0) {
         printf("FAIL site-open: %s\n", warn ? warn : "?");
         failures++;
         free(warn);
@@ -203,7 +203,7 @@ static void test_site(void)
     kofts_site_free(s);
     /* the default style (date) for pages adds :output_ext; an .xml page is no document */
     put(dir, "_config.yml", "title: x\n");
-    if (kofts_site_open(&s, dir, NULL) == 0) {
+    if (kofts_site_open(&s, dir, NULL, NULL) == 0) {
         kofts_buf b = {0};
         kofts_site_url(s, KOFTS_SITE_PAGE, "a/b.md", NULL, 0, &b);
         check("url-page-date-style", b.data ? b.data : "", "/a/b.html");
