@@ -156,19 +156,21 @@ static int compile_read(const kofts_plan *p, kofts_backend_read rd, kofts_buf *b
 /* --------------------------------------------------------------------- handle */
 
 typedef struct {
-    kofts_backend base;           /* must be first */
-    kofts_store *store;           /* owned */
-    sqlite3 *db;                  /* borrowed from store */
-    sqlite3_stmt *st_plain;       /* ranked by relevance, no filters */
-    sqlite3_stmt *st_rel;         /* ranked by relevance, with filters */
-    sqlite3_stmt *st_date;        /* ranked by date */
-    sqlite3_stmt *st_count;       /* matching rows (with a cap), with filters */
-    sqlite3_stmt *st_count_plain; /* the same without filters */
-    sqlite3_stmt *st_doc;         /* stored fields of one row */
-    sqlite3_stmt *st_vocab;       /* documents holding one token (NULL: no fts5vocab) */
-    long long n_docs;             /* documents when opened */
-    kofts_buf expr;               /* the last compiled expression */
-    kofts_buf cats;               /* the plan's categories as a JSON array */
+    kofts_backend base;            /* must be first */
+    kofts_store *store;            /* owned */
+    sqlite3 *db;                   /* borrowed from store */
+    sqlite3_stmt *st_plain;        /* ranked by relevance, no filters */
+    sqlite3_stmt *st_rel;          /* ranked by relevance, with filters */
+    sqlite3_stmt *st_date;         /* ranked by date */
+    sqlite3_stmt *st_count;        /* matching rows (with a cap), with filters */
+    sqlite3_stmt *st_count_plain;  /* the same without filters */
+    sqlite3_stmt *st_doc;          /* stored fields of one row */
+    sqlite3_stmt *st_browse;       /* every document (with filters), newest first */
+    sqlite3_stmt *st_browse_count; /* how many that is (with a cap) */
+    sqlite3_stmt *st_vocab;        /* documents holding one token (NULL: no fts5vocab) */
+    long long n_docs;              /* documents when opened */
+    kofts_buf expr;                /* the last compiled expression */
+    kofts_buf cats;                /* the plan's categories as a JSON array */
     char err[512];
 } fts5_backend;
 
@@ -198,6 +200,18 @@ static const char sql_count[] =
 static const char sql_count_plain[] =
     "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ?1 AND coalesce(?2, ?3, ?4) IS NULL"
     " LIMIT ?5)";
+/* Browsing (a plan with match_all): no MATCH, the same filters and parameter numbers
+ * (?1 and the weights are bound but unused), newest first, undated documents last. */
+#define BROWSE_FILTERS                                                                             \
+    " WHERE (?2 IS NULL OR EXISTS (SELECT 1 FROM doc_category c, json_each(?2) j"                  \
+    "      WHERE c.category = j.value AND c.rowid = d.rowid))"                                     \
+    " AND (?3 IS NULL OR (d.date <> '' AND d.date >= ?3))"                                         \
+    " AND (?4 IS NULL OR (d.date <> '' AND d.date <= ?4))"
+static const char sql_browse[] = "SELECT d.rowid, 0.0 FROM docs d" BROWSE_FILTERS
+                                 " AND coalesce(?1, ?5, ?6, ?7, ?8, ?9, ?10, 1) IS NOT NULL"
+                                 " ORDER BY d.date DESC, d.rowid DESC LIMIT ?11 OFFSET ?12";
+static const char sql_browse_count[] = "SELECT count(*) FROM (SELECT 1 FROM docs d" BROWSE_FILTERS
+                                       " AND coalesce(?1, 1) IS NOT NULL LIMIT ?5)";
 static const char sql_doc[] =
     "SELECT id, title, date, categories, body, excerpt, url, source FROM docs WHERE rowid = ?1";
 
@@ -292,11 +306,15 @@ static int f_count(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd,
     fts5_backend *f = (fts5_backend *)b;
     char until_hi[64];
     *n = 0;
+    int browse = p->match_all && rd.term < 0;
     int rc = compile_read(p, rd, &f->expr);
-    if (rc <= 0)
+    if (rc <= 0 && !browse)
         return rc;
+    rc = 0;
     int filters = rd.term < 0;
-    sqlite3_stmt *st = filters && kofts_plan_filtered(p) ? f->st_count : f->st_count_plain;
+    sqlite3_stmt *st = browse                              ? f->st_browse_count
+                       : filters && kofts_plan_filtered(p) ? f->st_count
+                                                           : f->st_count_plain;
     if ((rc = bind_filters(f, st, p, filters, until_hi, sizeof until_hi)) == 0) {
         sqlite3_bind_int64(st, 5, cap);
         if (sqlite3_step(st) == SQLITE_ROW)
@@ -317,12 +335,13 @@ static int f_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
     char until_hi[64];
     kofts_backend_read rd = {reading, -1};
     int rc = compile_read(p, rd, &f->expr), src;
-    if (rc <= 0)
+    if (rc <= 0 && !p->match_all)
         return rc;
     rc = 0;
-    sqlite3_stmt *st = sort == KOFTS_SORT_DATE  ? f->st_date
-                       : kofts_plan_filtered(p) ? f->st_rel
-                                                : f->st_plain;
+    sqlite3_stmt *st = p->match_all              ? f->st_browse
+                       : sort == KOFTS_SORT_DATE ? f->st_date
+                       : kofts_plan_filtered(p)  ? f->st_rel
+                                                 : f->st_plain;
     if ((rc = bind_filters(f, st, p, 1, until_hi, sizeof until_hi)))
         goto done;
     for (int k = 0; k < KOFTS_NCOLS; k++)
@@ -465,6 +484,8 @@ static void f_close(kofts_backend *b)
     sqlite3_finalize(f->st_count);
     sqlite3_finalize(f->st_count_plain);
     sqlite3_finalize(f->st_doc);
+    sqlite3_finalize(f->st_browse);
+    sqlite3_finalize(f->st_browse_count);
     sqlite3_finalize(f->st_vocab);
     kofts_store_close(f->store);
     kofts_buf_free(&f->expr);
@@ -525,7 +546,9 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
                  {&f->st_date, sql_date},
                  {&f->st_count, sql_count},
                  {&f->st_count_plain, sql_count_plain},
-                 {&f->st_doc, sql_doc}};
+                 {&f->st_doc, sql_doc},
+                 {&f->st_browse, sql_browse},
+                 {&f->st_browse_count, sql_browse_count}};
     for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++) {
         if (sqlite3_prepare_v3(f->db, stmts[i].sql, -1, SQLITE_PREPARE_PERSISTENT, stmts[i].st,
                                NULL) != SQLITE_OK) {
