@@ -170,7 +170,7 @@ static kofts_xq *compile(const kofts_plan *p, kofts_backend_read rd, const kofts
         *groups = 1;
         return term_query(p, (size_t)rd.term, !p->t[rd.term].neg, 1, w);
     }
-    int use[KOFTS_QUERY_MAX_TERMS], any = rd.reading == KOFTS_READ_ANY;
+    int use[KOFTS_QUERY_MAX_TERMS], any = rd.reading != KOFTS_READ_ALL;
     if (p->match_all) { /* browsing: the empty term is Xapian's MatchAll */
         *groups = 1;
         return filtered(p, kofts_xq_term("", 0));

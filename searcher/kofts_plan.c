@@ -443,7 +443,7 @@ int kofts_plan_reading(const kofts_plan *p, int reading, int use[KOFTS_QUERY_MAX
     int n_cls[3] = {0, 0, 0}, used = 0;
     for (int g = 0; g < p->n_groups; g++)
         n_cls[group_class(p, g)]++;
-    int min_cls = reading == KOFTS_READ_ANY && n_cls[G_OTHER] ? G_OTHER : G_COMMON;
+    int min_cls = reading != KOFTS_READ_ALL && n_cls[G_OTHER] ? G_OTHER : G_COMMON;
     for (int g = 0; g < KOFTS_QUERY_MAX_TERMS; g++) {
         int cls = g < p->n_groups ? group_class(p, g) : G_NONE;
         use[g] = cls != G_NONE && cls >= min_cls;

@@ -80,8 +80,16 @@ typedef struct {
                         matches, the filters still apply (browsing an archive) */
 } kofts_plan;
 
-/* Readings of a plan. */
-enum { KOFTS_READ_ALL = 0, KOFTS_READ_ANY = 1 };
+/* Readings of a plan. KOFTS_READ_RANKED is the any-word reading ranked with a
+ * coordination factor: documents holding more of the query's groups first, by BM25
+ * within the same count (one pass instead of all words, then any word). It uses the
+ * same groups and expression as KOFTS_READ_ANY. */
+enum { KOFTS_READ_ALL = 0, KOFTS_READ_ANY = 1, KOFTS_READ_RANKED = 2 };
+
+/* In the KOFTS_READ_RANKED reading a backend adds this to the score of every hit that
+ * holds all the reading's groups (far above any BM25 score), so that those come first;
+ * kofts_search takes it off again. */
+#define KOFTS_RANKED_BONUS 1000.0
 
 /*
  * Parse query[0..len) (any bytes) into p, analysing every term with a (borrowed).

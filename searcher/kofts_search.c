@@ -332,6 +332,26 @@ static int fetch(kofts_search *s, const kofts_plan *qp, int reading, const kofts
     return 0;
 }
 
+/*
+ * Hits of the KOFTS_READ_RANKED reading: those holding every group carry
+ * KOFTS_RANKED_BONUS on top of their BM25 score. Take it off, and cap the others'
+ * scores just below the previous hit's so that scores stay in rank order (TREC tools
+ * sort by score); r->used_any is set when any hit lacks a word.
+ */
+static void set_ranked_scores(kofts_result *r)
+{
+    for (size_t i = 0; i < r->n_hits; i++) {
+        kofts_hit *h = &r->hits[i];
+        if (h->score >= KOFTS_RANKED_BONUS) {
+            h->score -= KOFTS_RANKED_BONUS;
+            continue;
+        }
+        r->used_any = 1;
+        if (i > 0 && h->score >= r->hits[i - 1].score)
+            h->score = r->hits[i - 1].score - 1e-6;
+    }
+}
+
 /* Parse query and add the option filters to the plan. */
 static int make_plan(kofts_search *s, const char *query, size_t len, const kofts_search_opts *o,
                      kofts_plan *qp)
@@ -374,6 +394,13 @@ static int choose_reading(kofts_search *s, kofts_plan *qp, const kofts_search_op
     }
     if (o->match == KOFTS_MATCH_ANY) {
         r->used_any = groups > 1;
+    } else if (o->match == KOFTS_MATCH_AUTO && groups > 1 && o->sort == KOFTS_SORT_RELEVANCE &&
+               strcmp(s->be->name, "fts5") == 0) {
+        /* One pass: documents holding every word first, then the rest, by BM25
+         * (set_ranked_scores tells which reading each hit came from). Only the FTS5
+         * backend adds the coordination bonus (kofts_rank); others run two readings. */
+        *reading = KOFTS_READ_RANKED;
+        groups = kofts_plan_reading(qp, *reading, use);
     } else if (o->match == KOFTS_MATCH_AUTO && groups > 1) {
         int min_hits = o->min_hits > 0 ? o->min_hits : 1;
         long long n = 0;
@@ -446,6 +473,8 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
         }
         if (all_first == 0) {
             rc = fetch(s, &qp, reading, opts, opts->limit, opts->offset, r, &bh, &bcap);
+            if (!rc && reading == KOFTS_READ_RANKED)
+                set_ranked_scores(r);
         } else {
             /* all-word hits, then any-word hits not among them; then the page. */
             long long want = (long long)opts->offset + opts->limit;
