@@ -198,6 +198,7 @@ typedef struct {
     kofts_buf expr;                /* the last compiled expression */
     kofts_buf cats;                /* the plan's categories as a JSON array */
     kofts_buf map;                 /* the last expression's phrase groups (kofts_rank) */
+    kofts_rank_state *rank;        /* kofts_rank's row lengths (borrowed from db) */
     char err[512];
 } fts5_backend;
 
@@ -373,6 +374,7 @@ static int f_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
                                                  : f->st_plain;
     if ((rc = bind_filters(f, st, p, 1, until_hi, sizeof until_hi)))
         goto done;
+    kofts_rank_refresh(f->rank, "fts"); /* best effort: without it, same scores, slower */
     for (int k = 0; k < KOFTS_NCOLS; k++)
         sqlite3_bind_double(st, 5 + k, w->w[k]);
     sqlite3_bind_int(st, 11, limit);
@@ -575,7 +577,7 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
     if ((rc = kofts_store_open(&f->store, path, KOFTS_STORE_READONLY, errmsg)))
         goto done;
     f->db = kofts_store_db(f->store);
-    if (kofts_rank_register(f->db) != SQLITE_OK) {
+    if (kofts_rank_register(f->db, &f->rank) != SQLITE_OK) {
         if (errmsg) {
             char m[600];
             kofts_errfmt(m, sizeof m, path, "cannot register the ranking function: %s",

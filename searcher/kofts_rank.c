@@ -20,6 +20,7 @@
 #include "kofts_rank.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,14 @@
 
 #define K1 1.2
 #define B  0.75
+
+struct kofts_rank_state {
+    sqlite3 *db;        /* borrowed: the connection the function is registered on */
+    int *len;           /* row length by rowid, -1 unknown (owned); NULL: none */
+    long long n_len;    /* entries in len */
+    long long version;  /* PRAGMA data_version when len was loaded; -1 none */
+    sqlite3_stmt *dver; /* PRAGMA data_version (owned) */
+};
 
 typedef struct {
     int n_phrase;
@@ -180,8 +189,14 @@ static void kofts_rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
             f += col < n_w ? w[col] : 1.0;
         d->freq[i] = f;
     }
-    int tok = 0;
-    if (rc == SQLITE_OK)
+    int tok = -1;
+    const kofts_rank_state *st = api->xUserData(fts);
+    if (st && st->len) {
+        sqlite3_int64 row = api->xRowid(fts);
+        if (row >= 0 && row < st->n_len)
+            tok = st->len[row];
+    }
+    if (rc == SQLITE_OK && tok < 0)
         rc = api->xColumnSize(fts, -1, &tok);
     if (rc) {
         sqlite3_result_error_code(ctx, rc);
@@ -198,10 +213,120 @@ static void kofts_rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
     sqlite3_result_double(ctx, score);
 }
 
-int kofts_rank_register(sqlite3 *db)
+static void state_free(void *p)
 {
+    kofts_rank_state *st = p;
+    if (!st)
+        return;
+    sqlite3_finalize(st->dver);
+    free(st->len);
+    free(st);
+}
+
+int kofts_rank_register(sqlite3 *db, kofts_rank_state **state)
+{
+    if (state)
+        *state = NULL;
     fts5_api *api = kofts_fts5_api(db);
     if (!api)
         return SQLITE_ERROR;
-    return api->xCreateFunction(api, "kofts_rank", NULL, kofts_rank_fn, NULL);
+    kofts_rank_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return SQLITE_NOMEM;
+    st->db = db;
+    st->version = -1;
+    int rc = api->xCreateFunction(api, "kofts_rank", st, kofts_rank_fn, state_free);
+    if (rc != SQLITE_OK) {
+        state_free(st);
+        return rc;
+    }
+    if (state)
+        *state = st;
+    return SQLITE_OK;
+}
+
+/* Sum of the varints of a %_docsize blob (one per column; SQLite varints: 7 bits per
+ * byte, most significant first, the high bit set on all but the last byte). */
+static long long blob_sum(const unsigned char *p, int n)
+{
+    long long sum = 0;
+    for (int i = 0; i < n;) {
+        unsigned long long v = 0;
+        for (int k = 0; i < n && k < 9; k++) {
+            unsigned char c = p[i++];
+            v = (v << 7) | (c & 0x7F);
+            if (!(c & 0x80))
+                break;
+        }
+        sum += (long long)v;
+    }
+    return sum;
+}
+
+/* Load every row's length of table into st (replacing what it held). */
+static int load_lengths(kofts_rank_state *st, const char *table)
+{
+    char sql[256];
+    sqlite3_stmt *q = NULL;
+    int *len = NULL, rc;
+    long long max = -1, n = 0;
+    snprintf(sql, sizeof sql, "SELECT max(id), count(*) FROM \"%s_docsize\"", table);
+    if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL)) != SQLITE_OK)
+        return rc;
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        max = sqlite3_column_int64(q, 0);
+        n = sqlite3_column_int64(q, 1);
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    /* Sparse rowids (many deletions) or a huge table: keep no copy. */
+    if (max < 0 || max > 4 * n + 1000000 || max >= 1LL << 28)
+        return SQLITE_OK;
+    if (!(len = malloc((size_t)(max + 1) * sizeof *len)))
+        return SQLITE_NOMEM;
+    memset(len, 0xFF, (size_t)(max + 1) * sizeof *len); /* -1: unknown */
+    snprintf(sql, sizeof sql, "SELECT id, sz FROM \"%s_docsize\"", table);
+    if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL)) != SQLITE_OK)
+        goto done;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(q, 0);
+        long long sum = blob_sum(sqlite3_column_blob(q, 1), sqlite3_column_bytes(q, 1));
+        if (id >= 0 && id <= max && sum <= 0x7FFFFFFF)
+            len[id] = (int)sum;
+    }
+    if (rc != SQLITE_DONE)
+        goto done;
+    rc = SQLITE_OK;
+    free(st->len);
+    st->len = len;
+    st->n_len = max + 1;
+    len = NULL;
+done:
+    sqlite3_finalize(q);
+    free(len);
+    return rc;
+}
+
+int kofts_rank_refresh(kofts_rank_state *st, const char *table)
+{
+    if (!st)
+        return SQLITE_OK;
+    int rc = SQLITE_OK;
+    if (!st->dver &&
+        (rc = sqlite3_prepare_v3(st->db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
+                                 &st->dver, NULL)) != SQLITE_OK)
+        return rc;
+    long long v = -1;
+    if (sqlite3_step(st->dver) == SQLITE_ROW)
+        v = sqlite3_column_int64(st->dver, 0);
+    sqlite3_reset(st->dver);
+    if (v >= 0 && v == st->version)
+        return SQLITE_OK;
+    free(st->len); /* stale: rows fall back to xColumnSize until reloaded */
+    st->len = NULL;
+    st->n_len = 0;
+    st->version = -1;
+    if ((rc = load_lengths(st, table)) == SQLITE_OK)
+        st->version = v;
+    return rc;
 }
