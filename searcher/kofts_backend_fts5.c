@@ -181,6 +181,15 @@ static int compile_read(const kofts_plan *p, kofts_backend_read rd, kofts_buf *b
 
 /* --------------------------------------------------------------------- handle */
 
+/* One cached document frequency (f_token_df). */
+typedef struct {
+    char *tok; /* owned; NULL: empty slot */
+    size_t len;
+    long long df;
+} df_entry;
+
+#define DF_CACHE_MAX 65536 /* entries; the cache is emptied when full */
+
 typedef struct {
     kofts_backend base;            /* must be first */
     kofts_store *store;            /* owned */
@@ -191,14 +200,18 @@ typedef struct {
     sqlite3_stmt *st_count;        /* matching rows (with a cap), with filters */
     sqlite3_stmt *st_count_plain;  /* the same without filters */
     sqlite3_stmt *st_doc;          /* stored fields of one row */
-    sqlite3_stmt *st_browse;       /* every document (with filters), newest first */
-    sqlite3_stmt *st_browse_count; /* how many that is (with a cap) */
     sqlite3_stmt *st_vocab;        /* documents holding one token (NULL: no fts5vocab) */
     long long n_docs;              /* documents when opened */
     kofts_buf expr;                /* the last compiled expression */
     kofts_buf cats;                /* the plan's categories as a JSON array */
     kofts_buf map;                 /* the last expression's phrase groups (kofts_rank) */
     kofts_rank_state *rank;        /* kofts_rank's row lengths (borrowed from db) */
+    sqlite3_stmt *st_dver;         /* PRAGMA data_version */
+    long long df_version;          /* data_version the df cache belongs to; -1: unchecked */
+    df_entry *df;                  /* token -> documents cache, open addressing (owned) */
+    size_t df_n, df_cap;           /* entries used; slots (a power of two, or 0) */
+    sqlite3_stmt *st_browse;       /* every document (with filters), newest first */
+    sqlite3_stmt *st_browse_count; /* how many that is (with a cap) */
     char err[512];
 } fts5_backend;
 
@@ -270,19 +283,82 @@ static long long f_doc_count(kofts_backend *b)
     return ((fts5_backend *)b)->n_docs;
 }
 
+static void df_clear(fts5_backend *f)
+{
+    for (size_t i = 0; i < f->df_cap; i++)
+        free(f->df[i].tok);
+    free(f->df);
+    f->df = NULL;
+    f->df_n = f->df_cap = 0;
+}
+
+/* The cache slot of tok: its entry, or the empty slot where it belongs (NULL: no
+ * cache). */
+static df_entry *df_slot(fts5_backend *f, const char *tok, size_t len)
+{
+    if (!f->df_cap)
+        return NULL;
+    size_t i = (size_t)kofts_fnv1a64(tok, len) & (f->df_cap - 1);
+    while (f->df[i].tok && (f->df[i].len != len || memcmp(f->df[i].tok, tok, len) != 0))
+        i = (i + 1) & (f->df_cap - 1);
+    return &f->df[i];
+}
+
+/* Remember df for tok (best effort: nothing happens when memory is short). */
+static void df_put(fts5_backend *f, const char *tok, size_t len, long long df)
+{
+    if (f->df_n >= DF_CACHE_MAX)
+        df_clear(f);
+    if (!f->df_cap) {
+        if (!(f->df = calloc(2 * DF_CACHE_MAX, sizeof *f->df)))
+            return;
+        f->df_cap = 2 * DF_CACHE_MAX;
+    }
+    df_entry *e = df_slot(f, tok, len);
+    if (e->tok || !(e->tok = malloc(len ? len : 1)))
+        return;
+    memcpy(e->tok, tok, len);
+    e->len = len;
+    e->df = df;
+    f->df_n++;
+}
+
+/* Documents holding tok (fts5vocab), cached while the database stays unchanged (the
+ * cache is checked against PRAGMA data_version at each f_snapshot). */
 static long long f_token_df(kofts_backend *b, const char *tok, size_t len)
 {
     fts5_backend *f = (fts5_backend *)b;
     long long df = -1;
     if (!f->st_vocab)
         return -1;
+    df_entry *e = f->df_version >= 0 ? df_slot(f, tok, len) : NULL;
+    if (e && e->tok)
+        return e->df;
     sqlite3_bind_text(f->st_vocab, 1, tok, (int)len, SQLITE_STATIC);
     if (sqlite3_step(f->st_vocab) == SQLITE_ROW)
         df = sqlite3_column_int64(f->st_vocab, 0);
     else
         df = 0;
     sqlite3_reset(f->st_vocab);
+    if (f->df_version >= 0)
+        df_put(f, tok, len, df);
     return df;
+}
+
+/* After BEGIN: empty the df cache when another connection changed the database. */
+static void df_check_version(fts5_backend *f)
+{
+    long long v = -1;
+    if (!f->st_dver &&
+        sqlite3_prepare_v3(f->db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT, &f->st_dver,
+                           NULL) != SQLITE_OK)
+        return;
+    if (sqlite3_step(f->st_dver) == SQLITE_ROW)
+        v = sqlite3_column_int64(f->st_dver, 0);
+    sqlite3_reset(f->st_dver);
+    if (v < 0 || v != f->df_version)
+        df_clear(f);
+    f->df_version = v;
 }
 
 /* until as an upper bound that keeps every timestamp of that day: "2024-05-01~". */
@@ -494,9 +570,10 @@ static int f_snapshot(kofts_backend *b, int on)
                    : db_error(f, "cannot end the read transaction");
     if (!sqlite3_get_autocommit(f->db))
         sqlite3_exec(f->db, "ROLLBACK", NULL, NULL, NULL);
-    return sqlite3_exec(f->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
-               ? 0
-               : db_error(f, "cannot start a read transaction");
+    if (sqlite3_exec(f->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(f, "cannot start a read transaction");
+    df_check_version(f);
+    return 0;
 }
 
 static void f_set_stop(kofts_backend *b, int (*stop)(void *ctx), void *ctx)
@@ -525,10 +602,12 @@ static void f_close(kofts_backend *b)
     sqlite3_finalize(f->st_browse);
     sqlite3_finalize(f->st_browse_count);
     sqlite3_finalize(f->st_vocab);
+    sqlite3_finalize(f->st_dver);
     kofts_store_close(f->store);
     kofts_buf_free(&f->expr);
     kofts_buf_free(&f->cats);
     kofts_buf_free(&f->map);
+    df_clear(f);
     free(f);
 }
 
@@ -560,6 +639,7 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
         rc = KOFTS_ENOMEM;
         goto done;
     }
+    f->df_version = -1;
     f->base = (kofts_backend){KOFTS_BACKEND_VERSION,
                               "fts5",
                               f_close,
