@@ -61,52 +61,71 @@ static int cols(kofts_buf *b, int field)
     return kofts_buf_puts(b, "}");
 }
 
-/* The group of every phrase the expression holds, in order ("g,g,...", -1 for a
- * phrase after NOT): the coordination argument of kofts_rank. NULL: not wanted. */
-static int map_add(kofts_buf *map, int group)
+/* What kofts_rank needs to know of each phrase of an expression, in order: its group
+ * ("g,g,...", -1 for a phrase after NOT) and its text (the phrases separated by 0x1E;
+ * the key of kofts_rank's IDF cache). */
+typedef struct {
+    kofts_buf groups;
+    kofts_buf keys;
+} phrase_map;
+
+/* Record the phrase b->data[start..] of group (nothing when map is NULL). */
+static int map_add(phrase_map *map, int group, const kofts_buf *b, size_t start)
 {
     if (!map)
         return 0;
-    return kofts_buf_printf(map, map->len ? ",%d" : "%d", group);
+    if (kofts_buf_printf(&map->groups, map->groups.len ? ",%d" : "%d", group) ||
+        (map->keys.len && kofts_buf_append(&map->keys, "\x1e", 1)) ||
+        kofts_buf_append(&map->keys, b->data + start, b->len - start))
+        return KOFTS_ENOMEM;
+    return 0;
 }
 
 /* Append ' OR bigram : "<0x01>xy"' for the joined form of terms x and y. */
 static int join_expr(kofts_buf *b, const kofts_plan_term *x, const kofts_plan_term *y,
-                     kofts_buf *map, int group)
+                     phrase_map *map, int group)
 {
     char joined[2 * 3 * 8 + 1];
     if (x->len + y->len > sizeof joined)
         return 0;
     memcpy(joined, x->text, x->len);
     memcpy(joined + x->len, y->text, y->len);
-    if (kofts_buf_puts(b, " OR ") || kofts_buf_puts(b, kofts_columns[KOFTS_COL_BIGRAM].name) ||
-        kofts_buf_puts(b, " : ") || quoted(b, "\x01", joined, x->len + y->len) ||
-        map_add(map, group))
+    if (kofts_buf_puts(b, " OR "))
+        return KOFTS_ENOMEM;
+    size_t start = b->len;
+    if (kofts_buf_puts(b, kofts_columns[KOFTS_COL_BIGRAM].name) || kofts_buf_puts(b, " : ") ||
+        quoted(b, "\x01", joined, x->len + y->len) || map_add(map, group, b, start))
         return KOFTS_ENOMEM;
     return 0;
 }
 
 /* Append the FTS5 expression of term k; bigram part only when asked and useful. */
 static int term_expr(kofts_buf *b, const kofts_plan *p, size_t k, int with_bigram, int joins,
-                     kofts_buf *map)
+                     phrase_map *map)
 {
     const kofts_plan_term *t = &p->t[k];
     int big = with_bigram && t->bigram.n_pos > 0 && !t->prefix && t->field < 0 && !t->phrase;
     int jn = joins && with_bigram && t->join_next;
     int jp = joins && with_bigram && k > 0 && p->t[k - 1].join_next;
     int paren = big || jn || jp;
-    if (kofts_buf_puts(b, paren ? "(" : "") || cols(b, t->field) || kofts_buf_puts(b, " : ") ||
-        quoted(b, NULL, t->text, t->len) || kofts_buf_puts(b, t->prefix ? " *" : "") ||
-        map_add(map, t->neg ? -1 : t->group))
+    int group = t->neg ? -1 : t->group;
+    if (kofts_buf_puts(b, paren ? "(" : ""))
         return KOFTS_ENOMEM;
-    if (big &&
-        (kofts_buf_puts(b, " OR ") || kofts_buf_puts(b, kofts_columns[KOFTS_COL_BIGRAM].name) ||
-         kofts_buf_puts(b, " : ") || quoted(b, "\x01", t->text, t->len) ||
-         map_add(map, t->neg ? -1 : t->group)))
+    size_t start = b->len;
+    if (cols(b, t->field) || kofts_buf_puts(b, " : ") || quoted(b, NULL, t->text, t->len) ||
+        kofts_buf_puts(b, t->prefix ? " *" : "") || map_add(map, group, b, start))
         return KOFTS_ENOMEM;
-    if (jp && join_expr(b, &p->t[k - 1], t, map, t->neg ? -1 : t->group))
+    if (big) {
+        if (kofts_buf_puts(b, " OR "))
+            return KOFTS_ENOMEM;
+        start = b->len;
+        if (kofts_buf_puts(b, kofts_columns[KOFTS_COL_BIGRAM].name) || kofts_buf_puts(b, " : ") ||
+            quoted(b, "\x01", t->text, t->len) || map_add(map, group, b, start))
+            return KOFTS_ENOMEM;
+    }
+    if (jp && join_expr(b, &p->t[k - 1], t, map, group))
         return KOFTS_ENOMEM;
-    if (jn && join_expr(b, t, &p->t[k + 1], map, t->neg ? -1 : t->group))
+    if (jn && join_expr(b, t, &p->t[k + 1], map, group))
         return KOFTS_ENOMEM;
     if (paren && kofts_buf_puts(b, ")"))
         return KOFTS_ENOMEM;
@@ -114,7 +133,7 @@ static int term_expr(kofts_buf *b, const kofts_plan *p, size_t k, int with_bigra
 }
 
 /* kofts_fts5_compile, also writing the phrase map (map_add) when map is not NULL. */
-static int compile_map(const kofts_plan *p, int reading, kofts_buf *b, kofts_buf *map)
+static int compile_map(const kofts_plan *p, int reading, kofts_buf *b, phrase_map *map)
 {
     int use[KOFTS_QUERY_MAX_TERMS];
     int any = reading != KOFTS_READ_ALL;
@@ -161,7 +180,7 @@ int kofts_fts5_compile(const kofts_plan *p, int reading, kofts_buf *b)
 }
 
 /* The expression of rd into b (cleared first, always NUL-terminated). */
-static int compile_read(const kofts_plan *p, kofts_backend_read rd, kofts_buf *b, kofts_buf *map)
+static int compile_read(const kofts_plan *p, kofts_backend_read rd, kofts_buf *b, phrase_map *map)
 {
     kofts_buf_clear(b);
     if (kofts_buf_append(b, "", 0))
@@ -172,8 +191,9 @@ static int compile_read(const kofts_plan *p, kofts_backend_read rd, kofts_buf *b
         return term_expr(b, p, (size_t)rd.term, !p->t[rd.term].neg, 1, NULL) ? KOFTS_ENOMEM : 1;
     }
     if (map) {
-        kofts_buf_clear(map);
-        if (kofts_buf_append(map, "", 0))
+        kofts_buf_clear(&map->groups);
+        kofts_buf_clear(&map->keys);
+        if (kofts_buf_append(&map->groups, "", 0) || kofts_buf_append(&map->keys, "", 0))
             return KOFTS_ENOMEM;
     }
     return compile_map(p, rd.reading, b, map);
@@ -191,50 +211,51 @@ typedef struct {
 #define DF_CACHE_MAX 65536 /* entries; the cache is emptied when full */
 
 typedef struct {
-    kofts_backend base;            /* must be first */
-    kofts_store *store;            /* owned */
-    sqlite3 *db;                   /* borrowed from store */
-    sqlite3_stmt *st_plain;        /* ranked by relevance, no filters */
-    sqlite3_stmt *st_rel;          /* ranked by relevance, with filters */
-    sqlite3_stmt *st_date;         /* ranked by date */
-    sqlite3_stmt *st_count;        /* matching rows (with a cap), with filters */
-    sqlite3_stmt *st_count_plain;  /* the same without filters */
-    sqlite3_stmt *st_doc;          /* stored fields of one row */
-    sqlite3_stmt *st_vocab;        /* documents holding one token (NULL: no fts5vocab) */
-    long long n_docs;              /* documents when opened */
-    kofts_buf expr;                /* the last compiled expression */
-    kofts_buf cats;                /* the plan's categories as a JSON array */
-    kofts_buf map;                 /* the last expression's phrase groups (kofts_rank) */
-    kofts_rank_state *rank;        /* kofts_rank's row lengths (borrowed from db) */
-    sqlite3_stmt *st_dver;         /* PRAGMA data_version */
-    long long df_version;          /* data_version the df cache belongs to; -1: unchecked */
-    df_entry *df;                  /* token -> documents cache, open addressing (owned) */
-    size_t df_n, df_cap;           /* entries used; slots (a power of two, or 0) */
-    sqlite3_stmt *st_browse;       /* every document (with filters), newest first */
-    sqlite3_stmt *st_browse_count; /* how many that is (with a cap) */
+    kofts_backend base;           /* must be first */
+    kofts_store *store;           /* owned */
+    sqlite3 *db;                  /* borrowed from store */
+    sqlite3_stmt *st_plain;       /* ranked by relevance, no filters */
+    sqlite3_stmt *st_rel;         /* ranked by relevance, with filters */
+    sqlite3_stmt *st_date;        /* ranked by date */
+    sqlite3_stmt *st_count;       /* matching rows (with a cap), with filters */
+    sqlite3_stmt *st_count_plain; /* the same without filters */
+    sqlite3_stmt *st_doc;         /* stored fields of one row */
+    sqlite3_stmt *st_vocab;       /* documents holding one token (NULL: no fts5vocab) */
+    long long n_docs;             /* documents when opened */
+    kofts_buf expr;               /* the last compiled expression */
+    kofts_buf cats;               /* the plan's categories as a JSON array */
+    phrase_map map;               /* the last ranked expression's phrases (kofts_rank) */
+    kofts_rank_state *rank;       /* kofts_rank's row lengths (borrowed from db) */
+    sqlite3_stmt *st_dver;        /* PRAGMA data_version */
+    long long df_version;         /* data_version the df cache belongs to; -1: unchecked */
+    df_entry *df;                 /* token -> documents cache, open addressing (owned) */
+    size_t df_n, df_cap;          /* entries used; slots (a power of two, or 0) */
+    sqlite3_stmt *st_all;         /* browsing: every document (filters), newest first */
+    sqlite3_stmt *st_all_n;       /* browsing: how many that is (with a cap) */
     char err[512];
 } fts5_backend;
 
-#define FILTERS                                                                                    \
-    " WHERE fts MATCH ?1"                                                                          \
+/* The filters ?2..?4 (categories, since, until), shared with the browsing statements. */
+#define FILTER_TERMS                                                                               \
     " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM doc_category c, json_each(?2) j"                    \
     "      WHERE c.category = j.value AND c.rowid = d.rowid))"                                     \
     " AND (?3 IS NULL OR (d.date <> '' AND d.date >= ?3))"                                         \
     " AND (?4 IS NULL OR (d.date <> '' AND d.date <= ?4))"
+#define FILTERS " WHERE fts MATCH ?1" FILTER_TERMS
 
 /* bm25 weights are ?5..?10, one per column of kofts_columns (KOFTS_NCOLS == 6). */
 static const char sql_rel[] =
-    "SELECT fts.rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14) AS score"
+    "SELECT fts.rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14, ?15) AS score"
     " FROM fts CROSS JOIN docs d ON d.rowid = fts.rowid" FILTERS
     " ORDER BY score DESC LIMIT ?11 OFFSET ?12";
 /* The common case (no filter, by relevance) skips the join with docs. ?2..?4 are
  * bound but unused so that all ranked statements take the same parameters. */
 static const char sql_plain[] =
-    "SELECT rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14) AS score FROM fts"
+    "SELECT rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14, ?15) AS score FROM fts"
     " WHERE fts MATCH ?1 AND coalesce(?2, ?3, ?4) IS NULL"
     " ORDER BY score DESC LIMIT ?11 OFFSET ?12";
 static const char sql_date[] =
-    "SELECT fts.rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14) AS score"
+    "SELECT fts.rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14, ?15) AS score"
     " FROM fts CROSS JOIN docs d ON d.rowid = fts.rowid" FILTERS
     " ORDER BY d.date DESC, score DESC LIMIT ?11 OFFSET ?12";
 static const char sql_count[] =
@@ -245,11 +266,7 @@ static const char sql_count_plain[] =
     " LIMIT ?5)";
 /* Browsing (a plan with match_all): no MATCH, the same filters and parameter numbers
  * (?1 and the weights are bound but unused), newest first, undated documents last. */
-#define BROWSE_FILTERS                                                                             \
-    " WHERE (?2 IS NULL OR EXISTS (SELECT 1 FROM doc_category c, json_each(?2) j"                  \
-    "      WHERE c.category = j.value AND c.rowid = d.rowid))"                                     \
-    " AND (?3 IS NULL OR (d.date <> '' AND d.date >= ?3))"                                         \
-    " AND (?4 IS NULL OR (d.date <> '' AND d.date <= ?4))"
+#define BROWSE_FILTERS " WHERE 1" FILTER_TERMS
 static const char sql_browse[] = "SELECT d.rowid, 0.0 FROM docs d" BROWSE_FILTERS
                                  " AND coalesce(?1, ?5, ?6, ?7, ?8, ?9, ?10, 1) IS NOT NULL"
                                  " ORDER BY d.date DESC, d.rowid DESC LIMIT ?11 OFFSET ?12";
@@ -418,7 +435,7 @@ static int f_count(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd,
         return rc;
     rc = 0;
     int filters = rd.term < 0;
-    sqlite3_stmt *st = browse                              ? f->st_browse_count
+    sqlite3_stmt *st = browse                              ? f->st_all_n
                        : filters && kofts_plan_filtered(p) ? f->st_count
                                                            : f->st_count_plain;
     if ((rc = bind_filters(f, st, p, filters, until_hi, sizeof until_hi)) == 0) {
@@ -440,11 +457,13 @@ static int f_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
     fts5_backend *f = (fts5_backend *)b;
     char until_hi[64];
     kofts_backend_read rd = {reading, -1};
-    int rc = compile_read(p, rd, &f->expr, reading == KOFTS_READ_RANKED ? &f->map : NULL), src;
-    if (rc <= 0 && !p->match_all)
-        return rc;
+    int rc = compile_read(p, rd, &f->expr, &f->map), src;
+    if (rc <= 0)
+        sqlite3_stmt *st_all; /* browsing: every document (filters), newest first */
+    sqlite3_stmt *st_all_n;   /* browsing: how many that is (with a cap) */
+    return rc;
     rc = 0;
-    sqlite3_stmt *st = p->match_all              ? f->st_browse
+    sqlite3_stmt *st = p->match_all              ? f->st_all
                        : sort == KOFTS_SORT_DATE ? f->st_date
                        : kofts_plan_filtered(p)  ? f->st_rel
                                                  : f->st_plain;
@@ -455,13 +474,11 @@ static int f_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
         sqlite3_bind_double(st, 5 + k, w->w[k]);
     sqlite3_bind_int(st, 11, limit);
     sqlite3_bind_int(st, 12, offset);
-    if (reading == KOFTS_READ_RANKED) {
-        sqlite3_bind_double(st, 13, -KOFTS_RANKED_BONUS); /* all or nothing */
-        sqlite3_bind_text(st, 14, f->map.data, (int)f->map.len, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_double(st, 13, 0.0);
-        sqlite3_bind_null(st, 14);
-    }
+    /* ?13 coordination (all or nothing in the ranked reading), ?14 phrase groups, ?15
+     * phrase texts (kofts_rank's IDF cache) */
+    sqlite3_bind_double(st, 13, reading == KOFTS_READ_RANKED ? -KOFTS_RANKED_BONUS : 0.0);
+    sqlite3_bind_text(st, 14, f->map.groups.data, (int)f->map.groups.len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 15, f->map.keys.data, (int)f->map.keys.len, SQLITE_STATIC);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == *cap) {
             size_t nc = *cap ? *cap * 2 : 16;
@@ -599,14 +616,15 @@ static void f_close(kofts_backend *b)
     sqlite3_finalize(f->st_count);
     sqlite3_finalize(f->st_count_plain);
     sqlite3_finalize(f->st_doc);
-    sqlite3_finalize(f->st_browse);
-    sqlite3_finalize(f->st_browse_count);
+    sqlite3_finalize(f->st_all);
+    sqlite3_finalize(f->st_all_n);
     sqlite3_finalize(f->st_vocab);
     sqlite3_finalize(f->st_dver);
     kofts_store_close(f->store);
     kofts_buf_free(&f->expr);
     kofts_buf_free(&f->cats);
-    kofts_buf_free(&f->map);
+    kofts_buf_free(&f->map.groups);
+    kofts_buf_free(&f->map.keys);
     df_clear(f);
     free(f);
 }
@@ -676,8 +694,8 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
                  {&f->st_count, sql_count},
                  {&f->st_count_plain, sql_count_plain},
                  {&f->st_doc, sql_doc},
-                 {&f->st_browse, sql_browse},
-                 {&f->st_browse_count, sql_browse_count}};
+                 {&f->st_all, sql_browse},
+                 {&f->st_all_n, sql_browse_count}};
     for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++) {
         if (sqlite3_prepare_v3(f->db, stmts[i].sql, -1, SQLITE_PREPARE_PERSISTENT, stmts[i].st,
                                NULL) != SQLITE_OK) {

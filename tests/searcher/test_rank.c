@@ -116,6 +116,26 @@ int main(void)
     double only = coord_score(db, "rain OR seoul", 10, "0,1", 3);
     check("R11-count", two >= 20 && two < 30 && only >= 10 && only < 20);
     check("R12-wrong-map", coord_score(db, "rain OR seoul", -1000, "0", 1) < 1000);
+    /* R14: with phrase keys the row counts of a second query come from the cache:
+     * equal to bm25 when the keys name the same phrases, and (a misuse, to show the
+     * cache is used) different when the same keys name other phrases. */
+    {
+        static const char *const q[3] = {"rain OR sun", "rain OR sun", "sun OR rain"};
+        int same[3] = {0, 0, 0};
+        for (int pass = 0; pass < 3; pass++) {
+            sqlite3_stmt *st = NULL;
+            same[pass] = sqlite3_prepare_v2(db,
+                                            "SELECT kofts_rank(fts, 1, 2, 1, 0, '0,1', "
+                                            "'k1\x1e"
+                                            "k2'), -bm25(fts, 1, 2, 1) FROM fts WHERE fts MATCH ?1",
+                                            -1, &st, NULL) == SQLITE_OK;
+            sqlite3_bind_text(st, 1, q[pass], -1, SQLITE_STATIC);
+            while (same[pass] && sqlite3_step(st) == SQLITE_ROW)
+                same[pass] = sqlite3_column_double(st, 0) == sqlite3_column_double(st, 1);
+            sqlite3_finalize(st);
+        }
+        check("R14-cached-row-counts", same[0] && same[1] && !same[2]);
+    }
     check("R13-not-phrase",
           coord_score(db, "(rain OR seoul) NOT busan", -1000, "0,0,-1", 1) >= 1000);
     sqlite3_close(db);
