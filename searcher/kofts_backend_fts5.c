@@ -458,10 +458,8 @@ static int f_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
     char until_hi[64];
     kofts_backend_read rd = {reading, -1};
     int rc = compile_read(p, rd, &f->expr, &f->map), src;
-    if (rc <= 0)
-        sqlite3_stmt *st_all; /* browsing: every document (filters), newest first */
-    sqlite3_stmt *st_all_n;   /* browsing: how many that is (with a cap) */
-    return rc;
+    if (rc <= 0 && !p->match_all)
+        return rc;
     rc = 0;
     sqlite3_stmt *st = p->match_all              ? f->st_all
                        : sort == KOFTS_SORT_DATE ? f->st_date
