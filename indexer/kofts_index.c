@@ -1205,6 +1205,11 @@ done:
         snapshot(&c, stats);
         stats->interrupted = c.interrupted;
     }
+    /* Close (checkpoint, leave the index readable: kofts_store.c) while the handlers
+     * still turn a signal into a clean stop. */
+    if (c.w)
+        c.w->close(c.w);
+    c.w = NULL;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     for (finfo *f = c.jsonl_infos; f;) {
@@ -1215,8 +1220,6 @@ done:
     fmap_free(&c.files);
     free(c.ring);
     free(workers);
-    if (c.w)
-        c.w->close(c.w);
     pthread_mutex_destroy(&c.mu);
     pthread_mutex_destroy(&c.report_mu);
     pthread_cond_destroy(&c.cv_space);

@@ -462,14 +462,21 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
         if ((rc = s->be->describe(s->be, &qp, rd, &expr)) < 0)
             goto done;
         rc = 0;
-        if (opts->want_total && (rc = s->be->count(s->be, &qp, rd, -1, &r->total)) < 0) {
+        if (opts->want_total && reading != KOFTS_READ_RANKED &&
+            (rc = s->be->count(s->be, &qp, rd, -1, &r->total)) < 0) {
             rc = backend_error(s, rc);
             goto done;
         }
         if (all_first == 0) {
             rc = fetch(s, &qp, reading, opts, opts->limit, opts->offset, r, &bh, &bcap);
-            if (!rc && reading == KOFTS_READ_RANKED)
+            if (!rc && reading == KOFTS_READ_RANKED) {
                 set_ranked_scores(r);
+                /* The total of the reading the page shows: all words when every hit
+                 * holds them all, else any word. */
+                kofts_backend_read tr = {r->used_any ? KOFTS_READ_ANY : KOFTS_READ_ALL, -1};
+                if (opts->want_total && (rc = s->be->count(s->be, &qp, tr, -1, &r->total)) < 0)
+                    rc = backend_error(s, rc);
+            }
         } else {
             /* all-word hits, then any-word hits not among them; then the page. */
             long long want = (long long)opts->offset + opts->limit;
