@@ -202,6 +202,10 @@ static kofts_xq *compile(xbackend *x, const kofts_plan *p, kofts_backend_read rd
         return term_query(x, p, (size_t)rd.term, !p->t[rd.term].neg, 1, w);
     }
     int use[KOFTS_QUERY_MAX_TERMS], any = rd.reading != KOFTS_READ_ALL;
+    if (p->match_all) { /* browsing: the empty term is Xapian's MatchAll */
+        *groups = 1;
+        return filtered(p, kofts_xq_term("", 0));
+    }
     if ((*groups = kofts_plan_reading(p, rd.reading, use)) == 0)
         return NULL;
     kofts_xq *gq[KOFTS_QUERY_MAX_TERMS], *neg[KOFTS_QUERY_MAX_TERMS];
