@@ -833,7 +833,11 @@ static void *writer_main(void *arg)
             break;
 
         double t = now_s();
-        if (c->w->pending(c->w) >= c->o->batch_docs || t - c->last_commit >= COMMIT_SECONDS) {
+        long long batch = c->w->commit_docs > c->o->batch_docs ? c->w->commit_docs
+                                                              : c->o->batch_docs;
+        double secs = c->w->commit_seconds > COMMIT_SECONDS ? c->w->commit_seconds
+                                                            : COMMIT_SECONDS;
+        if (c->w->pending(c->w) >= batch || t - c->last_commit >= secs) {
             if ((rc = c->w->commit(c->w)) != 0)
                 break;
             c->last_commit = t;
