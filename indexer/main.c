@@ -65,6 +65,13 @@ static const kofts_cli_opt options[] = {
 };
 
 static const kofts_cli_section sections[] = {
+    {"JSON LINES",
+     "One JSON object per line. Read: id (string or number, required; a later record\n"
+     "with the same id wins), title, body (else text, else content), excerpt, url,\n"
+     "categories (list or string; else category), tags (list or string), date\n"
+     "(YYYY-MM-DD, times allowed). Other fields are not read; the names of a file's\n"
+     "unread fields are reported once per file.",
+     0},
     {"WHAT IS SKIPPED",
      "Not read, silently: hidden files and folders (.git, .jekyll-cache: not content),\n"
      "_site/ (Jekyll's generated copy of the posts: every post would count twice) and,\n"
