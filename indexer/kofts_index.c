@@ -860,10 +860,9 @@ static void *writer_main(void *arg)
             break;
 
         double t = now_s();
-        long long batch = c->w->commit_docs > c->o->batch_docs ? c->w->commit_docs
-                                                              : c->o->batch_docs;
-        double secs = c->w->commit_seconds > COMMIT_SECONDS ? c->w->commit_seconds
-                                                            : COMMIT_SECONDS;
+        long long batch =
+            c->w->commit_docs > c->o->batch_docs ? c->w->commit_docs : c->o->batch_docs;
+        double secs = c->w->commit_seconds > COMMIT_SECONDS ? c->w->commit_seconds : COMMIT_SECONDS;
         if (c->w->pending(c->w) >= batch || t - c->last_commit >= secs) {
             if ((rc = c->w->commit(c->w)) != 0)
                 break;
@@ -1469,6 +1468,7 @@ int kofts_index_run(const kofts_index_opts *o, char *const *sources, int nsource
     pthread_t *workers = NULL, writer;
     int nworkers = 0;
     struct sigaction sa, old_int, old_term;
+    sigset_t stop_sigs;
     long long docs_before = 0;
 
     memset(&c, 0, sizeof c);
@@ -1489,6 +1489,10 @@ int kofts_index_run(const kofts_index_opts *o, char *const *sources, int nsource
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    sigemptyset(&stop_sigs);
+    sigaddset(&stop_sigs, SIGINT);
+    sigaddset(&stop_sigs, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &stop_sigs, NULL); /* a pending one is delivered now */
 
     if ((rc = open_index(&c, &docs_before)) != 0) {
         c.fatal = 1;
@@ -1525,6 +1529,7 @@ done:
     if (c.w)
         c.w->close(c.w);
     c.w = NULL;
+    pthread_sigmask(SIG_BLOCK, &stop_sigs, NULL); /* late ones wait: no death after the run */
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     for (finfo *f = c.jsonl_infos; f;) {
