@@ -4,8 +4,8 @@
  *
  * Arguments: none (word mode; a value starting with 0x01 is a bigram column value),
  * "bigram" (every value in bigram mode), and the feature switches no_stem, no_pieces,
- * no_joins, no_latin_stem, no_hanja, ungated (see KOFTS_OPT_*). Anything else is an
- * error.
+ * no_joins, no_latin_stem, no_hanja, ungated, no_lemma, no_numunit (see KOFTS_OPT_*).
+ * Anything else is an error.
  */
 #include "kofts_fts5.h"
 
@@ -35,9 +35,9 @@ typedef struct {
 struct kofts_tokstream {
     const char *text; /* borrowed */
     size_t len;
-    rec *recs;        /* owned */
+    rec *recs; /* owned */
     size_t n, cap;
-    kofts_buf blob;   /* token texts */
+    kofts_buf blob; /* token texts */
 };
 
 static _Thread_local struct {
@@ -67,9 +67,10 @@ static int x_create(void *unused, const char **azArg, int nArg, Fts5Tokenizer **
     static const struct {
         const char *name;
         unsigned opt;
-    } names[] = {{"no_stem", KOFTS_OPT_NO_STEM},         {"no_pieces", KOFTS_OPT_NO_PIECES},
-                 {"no_joins", KOFTS_OPT_NO_JOINS},       {"no_latin_stem", KOFTS_OPT_NO_LATIN_STEM},
-                 {"no_hanja", KOFTS_OPT_NO_HANJA},       {"ungated", KOFTS_OPT_UNGATED}};
+    } names[] = {{"no_stem", KOFTS_OPT_NO_STEM},   {"no_pieces", KOFTS_OPT_NO_PIECES},
+                 {"no_joins", KOFTS_OPT_NO_JOINS}, {"no_latin_stem", KOFTS_OPT_NO_LATIN_STEM},
+                 {"no_hanja", KOFTS_OPT_NO_HANJA}, {"ungated", KOFTS_OPT_UNGATED},
+                 {"no_lemma", KOFTS_OPT_NO_LEMMA}, {"no_numunit", KOFTS_OPT_NO_NUMUNIT}};
     unsigned opts = 0;
     for (int i = 0; i < nArg; i++) {
         size_t k = 0;
