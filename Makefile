@@ -3,7 +3,11 @@ BUILD ?= build
 CMAKE_ARGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo test test-fast test-long test-asan bench bench-scale fuzz clean
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: all deps build demo test test-fast test-long test-asan test-deb install deb bench \
+	bench-scale fuzz clean
 
 all: build
 
@@ -25,9 +29,23 @@ demo: build
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE long $(CTEST_ARGS)
 
+# Install programs, libkofts.so, kofts.h, kofts.pc, man pages and bash completion under
+# $(PREFIX) (default /usr/local), staged under $(DESTDIR) when given.
+install: build
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+# A Debian package from the same install rules: $(BUILD)/packages/kofts_*.deb.
+deb: build
+	@cd $(BUILD) && cpack -G DEB -B packages
+
+# Builds the .deb; as root with KOFTS_TEST_DPKG=1 (CI) also installs it with dpkg -i and
+# runs /usr/bin/kofts-search. Label deb (also long, so plain `ctest -LE long` skips it).
+test-deb: build
+	@cd $(BUILD) && ctest --output-on-failure -L deb
+
 # CI's first step: everything but the tests labelled slow (those run in test-long).
 test-fast: build
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE slow
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE 'slow|deb'
 
 # The long reliability runs: full SIGKILL/SIGINT counts, 1 GiB line, 100,000 files...
 test-long: build
@@ -44,7 +62,7 @@ test-asan: deps
 	  "-DKOFTS_SANITIZE=address;undefined" -DKOFTS_BUILD_BENCH=OFF >/dev/null
 	@echo "building in build-asan/ (ASan + UBSan) ..."
 	@cmake --build build-asan -j $(JOBS) > build-asan.log 2>&1 || { cat build-asan.log; exit 1; }
-	@cd build-asan && ctest --output-on-failure -j $(JOBS) -LE slow
+	@cd build-asan && ctest --output-on-failure -j $(JOBS) -LE 'slow|deb'
 
 bench: build
 	@sh bench/run-bench.sh $(BUILD)

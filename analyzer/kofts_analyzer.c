@@ -148,28 +148,6 @@ const char *kofts_tok_kind_name(kofts_tok_kind kind)
     return "?";
 }
 
-const char *kofts_strerror(int code)
-{
-    switch (code) {
-    case KOFTS_OK:
-        return "ok";
-    case KOFTS_ENOMEM:
-        return "out of memory";
-    case KOFTS_EINVAL:
-        return "invalid argument";
-    case KOFTS_EICU:
-        return "ICU error";
-    case KOFTS_EIO:
-        return "I/O error";
-    case KOFTS_EVERSION:
-        return "incompatible index version";
-    case KOFTS_ESTOP:
-        return "stopped";
-    default:
-        return "error";
-    }
-}
-
 int kofts_analyzer_new(kofts_analyzer **out)
 {
     int rc = 0;

@@ -26,24 +26,14 @@
 
 #include <stddef.h>
 
+#include "kofts_error.h"
+
 /* Bumped whenever the tokens produced for some input change. Stored in every index. */
 #define KOFTS_ANALYZER_VERSION "kofts-analyzer-4"
 
 /* A text that starts with this byte is analysed in bigram mode (the byte itself is
  * skipped). This is how the single FTS5 table tells its bigram column apart. */
 #define KOFTS_BIGRAM_MARK '\x01'
-
-/* Error codes (negative), shared by all kofts modules. */
-enum {
-    KOFTS_OK = 0,
-    KOFTS_ERROR = -1,    /* generic failure; see the handle's errmsg */
-    KOFTS_ENOMEM = -2,   /* out of memory */
-    KOFTS_EINVAL = -3,   /* bad argument or input */
-    KOFTS_EICU = -4,     /* ICU reported an error */
-    KOFTS_EIO = -5,      /* file or database I/O */
-    KOFTS_EVERSION = -6, /* index made by another analyzer/schema version */
-    KOFTS_ESTOP = -7,    /* stopped by the callback or by a signal */
-};
 
 typedef enum {
     KOFTS_MODE_WORD = 0,
@@ -119,8 +109,5 @@ void kofts_analyzer_free(kofts_analyzer *a);
 
 /* Printable name of a token kind ("surface", "stem", ...); static storage. */
 const char *kofts_tok_kind_name(kofts_tok_kind kind);
-
-/* Text for a KOFTS_E* code; static storage. */
-const char *kofts_strerror(int code);
 
 #endif /* KOFTS_ANALYZER_H */

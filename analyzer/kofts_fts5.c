@@ -2,14 +2,16 @@
  * kofts_fts5.c - the FTS5 tokenizer "kofts" over kofts_analyzer, and pre-analysed
  * token streams for multi-threaded indexing. The only SQLite-aware analyzer file.
  *
- * Arguments: none (word mode; a value starting with 0x01 is a bigram column value),
- * "bigram" (every value in bigram mode), and the feature switches no_stem, no_pieces,
- * no_joins, no_latin_stem, no_hanja, ungated, no_lemma, no_numunit (see KOFTS_OPT_*).
- * Anything else is an error.
+ * Arguments (documented for users in dist/kofts.7 and the README): none (word mode; a
+ * value starting with 0x01 is a bigram column value), "bigram" (every value in bigram
+ * mode), and the feature switches no_stem, no_pieces, no_joins, no_latin_stem, no_hanja,
+ * ungated, no_lemma, no_numunit (see KOFTS_OPT_*). Anything else, or an argument given twice, is an
+ * error whose reason SQL kofts_error() returns (FTS5 only says "error in tokenizer constructor").
  */
 #include "kofts_fts5.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,44 +59,112 @@ fts5_api *kofts_fts5_api(sqlite3 *db)
     return api;
 }
 
-static int x_create(void *unused, const char **azArg, int nArg, Fts5Tokenizer **out)
+/*
+ * Per-connection state shared by the tokenizer module and the kofts_error() SQL function:
+ * the reason the last kofts tokenizer constructor on this connection failed (FTS5 itself
+ * only says "error in tokenizer constructor"). Freed when both owners let go.
+ */
+typedef struct {
+    int refs;
+    char err[256]; /* "" when the last constructor succeeded */
+} conn_state;
+
+static void conn_release(void *p)
 {
-    (void)unused;
-    *out = NULL;
-    tokenizer *t = calloc(1, sizeof *t);
-    if (!t)
-        return SQLITE_NOMEM;
-    static const struct {
-        const char *name;
-        unsigned opt;
-    } names[] = {{"no_stem", KOFTS_OPT_NO_STEM},   {"no_pieces", KOFTS_OPT_NO_PIECES},
-                 {"no_joins", KOFTS_OPT_NO_JOINS}, {"no_latin_stem", KOFTS_OPT_NO_LATIN_STEM},
-                 {"no_hanja", KOFTS_OPT_NO_HANJA}, {"ungated", KOFTS_OPT_UNGATED},
-                 {"no_lemma", KOFTS_OPT_NO_LEMMA}, {"no_numunit", KOFTS_OPT_NO_NUMUNIT}};
-    unsigned opts = 0;
+    conn_state *st = p;
+    if (st && --st->refs == 0)
+        free(st);
+}
+
+/* The tokenizer's arguments, in the order its error message lists them. */
+static const struct {
+    const char *name;
+    unsigned opt; /* KOFTS_OPT_* bit; 0 for "bigram" */
+} tok_args[] = {
+    {"bigram", 0},
+    {"no_stem", KOFTS_OPT_NO_STEM},
+    {"no_pieces", KOFTS_OPT_NO_PIECES},
+    {"no_joins", KOFTS_OPT_NO_JOINS},
+    {"no_latin_stem", KOFTS_OPT_NO_LATIN_STEM},
+    {"no_hanja", KOFTS_OPT_NO_HANJA},
+    {"ungated", KOFTS_OPT_UNGATED},
+    {"no_lemma", KOFTS_OPT_NO_LEMMA},
+    {"no_numunit", KOFTS_OPT_NO_NUMUNIT},
+};
+#define N_TOK_ARGS (sizeof tok_args / sizeof tok_args[0])
+
+/*
+ * Read the tokenizer arguments into *force_bigram and *opts. Returns 0, or -1 with the
+ * reason (naming the argument) in err.
+ */
+static int parse_args(const char **azArg, int nArg, int *force_bigram, unsigned *opts, char *err,
+                      size_t cap)
+{
+    unsigned seen = 0;
     for (int i = 0; i < nArg; i++) {
         size_t k = 0;
-        if (strcmp(azArg[i], "bigram") == 0) {
-            t->force_bigram = 1;
-            continue;
+        while (k < N_TOK_ARGS && strcmp(azArg[i], tok_args[k].name) != 0)
+            k++;
+        if (k == N_TOK_ARGS) {
+            int at =
+                snprintf(err, cap, "kofts tokenizer: unknown argument '%.60s' (known:", azArg[i]);
+            for (size_t j = 0; j < N_TOK_ARGS && at > 0 && (size_t)at < cap; j++)
+                at += snprintf(err + at, cap - (size_t)at, "%s %s", j ? "," : "", tok_args[j].name);
+            if (at > 0 && (size_t)at < cap)
+                snprintf(err + at, cap - (size_t)at, ")");
+            return -1;
         }
-        for (; k < sizeof names / sizeof names[0]; k++)
-            if (strcmp(azArg[i], names[k].name) == 0)
-                break;
-        if (k == sizeof names / sizeof names[0]) {
-            free(t);
-            return SQLITE_ERROR;
+        if (seen & (1u << k)) {
+            snprintf(err, cap, "kofts tokenizer: argument '%s' given twice", tok_args[k].name);
+            return -1;
         }
-        opts |= names[k].opt;
+        seen |= 1u << k;
+        if (k == 0)
+            *force_bigram = 1;
+        *opts |= tok_args[k].opt;
+    }
+    return 0;
+}
+
+static int x_create(void *user, const char **azArg, int nArg, Fts5Tokenizer **out)
+{
+    conn_state *st = user;
+    char scratch[sizeof st->err];
+    char *err = st ? st->err : scratch;
+    unsigned opts = 0;
+    *out = NULL;
+    err[0] = '\0';
+    tokenizer *t = calloc(1, sizeof *t);
+    if (!t) {
+        snprintf(err, sizeof scratch, "kofts tokenizer: out of memory");
+        return SQLITE_NOMEM;
+    }
+    if (parse_args(azArg, nArg, &t->force_bigram, &opts, err, sizeof scratch)) {
+        free(t);
+        return SQLITE_ERROR;
     }
     int rc = kofts_analyzer_new(&t->a);
     if (rc) {
         free(t);
+        snprintf(err, sizeof scratch, "kofts tokenizer: cannot create the analyzer (%s)",
+                 rc == KOFTS_ENOMEM ? "out of memory" : "error");
         return rc == KOFTS_ENOMEM ? SQLITE_NOMEM : SQLITE_ERROR;
     }
     kofts_analyzer_set_options(t->a, opts);
     *out = (Fts5Tokenizer *)t;
     return SQLITE_OK;
+}
+
+/* SQL kofts_error(): why the last kofts tokenizer constructor failed, or NULL. */
+static void sql_kofts_error(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    const conn_state *st = sqlite3_user_data(ctx);
+    if (st && st->err[0])
+        sqlite3_result_text(ctx, st->err, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_null(ctx);
 }
 
 static void x_delete(Fts5Tokenizer *p)
@@ -157,7 +227,21 @@ int kofts_fts5_register(sqlite3 *db)
     if (!api)
         return SQLITE_ERROR;
     fts5_tokenizer tok = {x_create, x_delete, x_tokenize};
-    return api->xCreateTokenizer(api, "kofts", NULL, &tok, NULL);
+    conn_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return SQLITE_NOMEM;
+    st->refs = 2; /* the SQL function and the tokenizer module */
+    /* On failure SQLite calls conn_release itself (refs 2 -> 1). */
+    int rc = sqlite3_create_function_v2(db, "kofts_error", 0, SQLITE_UTF8, st, sql_kofts_error,
+                                        NULL, NULL, conn_release);
+    if (rc != SQLITE_OK) {
+        conn_release(st);
+        return rc;
+    }
+    rc = api->xCreateTokenizer(api, "kofts", st, &tok, conn_release);
+    if (rc != SQLITE_OK)
+        conn_release(st); /* FTS5 does not call xDestroy when registration fails */
+    return rc;
 }
 
 /* ---- pre-analysed streams ------------------------------------------------------------ */

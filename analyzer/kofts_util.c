@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kofts_analyzer.h"
+#include "kofts_error.h"
 
 int kofts_buf_reserve(kofts_buf *b, size_t n)
 {

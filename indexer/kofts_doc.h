@@ -16,12 +16,9 @@
 #include <stdint.h>
 
 #include "kofts_analyzer.h"
+#include "kofts_columns.h"
 #include "kofts_fts5.h"
 #include "kofts_util.h"
-
-/* The FTS5 columns of schema/001_init.sql, in table order. */
-enum { KOFTS_COL_TITLE, KOFTS_COL_EXCERPT, KOFTS_COL_BODY, KOFTS_COL_EXTRA, KOFTS_COL_TAGS,
-       KOFTS_COL_BIGRAM, KOFTS_NCOLS };
 
 typedef struct kofts_doc {
     char *id;         /* document id (JSONL "id" or the path relative to SOURCE) */

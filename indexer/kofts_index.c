@@ -20,7 +20,7 @@
 #include "kofts_jsonl.h"
 #include "kofts_post.h"
 #include "kofts_walk.h"
-#include "kofts_writer.h"
+#include "kofts_index_writer.h"
 
 #define CHUNK_BYTES (256 * 1024) /* JSONL bytes per work item */
 #define CHUNK_LINES 256          /* JSONL lines per work item */
@@ -206,7 +206,7 @@ static void fmap_free(fmap *m)
 
 typedef struct {
     const kofts_index_opts *o;
-    kofts_writer *w;
+    kofts_index_writer *w;
 
     pthread_mutex_t mu;
     pthread_cond_t cv_space, cv_work, cv_done;
@@ -516,7 +516,7 @@ static int write_docs(ctx *c, item *it)
     for (kofts_doc *d = it->docs; d; d = d->next) {
         kofts_put_outcome oc;
         const char *dup = NULL;
-        int rc = kofts_writer_put(c->w, d, &oc, &dup);
+        int rc = c->w->put(c->w, d, &oc, &dup);
         if (rc)
             return rc;
         if (dup) {
@@ -558,25 +558,25 @@ static int write_item(ctx *c, item *it)
     case IT_TOUCH:
         c->files_done++;
         c->unchanged += fi->stored_ndocs;
-        rc = kofts_writer_file_touch(c->w, fi->path, fi->size, fi->mtime);
+        rc = c->w->file_touch(c->w, fi->path, fi->size, fi->mtime);
         break;
     case IT_FILE:
         c->files_done++;
         if (it->res == R_DOCS) {
-            if ((rc = kofts_writer_file_begin(c->w, fi->path)) || (rc = write_docs(c, it)))
+            if ((rc = c->w->file_begin(c->w, fi->path)) || (rc = write_docs(c, it)))
                 break;
-            rc = kofts_writer_file_end(c->w, fi->path, fi->size, fi->mtime, fi->hash,
+            rc = c->w->file_end(c->w, fi->path, fi->size, fi->mtime, fi->hash,
                                        &c->removed);
         } else if (it->res == R_SAME) {
             c->unchanged += fi->stored_ndocs;
-            rc = kofts_writer_file_touch(c->w, fi->path, fi->size, fi->mtime);
+            rc = c->w->file_touch(c->w, fi->path, fi->size, fi->mtime);
         } else if (it->res == R_SKIP && fi->has_stored) {
-            rc = kofts_writer_file_remove(c->w, fi->path, &c->removed);
+            rc = c->w->file_remove(c->w, fi->path, &c->removed);
         }
         break;
     case IT_LINES:
         if (it->refs && it->refs[0].lineno == 1 && !fi->is_stdin)
-            kofts_writer_file_begin(c->w, fi->path);
+            c->w->file_begin(c->w, fi->path);
         rc = write_docs(c, it);
         break;
     case IT_END:
@@ -589,7 +589,7 @@ static int write_item(ctx *c, item *it)
             kofts_diag_free(&dg);
             c->skipped++;
         } else if (!fi->is_stdin) {
-            rc = kofts_writer_file_end(c->w, fi->path, fi->size, fi->mtime, fi->hash,
+            rc = c->w->file_end(c->w, fi->path, fi->size, fi->mtime, fi->hash,
                                        &c->removed);
         }
         break;
@@ -632,8 +632,8 @@ static void *writer_main(void *arg)
             break;
 
         double t = now_s();
-        if (kofts_writer_pending(c->w) >= c->o->batch_docs || t - c->last_commit >= COMMIT_SECONDS) {
-            if ((rc = kofts_writer_commit(c->w)) != 0)
+        if (c->w->pending(c->w) >= c->o->batch_docs || t - c->last_commit >= COMMIT_SECONDS) {
+            if ((rc = c->w->commit(c->w)) != 0)
                 break;
             c->last_commit = t;
         }
@@ -644,12 +644,12 @@ static void *writer_main(void *arg)
         progress(c, 0);
     }
     if (rc == 0)
-        rc = kofts_writer_commit(c->w);
+        rc = c->w->commit(c->w);
     if (rc) {
         if (rc == KOFTS_ENOMEM)
             emit("out of memory");
         else
-            emit(kofts_writer_errmsg(c->w));
+            emit(c->w->errmsg(c->w));
         c->fatal = 1;
     }
     double cpu = thread_cpu_s();
@@ -971,14 +971,15 @@ int kofts_index_run(const kofts_index_opts *o, char *const *sources, int nsource
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
 
-    if ((rc = kofts_writer_open(&c.w, o->db, o->full, &err)) != 0) {
+    kofts_index_writer_opts wo = {o->backend, o->full, o->shards};
+    if ((rc = kofts_index_writer_open(&c.w, o->db, &wo, &err)) != 0) {
         fprintf(stderr, "kofts-index: %s\n", err ? err : kofts_strerror(rc));
         status = 1;
         goto done;
     }
-    docs_before = kofts_writer_doc_count(c.w);
-    if (kofts_writer_each_file(c.w, load_file, &c) != 0) {
-        fprintf(stderr, "kofts-index: %s\n", kofts_writer_errmsg(c.w));
+    docs_before = c.w->doc_count(c.w);
+    if (c.w->each_file(c.w, load_file, &c) != 0) {
+        fprintf(stderr, "kofts-index: %s\n", c.w->errmsg(c.w));
         status = 1;
         goto done;
     }
@@ -1064,20 +1065,20 @@ done:
                 fentry *fe = &c.files.e[i];
                 if (!fe->path || !fe->in_db || fe->seen || !prunable(&c, fe->path))
                     continue;
-                if (kofts_writer_file_remove(c.w, fe->path, &c.removed) != 0) {
-                    fprintf(stderr, "kofts-index: %s\n", kofts_writer_errmsg(c.w));
+                if (c.w->file_remove(c.w, fe->path, &c.removed) != 0) {
+                    fprintf(stderr, "kofts-index: %s\n", c.w->errmsg(c.w));
                     c.fatal = 1;
                     break;
                 }
             }
-            if (!c.fatal && kofts_writer_commit(c.w) != 0) {
-                fprintf(stderr, "kofts-index: %s\n", kofts_writer_errmsg(c.w));
+            if (!c.fatal && c.w->commit(c.w) != 0) {
+                fprintf(stderr, "kofts-index: %s\n", c.w->errmsg(c.w));
                 c.fatal = 1;
             }
         }
         if (!c.fatal && !c.interrupted && docs_before == 0 && c.indexed > 0 &&
-            kofts_writer_optimize(c.w) != 0) {
-            fprintf(stderr, "kofts-index: %s\n", kofts_writer_errmsg(c.w));
+            c.w->optimize(c.w) != 0) {
+            fprintf(stderr, "kofts-index: %s\n", c.w->errmsg(c.w));
             c.fatal = 1;
         }
         double el = now_s() - c.t0;
@@ -1113,7 +1114,8 @@ done:
     free(c.ring);
     free(workers);
     free(err);
-    kofts_writer_close(c.w);
+    if (c.w)
+        c.w->close(c.w);
     pthread_mutex_destroy(&c.mu);
     pthread_cond_destroy(&c.cv_space);
     pthread_cond_destroy(&c.cv_work);

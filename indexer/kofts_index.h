@@ -34,6 +34,8 @@ typedef struct {
     kofts_format format;   /* input format override */
     size_t max_file_size;  /* bytes; also the longest JSONL line */
     long long batch_docs;  /* documents per transaction */
+    const char *backend;   /* index backend: "fts5" (NULL) or "xapian" */
+    int shards;            /* xapian: shards (0 = number of cores) */
 } kofts_index_opts;
 
 /*

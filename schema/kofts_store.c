@@ -16,6 +16,7 @@
 struct kofts_store {
     sqlite3 *db;  /* owned */
     char *path;   /* owned copy of the path */
+    int writable; /* opened read-write: leave_readable() runs on close */
 };
 
 static char *fmt(const char *f, ...)
@@ -77,7 +78,9 @@ static int create_schema(sqlite3 *db)
     struct tm tmv;
     gmtime_r(&now, &tmv);
     strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-    int rc = exec(db, "BEGIN IMMEDIATE");
+    /* After drop_all() its transaction is still open: the reset and the new schema
+     * commit together, so a reader never sees an index without tables. */
+    int rc = sqlite3_get_autocommit(db) ? exec(db, "BEGIN IMMEDIATE") : 0;
     if (rc)
         return rc;
     rc = exec(db, kofts_schema_v1_sql);
@@ -96,13 +99,17 @@ static int create_schema(sqlite3 *db)
     return rc;
 }
 
+/* Drop every table inside a transaction that stays open: create_schema() commits it. */
 static int drop_all(sqlite3 *db)
 {
-    return exec(db, "BEGIN IMMEDIATE;"
-                    "DROP TABLE IF EXISTS fts; DROP VIEW IF EXISTS fts_content;"
-                    "DROP TABLE IF EXISTS doc_category; DROP TABLE IF EXISTS docs;"
-                    "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS kofts_meta;"
-                    "PRAGMA user_version=0; COMMIT;");
+    int rc = exec(db, "BEGIN IMMEDIATE;"
+                      "DROP TABLE IF EXISTS fts; DROP VIEW IF EXISTS fts_content;"
+                      "DROP TABLE IF EXISTS doc_category; DROP TABLE IF EXISTS docs;"
+                      "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS kofts_meta;"
+                      "PRAGMA user_version=0;");
+    if (rc && !sqlite3_get_autocommit(db))
+        exec(db, "ROLLBACK");
+    return rc;
 }
 
 int kofts_store_open(kofts_store **out, const char *path, int flags, char **errmsg)
@@ -119,6 +126,7 @@ int kofts_store_open(kofts_store **out, const char *path, int flags, char **errm
         rc = KOFTS_ENOMEM;
         goto done;
     }
+    s->writable = !(flags & KOFTS_STORE_READONLY);
     int oflags = (flags & KOFTS_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (flags & KOFTS_STORE_CREATE)
         oflags |= SQLITE_OPEN_CREATE;
@@ -141,6 +149,8 @@ int kofts_store_open(kofts_store **out, const char *path, int flags, char **errm
     }
     exec(s->db, "PRAGMA mmap_size=268435456");
     if (!(flags & KOFTS_STORE_READONLY)) {
+        int persist = 1; /* keep -wal/-shm on close: see leave_readable() */
+        sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
         if (exec(s->db, "PRAGMA journal_mode=WAL") || exec(s->db, "PRAGMA synchronous=NORMAL")) {
             if (errmsg)
                 *errmsg = fmt("%s: not a usable SQLite database: %s", path, sqlite3_errmsg(s->db));
@@ -225,10 +235,33 @@ const char *kofts_store_path(const kofts_store *s)
     return s->path;
 }
 
+/*
+ * Leave the index so that a reader without write access to the file or its folder can
+ * open it (kofts-serve as another user): fold the WAL back into the file and switch to
+ * the rollback journal, so readers need no -wal/-shm files. While other connections
+ * have the index open in WAL mode (a running kofts-serve) the switch is refused and the
+ * file stays in WAL mode; then its -wal/-shm files stay too (SQLITE_FCNTL_PERSIST_WAL,
+ * set at open), and SQLite (>= 3.22) lets read-only readers use them. The next writer
+ * switches to WAL again. Best effort: the index is valid either way.
+ */
+static void leave_readable(kofts_store *s)
+{
+    sqlite3_busy_timeout(s->db, 0);
+    exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+    int persist = 0; /* a successful switch removes -wal/-shm */
+    sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    if (exec(s->db, "PRAGMA journal_mode=DELETE") != SQLITE_OK) {
+        persist = 1;
+        sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    }
+}
+
 void kofts_store_close(kofts_store *s)
 {
     if (!s)
         return;
+    if (s->writable && s->db && sqlite3_get_autocommit(s->db))
+        leave_readable(s);
     sqlite3_close_v2(s->db);
     free(s->path);
     free(s);

@@ -47,3 +47,4 @@ echo "$QUERIES" | while IFS=$TAB read -r what query; do
     "$SEARCH" --db "$DB" --limit 3 "$query" || die "kofts-search failed for '$query' (exit $?)"
 done
 printf '\nDone. Try your own: %s --db %s "검색어"\n' "$SEARCH" "$DB"
+printf 'Search page: run %s/kofts-serve --db %s and open http://127.0.0.1:8080/\n' "$BUILD" "$DB"

@@ -18,31 +18,19 @@
 #include <stddef.h>
 
 #include "kofts_analyzer.h"
+#include "kofts_backend.h"
+#include "kofts_columns.h"
+#include "kofts_plan.h"
 #include "kofts_util.h"
 #include "kofts_snippet.h"
 
 typedef struct kofts_search kofts_search;
-
-/* Longest query read, in bytes; longer input is cut (at a character) with a note. */
-#define KOFTS_QUERY_MAX_BYTES 4096
-/* Most terms used from one query; later ones are ignored with a note. */
-#define KOFTS_QUERY_MAX_TERMS 32
-
-typedef enum {
-    KOFTS_SORT_RELEVANCE = 0, /* best bm25 first */
-    KOFTS_SORT_DATE = 1,      /* newest first, bm25 breaks ties */
-} kofts_sort;
 
 typedef enum {
     KOFTS_MATCH_AUTO = 0, /* all words; any word (ranked) when that finds < min_hits */
     KOFTS_MATCH_ALL = 1,  /* every required word must match */
     KOFTS_MATCH_ANY = 2,  /* any word matches, ranking decides */
 } kofts_match;
-
-/* Field weights for bm25(), in the order of the FTS5 columns. */
-typedef struct {
-    double title, excerpt, body, extra, tags, bigram;
-} kofts_weights;
 
 typedef struct {
     int limit;            /* hits to return (>= 0) */
@@ -61,7 +49,7 @@ typedef struct {
 /* Fill o with the defaults (limit 10, relevance, AUTO, min_hits 10, snippets of 120). */
 void kofts_search_opts_init(kofts_search_opts *o);
 
-/* The default, tuned field weights (see searcher/README.md). */
+/* The default, tuned field weights (kofts_columns; see searcher/README.md). */
 kofts_weights kofts_search_default_weights(void);
 
 typedef struct {
@@ -71,6 +59,10 @@ typedef struct {
     char *title;        /* owned by the result */
     char *date;         /* ISO date or "" (owned) */
     char *categories;   /* '\n'-separated list, maybe "" (owned) */
+    char *url;          /* the document's address: absolute when its site sets url:, else
+                           as stored (site path with baseurl, or a JSONL "url"); "" (owned) */
+    char *path;         /* the file it came from, relative to its SOURCE (a JSONL record:
+                           the JSONL file as indexed); "" when unknown (owned) */
     char *snippet;      /* UTF-8, NUL-terminated; "" when snippets are off (owned) */
     size_t snippet_len; /* bytes in snippet */
     kofts_span *spans;  /* highlighted byte ranges into snippet, sorted, disjoint (owned) */
@@ -142,6 +134,32 @@ int kofts_search_snippet(kofts_analyzer *a, const char *query, size_t qlen, cons
  */
 int kofts_search_build_expr(kofts_analyzer *a, const char *query, size_t len, int any,
                             kofts_buf *expr, kofts_buf *notes);
+
+/*
+ * Append the plan query becomes (kofts_plan_print, with the options' filters and the
+ * common-word marks of this index). Returns 0 or a negative KOFTS_E* code.
+ */
+int kofts_search_plan(kofts_search *s, const char *query, size_t len, const kofts_search_opts *opts,
+                      kofts_buf *out);
+
+/* The backend's name ("fts5", "xapian"); static storage. */
+const char *kofts_search_backend_name(const kofts_search *s);
+
+/*
+ * Give each later kofts_search_run on s at most ms milliseconds of wall time (0, the
+ * default: no limit). A run past its limit stops soon after (the backend checks the
+ * clock while it works through its set_stop hook; FTS5: SQLite's progress handler) and
+ * returns KOFTS_ESTOP with "query stopped: it took longer than N ms" in
+ * kofts_search_errmsg(); s stays usable.
+ */
+void kofts_search_set_time_limit(kofts_search *s, int ms);
+
+/*
+ * Stop the kofts_search_run running on s now; it returns KOFTS_ESTOP ("query
+ * interrupted"). The only function that may be called from another thread while s is
+ * in use. No effect on runs that start later.
+ */
+void kofts_search_interrupt(kofts_search *s);
 
 /* The last error message; borrowed, valid until the next call on the handle. */
 const char *kofts_search_errmsg(const kofts_search *s);

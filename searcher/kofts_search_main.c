@@ -5,7 +5,6 @@
  * index statistics (--stats) and --explain. All work goes through kofts_search.h.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kofts_cli.h"
 #include "kofts_search.h"
 
 #define PROG "kofts-search"
@@ -29,86 +29,98 @@ typedef struct {
     char *hl_buf; /* owned storage behind hl_open/hl_close when --highlight is given */
 } cli;
 
-static const struct option long_opts[] = {
-    {"db", required_argument, NULL, 'd'},
-    {"limit", required_argument, NULL, 'n'},
-    {"offset", required_argument, NULL, 'o'},
-    {"json", no_argument, NULL, 'j'},
-    {"category", required_argument, NULL, 'c'},
-    {"since", required_argument, NULL, 's'},
-    {"until", required_argument, NULL, 'u'},
-    {"sort", required_argument, NULL, 'S'},
-    {"explain", no_argument, NULL, 'e'},
-    {"batch", required_argument, NULL, 'b'},
-    {"format", required_argument, NULL, 'f'},
-    {"stats", no_argument, NULL, 't'},
-    {"highlight", required_argument, NULL, 'H'},
-    {"match", required_argument, NULL, 'm'},
-    {"min-hits", required_argument, NULL, 'M'},
-    {"snippet-chars", required_argument, NULL, 'C'},
-    {"no-snippets", no_argument, NULL, 'N'},
-    {"weights", required_argument, NULL, 'W'},
-    {"passes", required_argument, NULL, 'p'},
-    {"timings", required_argument, NULL, 'T'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
+/* Long-only options (the rest use their short letter as key). */
+enum {
+    OPT_OFFSET = KOFTS_CLI_LONG,
+    OPT_CATEGORY,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_SORT,
+    OPT_EXPLAIN,
+    OPT_BATCH,
+    OPT_FORMAT,
+    OPT_STATS,
+    OPT_HIGHLIGHT,
+    OPT_MATCH,
+    OPT_MIN_HITS,
+    OPT_SNIPPET_CHARS,
+    OPT_NO_SNIPPETS,
+    OPT_WEIGHTS,
+    OPT_PASSES,
+    OPT_TIMINGS,
+    OPT_GENERATE,
 };
 
-/* One help line per option, in the order of long_opts. */
-static const char *const help_text[][2] = {
-    {"--db FILE", "index to search (default kofts.db, or $KOFTS_DB)"},
-    {"--limit N", "hits to show (default 10)"},
-    {"--offset N", "hits to skip first (paging)"},
-    {"--json", "one JSON object per hit per line"},
-    {"--category C", "only documents in category C"},
-    {"--since DATE", "only documents dated DATE or later (YYYY[-MM[-DD]])"},
-    {"--until DATE", "only documents dated DATE or earlier"},
-    {"--sort KEY", "relevance (default) or date (newest first)"},
-    {"--explain", "show how the query is read and what it matches; no search"},
-    {"--batch FILE|-", "run qid<TAB>query lines; TREC run lines or JSON out"},
-    {"--format FMT", "with --batch: trec (default) or json"},
-    {"--stats", "print index statistics as JSON"},
-    {"--highlight O,C", "highlight markers (default bold on a terminal, [ ] otherwise)"},
-    {"--match MODE", "auto (all words, any word when too few; default), all, any"},
-    {"--min-hits N", "auto: fall back to any word below N all-word hits (default 10)"},
-    {"--snippet-chars N", "snippet length in characters (default 120)"},
-    {"--no-snippets", "do not make snippets"},
-    {"--weights W,..", "bm25 weights: title,excerpt,body,extra,tags,bigram"},
-    {"--passes N", "with --batch: run the batch N times, print the last pass"},
-    {"--timings FILE", "with --batch: write qid<TAB>pass<TAB>microseconds lines"},
-    {"--help", "show this help"},
-    {"-V, --version", "show the version"},
+/* The one option table: parsing, --help, the man page and bash completion come from it. */
+static const kofts_cli_opt options[] = {
+    {"db", 'd', "FILE", "index to search (default $KOFTS_DB, else kofts.db)", "@file"},
+    {"limit", 'n', "N", "hits to show (default 10)", NULL},
+    {"offset", OPT_OFFSET, "N", "hits to skip first (paging)", NULL},
+    {"json", 'j', NULL, "one JSON object per hit per line", NULL},
+    {"category", OPT_CATEGORY, "C", "only documents in category C", NULL},
+    {"since", OPT_SINCE, "DATE", "only documents dated DATE or later (YYYY[-MM[-DD]])", NULL},
+    {"until", OPT_UNTIL, "DATE", "only documents dated DATE or earlier", NULL},
+    {"sort", OPT_SORT, "KEY", "relevance (default) or date (newest first)", "relevance date"},
+    {"explain", OPT_EXPLAIN, NULL, "show how the query is read and what it matches; no search",
+     NULL},
+    {"batch", OPT_BATCH, "FILE|-", "run qid<TAB>query lines; TREC run lines or JSON out", "@file"},
+    {"format", OPT_FORMAT, "FMT", "with --batch: trec (default) or json", "trec json"},
+    {"stats", OPT_STATS, NULL, "print index statistics as JSON", NULL},
+    {"highlight", OPT_HIGHLIGHT, "O,C",
+     "highlight markers (default bold on a terminal, [ ] otherwise)", NULL},
+    {"match", OPT_MATCH, "MODE", "auto (all words, any word when too few; default), all, any",
+     "auto all any"},
+    {"min-hits", OPT_MIN_HITS, "N",
+     "auto: fall back to any word below N all-word hits (default 10)", NULL},
+    {"snippet-chars", OPT_SNIPPET_CHARS, "N", "snippet length in characters (default 120)", NULL},
+    {"no-snippets", OPT_NO_SNIPPETS, NULL, "do not make snippets", NULL},
+    {"weights", OPT_WEIGHTS, "W,..", "bm25 weights: title,excerpt,body,extra,tags,bigram", NULL},
+    {"passes", OPT_PASSES, "N", "with --batch: run the batch N times, print the last pass", NULL},
+    {"timings", OPT_TIMINGS, "FILE", "with --batch: write qid<TAB>pass<TAB>microseconds lines",
+     "@file"},
+    {"generate", OPT_GENERATE, "WHAT", "print the man page (man) or bash completion (bash)",
+     "man bash"},
+    {"help", 'h', NULL, "show this help", NULL},
+    {"version", 'V', NULL, "show the version", NULL},
 };
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: " PROG " [OPTIONS] QUERY...\n"
-               "       " PROG " [--db FILE] --batch FILE|- [--limit N] [--format trec|json]\n"
-               "       " PROG " [--db FILE] --stats\n\n"
-               "Search a kofts index. Words are all required (question words and particles\n"
-               "are not), falling back to any word when that finds too few. Operators:\n"
-               "\"exact phrase\", -word, a OR b, title:word, category:value, prefix*.\n"
-               "Options go before the query; put -- before a query that starts with '-'.\n\n"
-               "Options:\n");
-    for (size_t i = 0; i < sizeof help_text / sizeof help_text[0]; i++)
-        fprintf(f, "  %-19s %s\n", help_text[i][0], help_text[i][1]);
-    fprintf(f,
-            "\nExit status: 0 ok (also when nothing matched), 1 runtime error, 2 usage error.\n");
-}
+static const kofts_cli_section sections[] = {
+    {"EXIT STATUS", "0 ok (also when nothing matched), 1 runtime error, 2 usage error.", 1},
+    {"ENVIRONMENT",
+     "  KOFTS_DB  the index to search when --db is not given\n"
+     "  NO_COLOR  when set, no terminal colours in highlights",
+     1},
+    {"SEE ALSO", "kofts-index(1), kofts(7)", 0},
+};
+
+static const kofts_cli_spec spec = {
+    .prog = PROG,
+    .purpose = "search a kofts index of Korean articles",
+    .synopsis = "[OPTION]... QUERY...\n"
+                "[--db FILE] --batch FILE|- [--limit N] [--format trec|json]\n"
+                "[--db FILE] --stats",
+    .description = "Search a kofts index. Words are all required (question words and particles\n"
+                   "are not), falling back to any word when that finds too few. Operators:\n"
+                   "\"exact phrase\", -word, a OR b, title:word, category:value, prefix*.\n"
+                   "Options go before the query; put -- before a query that starts with '-'.",
+    .opts = options,
+    .n_opts = sizeof options / sizeof options[0],
+    .operands = NULL,
+    .sections = sections,
+    .n_sections = sizeof sections / sizeof sections[0],
+};
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Print "kofts-search: <message> (try --help)" to stderr; returns exit status 2. */
+/* Print the usage error in the one kofts format; returns exit status 2. */
 static int usage_error(const char *fmt, ...)
 {
+    char msg[512];
     va_list ap;
-    fprintf(stderr, PROG ": ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, " (try --help)\n");
-    return 2;
+    return kofts_cli_usage_error(&spec, "%s", msg);
 }
 
 /* Strict non-negative integer in [0, max]; -1 when not one. */
@@ -157,16 +169,16 @@ static int valid_date(const char *s)
 
 static int parse_weights(const char *s, kofts_weights *w)
 {
-    double v[6];
+    double v[KOFTS_NCOLS];
     const char *p = s;
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < KOFTS_NCOLS; i++) {
         char *end;
         errno = 0;
         v[i] = strtod(p, &end);
         if (errno || end == p || v[i] < 0 || v[i] > 1000)
             return -1;
         p = end;
-        if (i < 5) {
+        if (i < KOFTS_NCOLS - 1) {
             if (*p != ',')
                 return -1;
             p++;
@@ -174,12 +186,8 @@ static int parse_weights(const char *s, kofts_weights *w)
     }
     if (*p)
         return -1;
-    w->title = v[0];
-    w->excerpt = v[1];
-    w->body = v[2];
-    w->extra = v[3];
-    w->tags = v[4];
-    w->bigram = v[5];
+    for (int i = 0; i < KOFTS_NCOLS; i++)
+        w->w[i] = v[i];
     return 0;
 }
 
@@ -218,7 +226,9 @@ static int hit_json(kofts_buf *b, const char *qid, size_t rank, const kofts_hit 
          kofts_buf_printf(b, ",\"score\":%.6f,\"title\":", h->score) ||
          kofts_buf_json_str(b, h->title, strlen(h->title)) || kofts_buf_puts(b, ",\"date\":") ||
          kofts_buf_json_str(b, h->date, strlen(h->date)) || kofts_buf_puts(b, ",\"categories\":") ||
-         json_list(b, h->categories) || kofts_buf_puts(b, ",\"snippet\":") ||
+         json_list(b, h->categories) || kofts_buf_puts(b, ",\"url\":") ||
+         kofts_buf_json_str(b, h->url, strlen(h->url)) || kofts_buf_puts(b, ",\"path\":") ||
+         kofts_buf_json_str(b, h->path, strlen(h->path)) || kofts_buf_puts(b, ",\"snippet\":") ||
          kofts_buf_json_str(b, h->snippet, h->snippet_len) ||
          kofts_buf_puts(b, ",\"highlights\":[");
     for (size_t i = 0; !rc && i < h->n_spans; i++)
@@ -244,8 +254,8 @@ static int put_snippet(kofts_buf *b, const kofts_hit *h, const char *open, const
 
 static int hit_human(kofts_buf *b, size_t rank, const kofts_hit *h, const cli *c)
 {
-    int rc =
-        kofts_buf_printf(b, "%zu. %s\n   %s", rank, h->title[0] ? h->title : "(no title)", h->id);
+    int rc = kofts_buf_printf(b, "%zu. %s\n   %s", rank, h->title[0] ? h->title : "(no title)",
+                              h->url[0] ? h->url : h->id);
     if (h->date[0])
         rc = rc || kofts_buf_printf(b, " · %s", h->date);
     if (h->categories[0]) {
@@ -436,6 +446,7 @@ int main(int argc, char **argv)
 {
     int rc = 0;
     cli c;
+    kofts_cli cl;
     kofts_search *s = NULL;
     char *err = NULL;
     kofts_buf query = {0};
@@ -448,7 +459,11 @@ int main(int argc, char **argv)
     c.passes = 1;
     int opt;
     long v;
-    while ((opt = getopt_long(argc, argv, "+d:n:jhV", long_opts, NULL)) != -1) {
+    if (kofts_cli_init(&cl, &spec, 1)) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return 1;
+    }
+    while ((opt = kofts_cli_next(&cl, argc, argv)) != -1) {
         switch (opt) {
         case 'd':
             c.db = optarg;
@@ -460,7 +475,7 @@ int main(int argc, char **argv)
             }
             c.so.limit = (int)v;
             break;
-        case 'o':
+        case OPT_OFFSET:
             if ((v = parse_count(optarg, INT_MAX / 2)) < 0) {
                 rc = usage_error("--offset wants a non-negative number, not '%s'", optarg);
                 goto done;
@@ -470,22 +485,22 @@ int main(int argc, char **argv)
         case 'j':
             c.json = 1;
             break;
-        case 'c':
+        case OPT_CATEGORY:
             c.so.category = optarg;
             break;
-        case 's':
-        case 'u':
+        case OPT_SINCE:
+        case OPT_UNTIL:
             if (!valid_date(optarg)) {
                 rc = usage_error("--%s wants a date YYYY[-MM[-DD]], not '%s'",
-                                 opt == 's' ? "since" : "until", optarg);
+                                 opt == OPT_SINCE ? "since" : "until", optarg);
                 goto done;
             }
-            if (opt == 's')
+            if (opt == OPT_SINCE)
                 c.so.since = optarg;
             else
                 c.so.until = optarg;
             break;
-        case 'S':
+        case OPT_SORT:
             if (strcmp(optarg, "relevance") == 0)
                 c.so.sort = KOFTS_SORT_RELEVANCE;
             else if (strcmp(optarg, "date") == 0)
@@ -495,13 +510,13 @@ int main(int argc, char **argv)
                 goto done;
             }
             break;
-        case 'e':
+        case OPT_EXPLAIN:
             c.explain = 1;
             break;
-        case 'b':
+        case OPT_BATCH:
             c.batch = optarg;
             break;
-        case 'f':
+        case OPT_FORMAT:
             if (strcmp(optarg, "trec") == 0)
                 c.format = FMT_TREC;
             else if (strcmp(optarg, "json") == 0)
@@ -511,10 +526,10 @@ int main(int argc, char **argv)
                 goto done;
             }
             break;
-        case 't':
+        case OPT_STATS:
             c.stats = 1;
             break;
-        case 'H': {
+        case OPT_HIGHLIGHT: {
             const char *comma = strchr(optarg, ',');
             if (!comma || strchr(comma + 1, ',')) {
                 rc = usage_error("--highlight wants OPEN,CLOSE (one comma), not '%s'", optarg);
@@ -531,7 +546,7 @@ int main(int argc, char **argv)
             c.hl_close = c.hl_buf + (comma - optarg) + 1;
             break;
         }
-        case 'm':
+        case OPT_MATCH:
             if (strcmp(optarg, "auto") == 0)
                 c.so.match = KOFTS_MATCH_AUTO;
             else if (strcmp(optarg, "all") == 0)
@@ -543,14 +558,14 @@ int main(int argc, char **argv)
                 goto done;
             }
             break;
-        case 'M':
+        case OPT_MIN_HITS:
             if ((v = parse_count(optarg, 100000)) < 0) {
                 rc = usage_error("--min-hits wants a number from 0 to 100000, not '%s'", optarg);
                 goto done;
             }
             c.so.min_hits = (int)v;
             break;
-        case 'C':
+        case OPT_SNIPPET_CHARS:
             if ((v = parse_count(optarg, 10000)) < 10) {
                 rc = usage_error("--snippet-chars wants a number from 10 to 10000, not '%s'",
                                  optarg);
@@ -558,10 +573,10 @@ int main(int argc, char **argv)
             }
             c.so.snippet_chars = (int)v;
             break;
-        case 'N':
+        case OPT_NO_SNIPPETS:
             c.so.snippets = 0;
             break;
-        case 'W':
+        case OPT_WEIGHTS:
             if (parse_weights(optarg, &w)) {
                 rc = usage_error("--weights wants six numbers >= 0 separated by commas, not '%s'",
                                  optarg);
@@ -569,25 +584,27 @@ int main(int argc, char **argv)
             }
             set_weights = 1;
             break;
-        case 'p':
+        case OPT_PASSES:
             if ((v = parse_count(optarg, 1000000)) < 1) {
                 rc = usage_error("--passes wants a number from 1 to 1000000, not '%s'", optarg);
                 goto done;
             }
             c.passes = (int)v;
             break;
-        case 'T':
+        case OPT_TIMINGS:
             c.timings = optarg;
             break;
+        case OPT_GENERATE:
+            rc = kofts_cli_generate(&spec, optarg, KOFTS_VERSION_STRING, stdout);
+            goto done;
         case 'h':
-            usage(stdout);
+            kofts_cli_help(&spec, stdout);
             goto done;
         case 'V':
             printf(PROG " " KOFTS_VERSION_STRING " (analyzer " KOFTS_ANALYZER_VERSION ")\n");
             goto done;
-        default:
+        default: /* KOFTS_CLI_ERROR: the message is out */
             rc = 2;
-            fprintf(stderr, PROG ": try --help\n");
             goto done;
         }
     }
@@ -644,6 +661,7 @@ int main(int argc, char **argv)
         rc = 1;
     }
 done:
+    kofts_cli_free(&cl);
     kofts_search_close(s);
     free(err);
     free(c.hl_buf);

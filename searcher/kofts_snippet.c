@@ -5,7 +5,8 @@
  * Steps of kofts_snippet_make (each its own function below):
  *   1. query_tokens  index-side tokens of every query word, each tagged with the
  *                    bit of the word it came from;
- *   2. find_matches  analyse the text (word mode, first SNIPPET_SCAN bytes) and
+ *   2. find_matches  analyse the words of the text (word mode, first SNIPPET_SCAN
+ *                    bytes) that can hold a query token (the prefilter below) and
  *                    record each position whose token equals a query token;
  *   3. best_window   the run of matches within `chars` characters holding the most
  *                    distinct words (then most matches, then earliest), widened with
@@ -15,6 +16,7 @@
  *   5. map_spans     the matches inside the window as output ranges, merged when
  *                    they touch.
  */
+#define _GNU_SOURCE /* memmem */
 #include "kofts_snippet.h"
 
 #include <stdint.h>
@@ -57,6 +59,7 @@ typedef struct {
     size_t ss, se;      /* stem range when the group has one */
     int has_stem;
     size_t surf_s, surf_e; /* surface range */
+    size_t base;           /* offset of the analysed part in the text */
     int oom;
 } snip_ctx;
 
@@ -125,6 +128,7 @@ static void flush_group(snip_ctx *c)
 static int snip_cb(void *ctx, const kofts_token *tok)
 {
     snip_ctx *c = ctx;
+    size_t ts = c->base + tok->start_off, te = c->base + tok->end_off;
     if (!tok->colocated) {
         flush_group(c);
         if (c->oom)
@@ -133,13 +137,13 @@ static int snip_cb(void *ctx, const kofts_token *tok)
         c->gs = c->ge = (size_t)-1;
         c->gsurface_match = 0;
         c->has_stem = 0;
-        c->surf_s = tok->start_off;
-        c->surf_e = tok->end_off;
+        c->surf_s = ts;
+        c->surf_e = te;
     }
     if (tok->kind == KOFTS_TOK_STEM) {
         c->has_stem = 1;
-        c->ss = tok->start_off;
-        c->se = tok->end_off;
+        c->ss = ts;
+        c->se = te;
     }
     for (size_t i = 0; i < c->nq; i++) {
         if (c->q[i].len == tok->len && memcmp(c->q[i].text, tok->text, tok->len) == 0) {
@@ -147,10 +151,10 @@ static int snip_cb(void *ctx, const kofts_token *tok)
             if (tok->kind == KOFTS_TOK_SURFACE) {
                 c->gsurface_match = 1;
             } else {
-                if (c->gs == (size_t)-1 || tok->start_off < c->gs)
-                    c->gs = tok->start_off;
-                if (c->ge == (size_t)-1 || tok->end_off > c->ge)
-                    c->ge = tok->end_off;
+                if (c->gs == (size_t)-1 || ts < c->gs)
+                    c->gs = ts;
+                if (c->ge == (size_t)-1 || te > c->ge)
+                    c->ge = te;
             }
             break;
         }
@@ -237,6 +241,334 @@ static size_t snap_end(const char *t, size_t len, size_t we, size_t limit)
     return we;
 }
 
+/* ------------------------------------------------------------ prefilter
+ *
+ * The analyzer works word by word (blank-separated words never share a token), and
+ * every token it emits for a word of Hangul syllables and ASCII is built from that
+ * word's own characters: a surface, a stem (a prefix), pieces (substrings), joins of
+ * touching parts, Snowball stems (the word up to its last two letters, changed at the
+ * end at most), numbers without their thousands separators. So a word can only hold a
+ * query token if it contains one of the token's keys:
+ *
+ *   token             keys (searched in the text with ASCII lower-cased)
+ *   ---------------   ----------------------------------------------------------
+ *   Hangul, >= 2      every syllable pair (양자컴퓨팅: 양자 자컴 컴퓨 퓨팅), which also
+ *                     finds spacing variants split over two words
+ *   Hangul, 1         the syllable
+ *   other             its leading run: Hangul -> first syllable, digits -> first
+ *                     digit, letters -> all but the last two (at least one)
+ *
+ * Only the words that contain a key, and the words holding a character that
+ * normalisation may turn into Hangul or ASCII (jamo, Hanja, full-width forms,
+ * ligatures, invisible characters, invalid UTF-8, ...), each with one word either
+ * side (for anything that looks across a blank), are analysed. When a query token
+ * holds another character the whole text is analysed as before.
+ */
+
+#define MAX_PAIRS     1024 /* syllable-pair keys */
+#define PAIR_SLOTS    2048 /* open-addressing table for them (a power of two) */
+#define MAX_WORD_KEYS 64   /* Latin prefixes */
+#define N_SYLLABLES   11172
+
+typedef struct {
+    uint8_t syl[(N_SYLLABLES + 7) / 8]; /* single-syllable keys (bit per syllable) */
+    uint32_t pair[PAIR_SLOTS];          /* pair keys as (first << 14 | second) + 1; 0 empty */
+    size_t npair;
+    uint8_t ascii[16]; /* one-character ASCII keys (lower case) */
+    struct {
+        const char *p; /* borrowed from a qtoken */
+        size_t n;
+    } word[MAX_WORD_KEYS]; /* longer Latin prefixes, searched with ASCII lower-cased */
+    size_t nword;
+} keyset;
+
+typedef struct {
+    size_t s, e;
+} range;
+
+static int is_hangul(int32_t cp)
+{
+    return cp >= 0xAC00 && cp <= 0xD7A3;
+}
+
+static uint32_t pair_slot(uint32_t v)
+{
+    return (v * 2654435761u) >> 21 & (PAIR_SLOTS - 1);
+}
+
+/* Add the pair key v; returns 1 when the table is full. */
+static int pair_add(keyset *k, uint32_t v)
+{
+    uint32_t j = pair_slot(v);
+    while (k->pair[j] && k->pair[j] != v)
+        j = (j + 1) & (PAIR_SLOTS - 1);
+    if (!k->pair[j]) {
+        if (k->npair >= MAX_PAIRS)
+            return 1;
+        k->pair[j] = v;
+        k->npair++;
+    }
+    return 0;
+}
+
+static int pair_has(const keyset *k, uint32_t v)
+{
+    uint32_t j = pair_slot(v);
+    while (k->pair[j]) {
+        if (k->pair[j] == v)
+            return 1;
+        j = (j + 1) & (PAIR_SLOTS - 1);
+    }
+    return 0;
+}
+
+/* 1 if normalisation (NFKC case fold, dropped invisibles, Hanja readings, jamo
+ * composition) may turn cp into (part of) a Hangul or ASCII token. */
+static int risky_cp(int32_t cp)
+{
+    if (cp < 0)
+        return 1; /* invalid UTF-8: the analyzer decides what it becomes */
+    if (cp < 0xAA)
+        return 0;
+    if (cp <= 0x24F)
+        return !(cp == 0xAB || cp == 0xAC || cp == 0xAE || cp == 0xAF || cp == 0xB0 || cp == 0xB1 ||
+                 cp == 0xB6 || cp == 0xB7 || cp == 0xBB || cp == 0xBF || cp == 0xD7 || cp == 0xF7);
+    static const int32_t r[][2] = {
+        {0x02B0, 0x036F},   {0x1100, 0x11FF},   {0x1D00, 0x1DBF},    {0x1E00, 0x1EFF},
+        {0x200B, 0x200D},   {0x2060, 0x2060},   {0x2070, 0x209F},    {0x2100, 0x218F},
+        {0x2460, 0x24FF},   {0x2C60, 0x2C7F},   {0x2E80, 0x2FDF},    {0x3131, 0x318E},
+        {0x3200, 0x33FF},   {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},    {0xA700, 0xA7FF},
+        {0xA960, 0xA97F},   {0xAB30, 0xAB6F},   {0xD7B0, 0xD7FF},    {0xF900, 0xFAFF},
+        {0xFB00, 0xFB06},   {0xFE00, 0xFE0F},   {0xFEFF, 0xFEFF},    {0xFF00, 0xFFEF},
+        {0x1D400, 0x1D7FF}, {0x1F100, 0x1F1FF}, {0x20000, 0x10FFFF},
+    };
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+        if (cp >= r[i][0] && cp <= r[i][1])
+            return 1;
+    return 0;
+}
+
+static int is_lower_alpha(char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+static int32_t syllable_at(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    return ((u[0] & 0x0F) << 12 | (u[1] & 0x3F) << 6 | (u[2] & 0x3F)) - 0xAC00;
+}
+
+/* The keys of query token t into k. Returns 0, or 1 when t holds a character the
+ * keys cannot stand for (analyse the whole text) or k is full. */
+static int token_keys(const qtoken *t, keyset *k)
+{
+    size_t nsyl = 0, i = 0, adv = 0;
+    int pure = 1;
+    while (i < t->len) {
+        int32_t cp = kofts_utf8_decode(t->text, t->len, i, &adv);
+        if (cp >= 0 && is_hangul(cp))
+            nsyl++;
+        else if (cp >= 0 && cp < 0x80)
+            pure = 0;
+        else
+            return 1;
+        i += adv;
+    }
+    if (pure && nsyl >= 2) {
+        for (size_t j = 0; j + 1 < nsyl; j++) {
+            uint32_t v = (uint32_t)syllable_at(t->text + 3 * j) << 14 |
+                         (uint32_t)syllable_at(t->text + 3 * j + 3);
+            if (pair_add(k, v + 1))
+                return 1;
+        }
+        return 0;
+    }
+    unsigned char c0 = (unsigned char)t->text[0];
+    if (c0 >= 0x80) { /* the first Hangul syllable */
+        int32_t y = syllable_at(t->text);
+        k->syl[y >> 3] |= (uint8_t)(1u << (y & 7));
+        return 0;
+    }
+    size_t run = 0;
+    while (run < t->len && is_lower_alpha(t->text[run]))
+        run++;
+    size_t n = run > 3 ? run - 2 : 1; /* a digit or sign: numbers lose separators */
+    if (n == 1) {
+        k->ascii[c0 >> 3] |= (uint8_t)(1u << (c0 & 7));
+        return 0;
+    }
+    if (k->nword >= MAX_WORD_KEYS)
+        return 1;
+    k->word[k->nword].p = t->text;
+    k->word[k->nword].n = n;
+    k->nword++;
+    return 0;
+}
+
+/* Add [s, e) to *r (grown by doubling). Returns 0 or KOFTS_ENOMEM. */
+static int range_add(range **r, size_t *n, size_t *cap, size_t s, size_t e)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 32;
+        range *nr = realloc(*r, nc * sizeof *nr);
+        if (!nr)
+            return KOFTS_ENOMEM;
+        *r = nr;
+        *cap = nc;
+    }
+    (*r)[(*n)++] = (range){s, e};
+    return 0;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+    const range *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/* The blank-separated word around byte i of t[0..len), widened by one word on either
+ * side: [*s, *e). */
+static void word_with_context(const char *t, size_t len, size_t i, size_t *s, size_t *e)
+{
+    size_t a = i, b = i;
+    while (a > 0 && !is_blank(t[a - 1]))
+        a--;
+    while (a > 0 && is_blank(t[a - 1]))
+        a--;
+    while (a > 0 && !is_blank(t[a - 1]))
+        a--;
+    while (b < len && !is_blank(t[b]))
+        b++;
+    while (b < len && is_blank(t[b]))
+        b++;
+    while (b < len && !is_blank(t[b]))
+        b++;
+    *s = a;
+    *e = b;
+}
+
+/* Add the word around byte i of text (with context) to the ranges unless the last
+ * range covers i; returns the end of the range holding i, or 0 on KOFTS_ENOMEM. */
+static size_t hit(const char *text, size_t len, size_t i, range **r, size_t *nr, size_t *cap)
+{
+    if (*nr && i < (*r)[*nr - 1].e)
+        return (*r)[*nr - 1].e;
+    size_t s, e;
+    word_with_context(text, len, i, &s, &e);
+    if (range_add(r, nr, cap, s, e))
+        return 0;
+    return e;
+}
+
+/*
+ * The parts of text[0..len) worth analysing for query tokens q[0..nq): *out (malloc'd,
+ * sorted, disjoint) and *n_out. One pass over the text looks up syllables, syllable
+ * pairs, ASCII characters and risky characters; Latin prefixes are searched in an
+ * ASCII-lower-cased copy. Returns 0, 1 when the whole text must be analysed (a query
+ * token the keys cannot stand for), or KOFTS_ENOMEM.
+ */
+static int candidate_ranges(const qtoken *q, size_t nq, const char *text, size_t len, range **out,
+                            size_t *n_out)
+{
+    int rc = 0;
+    keyset *k = NULL;
+    char *low = NULL;
+    range *r = NULL;
+    size_t nr = 0, cap = 0;
+    *out = NULL;
+    *n_out = 0;
+    k = calloc(1, sizeof *k);
+    if (!k) {
+        rc = KOFTS_ENOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < nq; i++)
+        if (token_keys(&q[i], k)) {
+            rc = 1;
+            goto done;
+        }
+    int32_t prev = -1; /* the syllable before i, or -1 */
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)text[i];
+        size_t adv = 1, e = 0;
+        if (c < 0x80) {
+            unsigned char lc = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            prev = -1;
+            if (k->ascii[lc >> 3] & (1u << (lc & 7)) && !(e = hit(text, len, i, &r, &nr, &cap)))
+                goto oom;
+            i = e > i ? e : i + 1;
+            continue;
+        }
+        int32_t cp = kofts_utf8_decode(text, len, i, &adv);
+        if (is_hangul(cp)) {
+            int32_t y = cp - 0xAC00;
+            if ((k->syl[y >> 3] & (1u << (y & 7))) ||
+                (prev >= 0 && pair_has(k, ((uint32_t)prev << 14 | (uint32_t)y) + 1))) {
+                if (!(e = hit(text, len, prev >= 0 ? i - 3 : i, &r, &nr, &cap)))
+                    goto oom;
+            }
+            prev = y;
+        } else {
+            prev = -1;
+            if (risky_cp(cp) && !(e = hit(text, len, i, &r, &nr, &cap)))
+                goto oom;
+        }
+        if (e > i) {
+            i = e;
+            prev = -1;
+        } else {
+            i += adv;
+        }
+    }
+    if (k->nword) {
+        low = malloc(len + 1);
+        if (!low)
+            goto oom;
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)text[i];
+            low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+    }
+    for (size_t j = 0; j < k->nword; j++) {
+        size_t i = 0;
+        while (i < len) {
+            const char *p = memmem(low + i, len - i, k->word[j].p, k->word[j].n);
+            if (!p)
+                break;
+            size_t s, e;
+            word_with_context(text, len, (size_t)(p - low), &s, &e);
+            if (range_add(&r, &nr, &cap, s, e))
+                goto oom;
+            i = e; /* the rest of this word and its right neighbour are covered */
+        }
+    }
+    if (nr) {
+        qsort(r, nr, sizeof *r, cmp_range);
+        size_t m = 0;
+        for (size_t i = 1; i < nr; i++) {
+            if (r[i].s <= r[m].e) {
+                if (r[i].e > r[m].e)
+                    r[m].e = r[i].e;
+            } else {
+                r[++m] = r[i];
+            }
+        }
+        nr = m + 1;
+    }
+    *out = r;
+    *n_out = nr;
+    r = NULL;
+    goto done;
+oom:
+    rc = KOFTS_ENOMEM;
+done:
+    free(k);
+    free(low);
+    free(r);
+    return rc;
+}
+
 /* Step 1: the index-side tokens (with compound pieces) of every term into qc, so that
  * 양자 and 컴퓨팅 light up in "양자 컴퓨팅" for the query 양자컴퓨팅 (a bigram-column
  * match). Returns 0 or a negative KOFTS_E* code. */
@@ -254,22 +586,44 @@ static int query_tokens(kofts_analyzer *a, const kofts_snippet_term *terms, size
     return 0;
 }
 
+/* Analyse text[s..e) (s and e at word boundaries) into c's matches; the last group is
+ * flushed. Returns 0 or a negative KOFTS_E* code. */
+static int scan_part(kofts_analyzer *a, const char *text, size_t s, size_t e, snip_ctx *c)
+{
+    c->base = s;
+    c->gmask = 0;
+    c->gs = c->ge = (size_t)-1;
+    int rc = kofts_analyzer_run(a, KOFTS_MODE_WORD, 0, text + s, e - s, snip_cb, c);
+    if (rc >= 0 && !c->oom)
+        flush_group(c);
+    c->gmask = 0;
+    if (c->oom)
+        return KOFTS_ENOMEM;
+    return rc < 0 ? rc : 0;
+}
+
 /* Step 2: the matches of c->q in text (first SNIPPET_SCAN bytes), in text order, into
- * c->m. Returns 0 or a negative KOFTS_E* code. */
-static int find_matches(kofts_analyzer *a, const char *text, size_t len, snip_ctx *c)
+ * c->m: only the candidate words are analysed (see the prefilter above) unless
+ * `whole` is set or the prefilter cannot vouch for the text. Returns 0 or a negative
+ * KOFTS_E* code. */
+static int find_matches(kofts_analyzer *a, const char *text, size_t len, int whole, snip_ctx *c)
 {
     if (!c->nq)
         return 0;
     size_t scan = len;
     if (scan > SNIPPET_SCAN)
         scan = char_floor(text, SNIPPET_SCAN);
-    c->gs = c->ge = (size_t)-1;
-    int rc = kofts_analyzer_run(a, KOFTS_MODE_WORD, 0, text, scan, snip_cb, c);
-    if (rc >= 0 && !c->oom)
-        flush_group(c);
-    if (c->oom)
-        return KOFTS_ENOMEM;
-    return rc < 0 ? rc : 0;
+    range *r = NULL;
+    size_t nr = 0;
+    int rc = whole ? 1 : candidate_ranges(c->q, c->nq, text, scan, &r, &nr);
+    if (rc < 0)
+        return rc;
+    if (rc == 1)
+        return scan_part(a, text, 0, scan, c);
+    for (size_t i = 0; i < nr && rc == 0; i++)
+        rc = scan_part(a, text, r[i].s, r[i].e, c);
+    free(r);
+    return rc;
 }
 
 /* Step 3: the window [*ws, *we) of about `chars` characters around the best run of
@@ -401,6 +755,14 @@ int kofts_snippet_make(kofts_analyzer *a, const kofts_snippet_term *terms, size_
                        const char *text, size_t len, int chars, char **out, size_t *out_len,
                        kofts_span **spans, size_t *n_spans)
 {
+    return kofts_snippet_make_ex(a, terms, n_terms, text, len, chars, 0, out, out_len, spans,
+                                 n_spans);
+}
+
+int kofts_snippet_make_ex(kofts_analyzer *a, const kofts_snippet_term *terms, size_t n_terms,
+                          const char *text, size_t len, int chars, unsigned flags, char **out,
+                          size_t *out_len, kofts_span **spans, size_t *n_spans)
+{
     int rc = 0;
     qtoken q[MAX_QTOKENS];
     qtok_ctx qc = {q, 0, 0, 0};
@@ -420,7 +782,7 @@ int kofts_snippet_make(kofts_analyzer *a, const kofts_snippet_term *terms, size_
         goto done;
     c.q = q;
     c.nq = qc.nq;
-    rc = find_matches(a, text, len, &c);
+    rc = find_matches(a, text, len, (flags & KOFTS_SNIPPET_WHOLE_TEXT) != 0, &c);
     if (rc < 0)
         goto done;
     size_t ws, we;

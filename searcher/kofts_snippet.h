@@ -37,4 +37,16 @@ int kofts_snippet_make(kofts_analyzer *a, const kofts_snippet_term *terms, size_
                        const char *text, size_t len, int chars, char **out, size_t *out_len,
                        kofts_span **spans, size_t *n_spans);
 
+/* Flags for kofts_snippet_make_ex. */
+enum {
+    /* Analyse the whole text, not only the words that can hold a query word (the
+     * result is the same; for tests and measurements of the prefilter). */
+    KOFTS_SNIPPET_WHOLE_TEXT = 1,
+};
+
+/* kofts_snippet_make with flags (KOFTS_SNIPPET_*). */
+int kofts_snippet_make_ex(kofts_analyzer *a, const kofts_snippet_term *terms, size_t n_terms,
+                          const char *text, size_t len, int chars, unsigned flags, char **out,
+                          size_t *out_len, kofts_span **spans, size_t *n_spans);
+
 #endif

@@ -238,8 +238,24 @@ fi
 # ---------------------------------------------------------------- exit codes and usage
 run usage-none; expect_rc usage-none 2
 run usage-bad-opt --bogus x; expect_rc usage-bad-opt 2
+# one unknown-option format for every kofts program (kofts-search: tests/searcher C10)
+expect_err usage-bad-opt "kofts-index: unknown option '--bogus'"
+expect_err usage-bad-opt "Try 'kofts-index --help' for more information."
+run usage-bad-short -x fmt; expect_rc usage-bad-short 2
+expect_err usage-bad-short "kofts-index: unknown option '-x'"
+run usage-flag-arg --full=yes fmt; expect_rc usage-flag-arg 2
+expect_err usage-flag-arg "kofts-index: option '--full' takes no argument"
+run usage-no-arg fmt --db; expect_rc usage-no-arg 2
+expect_err usage-no-arg "kofts-index: option '--db' needs an argument"
 run usage-jobs --jobs 0 fmt; expect_rc usage-jobs 2
-expect_err usage-jobs "kofts-index: --jobs: expected a number from 1 to 256, got '0'"
+expect_err usage-jobs "kofts-index: --jobs wants a number from 1 to 256, not '0'"
+# $KOFTS_DB names the index when --db is not given (as for kofts-search); --db wins
+rm -f envdb.db envdb2.db
+printf '코끼리 메모\n코끼리는 크다.\n' > envnote.txt
+KOFTS_DB=envdb.db "$IDX" -q envnote.txt 2>"$T/err"; RC=$?; expect_rc kofts-db-env 0
+expect_q kofts-db-env envdb.db "SELECT count(*) FROM docs" "1"
+KOFTS_DB=envdb.db "$IDX" -q --db envdb2.db envnote.txt 2>"$T/err"; RC=$?
+expect_q kofts-db-env-override envdb2.db "SELECT count(*) FROM docs" "1"
 run usage-format --format xml fmt; expect_rc usage-format 2
 run usage-size --max-file-size 12Q fmt; expect_rc usage-size 2
 run help --help; expect_rc help 0

@@ -67,7 +67,11 @@ run C06-bad-limit-neg 2 $S --limit -3 광주
 run C07-bad-date 2 $S --since 2024-13-01 광주 && has C07-bad-date "$err" "--since"
 run C08-bad-sort 2 $S --sort size 광주
 run C09-bad-format 2 $S --batch - --format xml </dev/null
-run C10-bad-option 2 $S --frobnicate 광주
+run C10-bad-option 2 $S --frobnicate 광주 && has C10-bad-option "$err" "kofts-search: unknown option '--frobnicate'" &&
+    has C10-bad-option-try "$err" "Try 'kofts-search --help' for more information."
+run C10-bad-short 2 $S -x 광주 && has C10-bad-short "$err" "kofts-search: unknown option '-x'"
+run C10-flag-arg 2 $S --json=1 광주 && has C10-flag-arg "$err" "kofts-search: option '--json' takes no argument"
+run C10-no-arg 2 --db && has C10-no-arg "$err" "kofts-search: option '--db' needs an argument"
 run C11-two-modes 2 $S --stats 광주
 run C12-bad-highlight 2 $S --highlight '<b>' 광주
 run C13-missing-db 1 --db "$WORK/nope.db" 광주 && has C13-missing-db "$err" "nope.db"
@@ -76,17 +80,20 @@ run C14-junk-db 1 --db "$WORK/junk.db" 광주 && has C14-junk-db "$err" "junk.db
 run C15-since-after-until 2 $S --since 2024-01-01 --until 2023-01-01 광주
 
 # Person output (not a TTY: [ ] markers).
-run C20-person 0 $S 광주와 && has C20-person "$out" "[광주]와" && has C20-person-id "$out" "a2" &&
+run C20-person 0 $S 광주와 && has C20-person "$out" "[광주]와" && has C20-person-id "$out" "   https://news.example/2023/11/20/" &&
     has C20-person-date "$out" "2023-11-20" && has C20-person-cat "$out" "지역" &&
     has C20-person-count "$out" "of 1 hits"
 run C21-nothing 0 $S 존재하지않는낱말 && has C21-nothing "$out" "0 hits"
 run C22-highlight 0 $S --highlight '<b>,</b>' 광주와 && has C22-highlight "$out" "<b>광주</b>와"
-run C23-multiword-args 0 $S 광주와 전남 && has C23-multiword-args "$out" "a2"
+run C23-multiword-args 0 $S 광주와 전남 && has C23-multiword-args "$out" "광주 소식"
 
 # JSON output.
 run C30-json 0 $S --json 광주와 && has C30-json "$out" '"rank":1,"id":"a2"' &&
     has C30-json-fields "$out" '"categories":["지역"]' && has C30-json-hl "$out" '"highlights":[[0,6]' &&
-    has C30-json-snippet "$out" '"snippet":"광주와 전남' && lines C30-json-lines "$out" 1
+    has C30-json-snippet "$out" '"snippet":"광주와 전남' && lines C30-json-lines "$out" 1 &&
+    has C30-json-url "$out" '"url":"https://news.example/2023/11/20/%EA%B4%91%EC%A3%BC.html","path":"' &&
+    has C30-json-path "$out" 'data/docs.jsonl","snippet"'
+run C30-url-shown 0 $S 광주와 && has C30-url-shown "$out" '   https://news.example/2023/11/20/%EA%B4%91%EC%A3%BC.html · 2023-11-20'
 run C31-json-escape 0 $S --json hello && has C31-json-escape "$out" '"title":"He said \"hello\" 인사"'
 run C32-json-none 0 $S --json 존재하지않는낱말 && lines C32-json-none "$out" 0
 run C33-json-cats 0 $S --json 부산 && has C33-json-cats "$out" '"categories":["날씨","지역"]'

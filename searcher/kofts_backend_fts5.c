@@ -1,0 +1,541 @@
+/*
+ * kofts_backend_fts5.c - the FTS5 search backend: a kofts_plan becomes an FTS5 MATCH
+ * expression, run by SQL with filters (category, dates) and bm25() field weights.
+ *
+ * Safety rule: the only FTS5 syntax emitted is built here from fixed keywords and
+ * column names (kofts_columns) plus double-quoted strings whose '"' are doubled; user
+ * text is never spliced into SQL (the expression is a bound parameter).
+ *
+ * Expression for one plain word w (an FTS5 "term part"):
+ *
+ *   ({title excerpt body extra tags} : "w" OR bigram : "\x01w")
+ *
+ * colocated analyzer variants (stem, pieces, ...) of "w" are FTS5 synonyms (the
+ * kofts tokenizer re-analyses "w"), so the word part already matches other
+ * inflections; the bigram part catches spacing variants (양자 컴퓨팅 for 양자컴퓨팅) at a
+ * lower weight. Groups are joined with AND (all words) or OR (any word); OR groups
+ * typed by the user stay one group; excluded words go after NOT. "Phrases", title:
+ * and prefix* terms are exact: word columns only, no bigram part.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "kofts_backend.h"
+#include "kofts_store.h"
+
+/* ------------------------------------------------------------ expression text */
+
+static int quoted(kofts_buf *b, const char *pre, const char *s, size_t n)
+{
+    if (kofts_buf_append(b, "\"", 1) || (pre && kofts_buf_puts(b, pre)))
+        return KOFTS_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"' ? kofts_buf_append(b, "\"\"", 2) : kofts_buf_append(b, s + i, 1))
+            return KOFTS_ENOMEM;
+    }
+    return kofts_buf_append(b, "\"", 1);
+}
+
+/* Append "{title excerpt body extra tags}" (the word-role columns of kofts_columns) or
+ * the one column of field. */
+static int cols(kofts_buf *b, int field)
+{
+    if (field >= 0)
+        return kofts_buf_puts(b, kofts_columns[field].name);
+    int first = 1;
+    if (kofts_buf_puts(b, "{"))
+        return KOFTS_ENOMEM;
+    for (int c = 0; c < KOFTS_NCOLS; c++) {
+        if (kofts_columns[c].role != KOFTS_ROLE_WORD)
+            continue;
+        if ((!first && kofts_buf_puts(b, " ")) || kofts_buf_puts(b, kofts_columns[c].name))
+            return KOFTS_ENOMEM;
+        first = 0;
+    }
+    return kofts_buf_puts(b, "}");
+}
+
+/* Append ' OR bigram : "<0x01>xy"' for the joined form of terms x and y. */
+static int join_expr(kofts_buf *b, const kofts_plan_term *x, const kofts_plan_term *y)
+{
+    char joined[2 * 3 * 8 + 1];
+    if (x->len + y->len > sizeof joined)
+        return 0;
+    memcpy(joined, x->text, x->len);
+    memcpy(joined + x->len, y->text, y->len);
+    if (kofts_buf_puts(b, " OR ") || kofts_buf_puts(b, kofts_columns[KOFTS_COL_BIGRAM].name) ||
+        kofts_buf_puts(b, " : ") || quoted(b, "\x01", joined, x->len + y->len))
+        return KOFTS_ENOMEM;
+    return 0;
+}
+
+/* Append the FTS5 expression of term k; bigram part only when asked and useful. */
+static int term_expr(kofts_buf *b, const kofts_plan *p, size_t k, int with_bigram, int joins)
+{
+    const kofts_plan_term *t = &p->t[k];
+    int big = with_bigram && t->bigram.n_pos > 0 && !t->prefix && t->field < 0 && !t->phrase;
+    int jn = joins && with_bigram && t->join_next;
+    int jp = joins && with_bigram && k > 0 && p->t[k - 1].join_next;
+    int paren = big || jn || jp;
+    if (kofts_buf_puts(b, paren ? "(" : "") || cols(b, t->field) || kofts_buf_puts(b, " : ") ||
+        quoted(b, NULL, t->text, t->len) || kofts_buf_puts(b, t->prefix ? " *" : ""))
+        return KOFTS_ENOMEM;
+    if (big &&
+        (kofts_buf_puts(b, " OR ") || kofts_buf_puts(b, kofts_columns[KOFTS_COL_BIGRAM].name) ||
+         kofts_buf_puts(b, " : ") || quoted(b, "\x01", t->text, t->len)))
+        return KOFTS_ENOMEM;
+    if (jp && join_expr(b, &p->t[k - 1], t))
+        return KOFTS_ENOMEM;
+    if (jn && join_expr(b, t, &p->t[k + 1]))
+        return KOFTS_ENOMEM;
+    if (paren && kofts_buf_puts(b, ")"))
+        return KOFTS_ENOMEM;
+    return 0;
+}
+
+int kofts_fts5_compile(const kofts_plan *p, int reading, kofts_buf *b)
+{
+    int use[KOFTS_QUERY_MAX_TERMS];
+    int any = reading == KOFTS_READ_ANY;
+    int used = kofts_plan_reading(p, reading, use);
+    if (used == 0)
+        return 0;
+    int done = 0;
+    for (int g = 0; g < p->n_groups; g++) {
+        if (!use[g])
+            continue;
+        if (done && kofts_buf_puts(b, any ? " OR " : " AND "))
+            return KOFTS_ENOMEM;
+        int members = 0;
+        for (size_t k = 0; k < p->n; k++) {
+            const kofts_plan_term *t = &p->t[k];
+            if (t->neg || t->group != g || t->optional)
+                continue;
+            /* Joined forms only in the all-word reading (in the any-word reading they
+             * cost MRR@10 0.004 on korquad1-dev). */
+            if (kofts_buf_puts(b, members ? " OR " : "(") || term_expr(b, p, k, 1, !any))
+                return KOFTS_ENOMEM;
+            members++;
+        }
+        if (kofts_buf_puts(b, ")"))
+            return KOFTS_ENOMEM;
+        done++;
+    }
+    int negs = 0;
+    for (size_t k = 0; k < p->n; k++) {
+        if (!p->t[k].neg)
+            continue;
+        if (kofts_buf_puts(b, negs ? " OR " : " NOT (") || term_expr(b, p, k, 0, 0))
+            return KOFTS_ENOMEM;
+        negs++;
+    }
+    if (negs && kofts_buf_puts(b, ")"))
+        return KOFTS_ENOMEM;
+    return used;
+}
+
+/* The expression of rd into b (cleared first, always NUL-terminated). */
+static int compile_read(const kofts_plan *p, kofts_backend_read rd, kofts_buf *b)
+{
+    kofts_buf_clear(b);
+    if (kofts_buf_append(b, "", 0))
+        return KOFTS_ENOMEM;
+    if (rd.term >= 0) {
+        if ((size_t)rd.term >= p->n)
+            return 0;
+        return term_expr(b, p, (size_t)rd.term, !p->t[rd.term].neg, 1) ? KOFTS_ENOMEM : 1;
+    }
+    return kofts_fts5_compile(p, rd.reading, b);
+}
+
+/* --------------------------------------------------------------------- handle */
+
+typedef struct {
+    kofts_backend base;           /* must be first */
+    kofts_store *store;           /* owned */
+    sqlite3 *db;                  /* borrowed from store */
+    sqlite3_stmt *st_plain;       /* ranked by relevance, no filters */
+    sqlite3_stmt *st_rel;         /* ranked by relevance, with filters */
+    sqlite3_stmt *st_date;        /* ranked by date */
+    sqlite3_stmt *st_count;       /* matching rows (with a cap), with filters */
+    sqlite3_stmt *st_count_plain; /* the same without filters */
+    sqlite3_stmt *st_doc;         /* stored fields of one row */
+    sqlite3_stmt *st_vocab;       /* documents holding one token (NULL: no fts5vocab) */
+    long long n_docs;             /* documents when opened */
+    kofts_buf expr;               /* the last compiled expression */
+    kofts_buf cats;               /* the plan's categories as a JSON array */
+    char err[512];
+} fts5_backend;
+
+#define FILTERS                                                                                    \
+    " WHERE fts MATCH ?1"                                                                          \
+    " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM doc_category c, json_each(?2) j"                    \
+    "      WHERE c.category = j.value AND c.rowid = d.rowid))"                                     \
+    " AND (?3 IS NULL OR (d.date <> '' AND d.date >= ?3))"                                         \
+    " AND (?4 IS NULL OR (d.date <> '' AND d.date <= ?4))"
+
+/* bm25 weights are ?5..?10, one per column of kofts_columns (KOFTS_NCOLS == 6). */
+static const char sql_rel[] = "SELECT fts.rowid, -bm25(fts, ?5, ?6, ?7, ?8, ?9, ?10) AS score"
+                              " FROM fts CROSS JOIN docs d ON d.rowid = fts.rowid" FILTERS
+                              " ORDER BY score DESC LIMIT ?11 OFFSET ?12";
+/* The common case (no filter, by relevance) skips the join with docs. ?2..?4 are
+ * bound but unused so that all ranked statements take the same parameters. */
+static const char sql_plain[] =
+    "SELECT rowid, -bm25(fts, ?5, ?6, ?7, ?8, ?9, ?10) AS score FROM fts"
+    " WHERE fts MATCH ?1 AND coalesce(?2, ?3, ?4) IS NULL"
+    " ORDER BY score DESC LIMIT ?11 OFFSET ?12";
+static const char sql_date[] = "SELECT fts.rowid, -bm25(fts, ?5, ?6, ?7, ?8, ?9, ?10) AS score"
+                               " FROM fts CROSS JOIN docs d ON d.rowid = fts.rowid" FILTERS
+                               " ORDER BY d.date DESC, score DESC LIMIT ?11 OFFSET ?12";
+static const char sql_count[] =
+    "SELECT count(*) FROM (SELECT 1 FROM fts CROSS JOIN docs d ON d.rowid = fts.rowid" FILTERS
+    " LIMIT ?5)";
+static const char sql_count_plain[] =
+    "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ?1 AND coalesce(?2, ?3, ?4) IS NULL"
+    " LIMIT ?5)";
+static const char sql_doc[] =
+    "SELECT id, title, date, categories, body, excerpt, url, source FROM docs WHERE rowid = ?1";
+
+_Static_assert(KOFTS_NCOLS == 6, "the bm25() calls above take one weight per column");
+
+static int db_error(fts5_backend *f, const char *what)
+{
+    if (sqlite3_errcode(f->db) == SQLITE_INTERRUPT) {
+        kofts_errfmt(f->err, sizeof f->err, kofts_store_path(f->store), "%s: stopped", what);
+        return KOFTS_ESTOP;
+    }
+    /* The SQLite text goes after a plain-language lead so that it is never the whole
+     * message; query problems never reach here (the expression is ours). */
+    kofts_errfmt(f->err, sizeof f->err, kofts_store_path(f->store), "%s: %s", what,
+                 sqlite3_errmsg(f->db));
+    return KOFTS_EIO;
+}
+
+static const char *f_errmsg(const kofts_backend *b)
+{
+    return ((const fts5_backend *)b)->err;
+}
+
+static long long f_doc_count(kofts_backend *b)
+{
+    return ((fts5_backend *)b)->n_docs;
+}
+
+static long long f_token_df(kofts_backend *b, const char *tok, size_t len)
+{
+    fts5_backend *f = (fts5_backend *)b;
+    long long df = -1;
+    if (!f->st_vocab)
+        return -1;
+    sqlite3_bind_text(f->st_vocab, 1, tok, (int)len, SQLITE_STATIC);
+    if (sqlite3_step(f->st_vocab) == SQLITE_ROW)
+        df = sqlite3_column_int64(f->st_vocab, 0);
+    else
+        df = 0;
+    sqlite3_reset(f->st_vocab);
+    return df;
+}
+
+/* until as an upper bound that keeps every timestamp of that day: "2024-05-01~". */
+static int until_bound(const char *until, char *out, size_t cap)
+{
+    return snprintf(out, cap, "%s~", until) < (int)cap ? 0 : KOFTS_EINVAL;
+}
+
+/* Bind the filter parameters ?1..?4 shared by the ranked and counting statements. */
+static int bind_filters(fts5_backend *f, sqlite3_stmt *st, const kofts_plan *p, int filters,
+                        char *until_hi, size_t cap)
+{
+    sqlite3_bind_text(st, 1, f->expr.data, (int)f->expr.len, SQLITE_STATIC);
+    kofts_buf_clear(&f->cats);
+    if (filters && p->n_cats) {
+        for (size_t i = 0; i < p->n_cats; i++)
+            if (kofts_buf_puts(&f->cats, i ? "," : "[") ||
+                kofts_buf_json_str(&f->cats, p->cats[i], strlen(p->cats[i])))
+                return KOFTS_ENOMEM;
+        if (kofts_buf_puts(&f->cats, "]"))
+            return KOFTS_ENOMEM;
+        sqlite3_bind_text(st, 2, f->cats.data, (int)f->cats.len, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, 2);
+    }
+    if (filters && p->since)
+        sqlite3_bind_text(st, 3, p->since, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 3);
+    if (filters && p->until && until_bound(p->until, until_hi, cap) == 0)
+        sqlite3_bind_text(st, 4, until_hi, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
+    return 0;
+}
+
+static int f_describe(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd, kofts_buf *out)
+{
+    (void)b;
+    kofts_buf e = {0};
+    int rc = compile_read(p, rd, &e);
+    if (rc > 0 && kofts_buf_append(out, e.data, e.len))
+        rc = KOFTS_ENOMEM;
+    kofts_buf_free(&e);
+    return rc;
+}
+
+static int f_count(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd, long long cap,
+                   long long *n)
+{
+    fts5_backend *f = (fts5_backend *)b;
+    char until_hi[64];
+    *n = 0;
+    int rc = compile_read(p, rd, &f->expr);
+    if (rc <= 0)
+        return rc;
+    int filters = rd.term < 0;
+    sqlite3_stmt *st = filters && kofts_plan_filtered(p) ? f->st_count : f->st_count_plain;
+    if ((rc = bind_filters(f, st, p, filters, until_hi, sizeof until_hi)) == 0) {
+        sqlite3_bind_int64(st, 5, cap);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            *n = sqlite3_column_int64(st, 0);
+        else
+            rc = db_error(f, "cannot run the query");
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+static int f_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort sort,
+                 const kofts_weights *w, int limit, int offset, kofts_backend_hit **hits, size_t *n,
+                 size_t *cap)
+{
+    fts5_backend *f = (fts5_backend *)b;
+    char until_hi[64];
+    kofts_backend_read rd = {reading, -1};
+    int rc = compile_read(p, rd, &f->expr), src;
+    if (rc <= 0)
+        return rc;
+    rc = 0;
+    sqlite3_stmt *st = sort == KOFTS_SORT_DATE  ? f->st_date
+                       : kofts_plan_filtered(p) ? f->st_rel
+                                                : f->st_plain;
+    if ((rc = bind_filters(f, st, p, 1, until_hi, sizeof until_hi)))
+        goto done;
+    for (int k = 0; k < KOFTS_NCOLS; k++)
+        sqlite3_bind_double(st, 5 + k, w->w[k]);
+    sqlite3_bind_int(st, 11, limit);
+    sqlite3_bind_int(st, 12, offset);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == *cap) {
+            size_t nc = *cap ? *cap * 2 : 16;
+            kofts_backend_hit *nh = realloc(*hits, nc * sizeof *nh);
+            if (!nh) {
+                rc = KOFTS_ENOMEM;
+                break;
+            }
+            *hits = nh;
+            *cap = nc;
+        }
+        (*hits)[*n].ref = sqlite3_column_int64(st, 0);
+        (*hits)[*n].score = sqlite3_column_double(st, 1);
+        (*n)++;
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = db_error(f, "cannot run the query");
+done:
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+static const char *col_text(sqlite3_stmt *st, int col, size_t *len)
+{
+    const char *v = (const char *)sqlite3_column_text(st, col);
+    if (len)
+        *len = v ? (size_t)sqlite3_column_bytes(st, col) : 0;
+    return v ? v : "";
+}
+
+static int f_doc(kofts_backend *b, long long ref, kofts_backend_doc *out)
+{
+    fts5_backend *f = (fts5_backend *)b;
+    sqlite3_stmt *st = f->st_doc;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, ref);
+    int src = sqlite3_step(st);
+    if (src == SQLITE_DONE)
+        return 0;
+    if (src != SQLITE_ROW)
+        return db_error(f, "cannot read a document");
+    out->id = col_text(st, 0, NULL);
+    out->title = col_text(st, 1, NULL);
+    out->date = col_text(st, 2, NULL);
+    out->categories = col_text(st, 3, NULL);
+    out->body = col_text(st, 4, &out->body_len);
+    out->excerpt = col_text(st, 5, &out->excerpt_len);
+    out->url = col_text(st, 6, NULL);
+    out->source = col_text(st, 7, NULL);
+    return 1;
+}
+
+static int f_stats(kofts_backend *b, kofts_buf *out)
+{
+    fts5_backend *f = (fts5_backend *)b;
+    int rc = 0;
+    sqlite3_stmt *st = NULL;
+    char *av = NULL, *sv = NULL;
+    long long docs = 0, bytes = 0;
+    if (sqlite3_prepare_v2(
+            f->db,
+            "SELECT (SELECT count(*) FROM docs),"
+            " (SELECT page_count * page_size FROM pragma_page_count, pragma_page_size)",
+            -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        rc = db_error(f, "cannot read index statistics");
+        goto done;
+    }
+    docs = sqlite3_column_int64(st, 0);
+    bytes = sqlite3_column_int64(st, 1);
+    if (kofts_store_meta_get(f->store, "analyzer_version", &av) ||
+        kofts_store_meta_get(f->store, "schema_version", &sv)) {
+        rc = db_error(f, "cannot read index metadata");
+        goto done;
+    }
+    struct stat sb;
+    const char *path = kofts_store_path(f->store);
+    long long file_bytes = stat(path, &sb) == 0 ? (long long)sb.st_size : bytes;
+    if (kofts_buf_printf(out, "{\"documents\":%lld,\"analyzer\":", docs) ||
+        kofts_buf_json_str(out, av ? av : "", av ? strlen(av) : 0) ||
+        kofts_buf_printf(out,
+                         ",\"schema_version\":%s,\"index_bytes\":%lld,\"file_bytes\":%lld,"
+                         "\"path\":",
+                         sv && *sv ? sv : "null", bytes, file_bytes) ||
+        kofts_buf_json_str(out, path, strlen(path)) ||
+        kofts_buf_printf(out, ",\"backend\":\"fts5\",\"searcher\":\"%s\"}", KOFTS_VERSION_STRING))
+        rc = KOFTS_ENOMEM;
+done:
+    sqlite3_finalize(st);
+    free(av);
+    free(sv);
+    return rc;
+}
+
+static int f_snapshot(kofts_backend *b, int on)
+{
+    fts5_backend *f = (fts5_backend *)b;
+    /* f_doc leaves its row readable until the next call; a statement left stepped would
+     * keep the read lock (rollback journal: the writer waits; WAL: checkpoints stall). */
+    sqlite3_reset(f->st_doc);
+    if (!on)
+        return sqlite3_get_autocommit(f->db) ||
+                       sqlite3_exec(f->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK
+                   ? 0
+                   : db_error(f, "cannot end the read transaction");
+    if (!sqlite3_get_autocommit(f->db))
+        sqlite3_exec(f->db, "ROLLBACK", NULL, NULL, NULL);
+    return sqlite3_exec(f->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
+               ? 0
+               : db_error(f, "cannot start a read transaction");
+}
+
+static void f_set_stop(kofts_backend *b, int (*stop)(void *ctx), void *ctx)
+{
+    fts5_backend *f = (fts5_backend *)b;
+    sqlite3_progress_handler(f->db, stop ? 1000 : 0, stop, ctx);
+}
+
+static void f_close(kofts_backend *b)
+{
+    fts5_backend *f = (fts5_backend *)b;
+    if (!f)
+        return;
+    sqlite3_finalize(f->st_plain);
+    sqlite3_finalize(f->st_rel);
+    sqlite3_finalize(f->st_date);
+    sqlite3_finalize(f->st_count);
+    sqlite3_finalize(f->st_count_plain);
+    sqlite3_finalize(f->st_doc);
+    sqlite3_finalize(f->st_vocab);
+    kofts_store_close(f->store);
+    kofts_buf_free(&f->expr);
+    kofts_buf_free(&f->cats);
+    free(f);
+}
+
+/* Optional: document frequencies for pruning (fts5vocab, in the temp schema so a
+ * read-only index works). Without it every word is kept. */
+static void open_vocab(fts5_backend *f)
+{
+    sqlite3_stmt *cnt = NULL;
+    if (sqlite3_exec(f->db,
+                     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kofts_vocab USING "
+                     "fts5vocab(main, 'fts', 'row')",
+                     NULL, NULL, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v3(f->db, "SELECT doc FROM temp.kofts_vocab WHERE term = ?1", -1,
+                           SQLITE_PREPARE_PERSISTENT, &f->st_vocab, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(f->db, "SELECT count(*) FROM docs", -1, &cnt, NULL) == SQLITE_OK &&
+        sqlite3_step(cnt) == SQLITE_ROW)
+        f->n_docs = sqlite3_column_int64(cnt, 0);
+    sqlite3_finalize(cnt);
+}
+
+int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg)
+{
+    int rc = 0;
+    fts5_backend *f = NULL;
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    if (!(f = calloc(1, sizeof *f))) {
+        rc = KOFTS_ENOMEM;
+        goto done;
+    }
+    f->base = (kofts_backend){KOFTS_BACKEND_VERSION,
+                              "fts5",
+                              f_close,
+                              f_errmsg,
+                              f_doc_count,
+                              f_token_df,
+                              f_describe,
+                              f_count,
+                              f_run,
+                              f_doc,
+                              f_stats,
+                              f_snapshot,
+                              f_set_stop};
+    if ((rc = kofts_store_open(&f->store, path, KOFTS_STORE_READONLY, errmsg)))
+        goto done;
+    f->db = kofts_store_db(f->store);
+    struct {
+        sqlite3_stmt **st;
+        const char *sql;
+    } stmts[] = {{&f->st_plain, sql_plain},
+                 {&f->st_rel, sql_rel},
+                 {&f->st_date, sql_date},
+                 {&f->st_count, sql_count},
+                 {&f->st_count_plain, sql_count_plain},
+                 {&f->st_doc, sql_doc}};
+    for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++) {
+        if (sqlite3_prepare_v3(f->db, stmts[i].sql, -1, SQLITE_PREPARE_PERSISTENT, stmts[i].st,
+                               NULL) != SQLITE_OK) {
+            if (errmsg) {
+                char *m = sqlite3_mprintf("%s: not a usable kofts index (%s); rebuild it with "
+                                          "`kofts-index --full`",
+                                          path, sqlite3_errmsg(f->db));
+                *errmsg = m ? strdup(m) : NULL;
+                sqlite3_free(m);
+            }
+            rc = KOFTS_EVERSION;
+            goto done;
+        }
+    }
+    open_vocab(f);
+    *out = &f->base;
+    f = NULL;
+done:
+    f_close(f ? &f->base : NULL);
+    return rc;
+}
