@@ -119,6 +119,7 @@ struct kofts_analyzer {
     int pos;
     int emitted_any;
     int query;
+    int no_morph; /* KOFTS_ANALYZE_NO_MORPH */
     int bigram_head_done;
     prev_word prev;
 };
@@ -582,7 +583,7 @@ static size_t lemma_noun(const char *l, size_t n)
  * 하다-family lemma (사퇴했나 -> 사퇴하다, 사퇴). *emitted_stem (syllables, 0 none) is the
  * stem already emitted, so the noun is not repeated.
  */
-static int emit_lemmas(kofts_analyzer *a, const wcache_entry *ce, size_t s, size_t e,
+static int emit_lemmas(kofts_analyzer *a, const wcache_entry *ce, int morph, size_t s, size_t e,
                        size_t emitted_stem)
 {
     int rc;
@@ -596,7 +597,7 @@ static int emit_lemmas(kofts_analyzer *a, const wcache_entry *ce, size_t s, size
         memcpy(a->tok + sl, v, vl);
         return emit_variant(a, a->tok, sl + vl, s, e, KOFTS_TOK_LEMMA);
     }
-    if (!ce->morph)
+    if (!morph)
         return 0;
     const char *l = ce->mr.lemmas;
     for (unsigned k = 0; k < ce->mr.nlemma; k++) {
@@ -631,14 +632,15 @@ static int do_hangul_word(kofts_analyzer *a, const char *text, size_t s, size_t 
     }
     wcache_entry *ce = analyse_korean(a, w, nsyl);
     size_t stem = ce->stem, np = ce->np;
-    if (needs_morph(a, ce, nsyl) && !ce->morph) {
+    if (!a->no_morph && needs_morph(a, ce, nsyl) && !ce->morph) {
         kofts_morph_analyze(w, n, &ce->mr);
         ce->morph = 1;
     }
+    int morph = ce->morph && !a->no_morph;
     /* a fast-rule stem that hunspell reads as a verb, not as a noun + particle, is a
      * false friend (가시는 -> 가시 is 가다, not 가시): drop it */
     size_t keep = stem;
-    if (ce->morph && ce->mr.nlemma && ce->mr.noun != stem)
+    if (morph && ce->mr.nlemma && ce->mr.noun != stem)
         keep = nsyl;
     if ((rc = emit(a, w, n, s, e, 0, KOFTS_TOK_SURFACE)))
         return rc;
@@ -654,7 +656,7 @@ static int do_hangul_word(kofts_analyzer *a, const char *text, size_t s, size_t 
                 return rc;
         }
     }
-    if ((rc = emit_lemmas(a, ce, s, e, keep < nsyl ? keep : 0)))
+    if ((rc = emit_lemmas(a, ce, morph, s, e, keep < nsyl ? keep : 0)))
         return rc;
     if (touching && (pc == W_LATIN || pc == W_NUMBER) && !(a->opts & KOFTS_OPT_NO_JOINS)) {
         if (pc == W_NUMBER)
@@ -1022,6 +1024,7 @@ int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char
     a->pos = 0;
     a->emitted_any = 0;
     a->query = (flags & KOFTS_ANALYZE_QUERY) != 0;
+    a->no_morph = (flags & KOFTS_ANALYZE_NO_MORPH) != 0;
     a->bigram_head_done = 0;
     memset(&a->prev, 0, sizeof a->prev);
     if (len > 0 && text[0] == KOFTS_BIGRAM_MARK) {

@@ -70,6 +70,9 @@ typedef struct kofts_analyzer kofts_analyzer;
 
 /* Flags for kofts_analyzer_run. */
 #define KOFTS_ANALYZE_QUERY 0x01 /* query side: same tokens, lone particles dropped */
+#define KOFTS_ANALYZE_NO_MORPH                                                                     \
+    0x02 /* no hunspell in this run: lemmas from the fast rules only                               \
+          * (for snippets of queries that hold no lemma) */
 
 /* Feature switches (default: all on). Used for ablation measurements and exposed as
  * FTS5 tokenizer arguments (tokenize='kofts no_stem no_pieces ...'). An index must be
