@@ -7,7 +7,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all deps build demo test test-fast test-long test-asan test-deb install deb bench \
-	bench-scale fuzz clean
+	bench-scale bench-serve fuzz clean
 
 all: build
 
@@ -69,6 +69,10 @@ bench: build
 
 bench-scale: build
 	@sh bench/run-scale.sh $(BUILD)
+
+# kofts-serve under wrk (10 s at 1, 4, 16, 64 connections) next to kofts-search --batch.
+bench-serve: build
+	@sh bench/serve-load.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-asan

@@ -286,6 +286,17 @@ int kofts_tokstream_build(kofts_tokstream **out, kofts_analyzer *a, const char *
     return 0;
 }
 
+int kofts_tokstream_each(const kofts_tokstream *ts, kofts_tokstream_cb cb, void *ctx)
+{
+    for (size_t i = 0; ts && i < ts->n; i++) {
+        const rec *r = &ts->recs[i];
+        int rc = cb(ctx, ts->blob.data + r->text_off, r->len, r->colocated);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 void kofts_tokstream_free(kofts_tokstream *ts)
 {
     if (!ts)

@@ -43,6 +43,14 @@ int kofts_tokstream_build(kofts_tokstream **out, kofts_analyzer *a, const char *
 void kofts_tokstream_free(kofts_tokstream *ts);
 
 /*
+ * Call cb for every recorded token in order (text borrowed for the call; colocated 1
+ * for a variant at the previous token's position). Returns 0 or the first non-zero
+ * value of cb. For backends other than FTS5 (the Xapian writer).
+ */
+typedef int (*kofts_tokstream_cb)(void *ctx, const char *text, size_t len, int colocated);
+int kofts_tokstream_each(const kofts_tokstream *ts, kofts_tokstream_cb cb, void *ctx);
+
+/*
  * Offer streams to the tokenizer on the calling thread until the next call (or
  * kofts_fts5_preload(NULL, 0)). The array and streams are borrowed and must outlive
  * that. Texts not found among them are analysed normally.

@@ -5,6 +5,7 @@
  * each backend lives in its own file:
  *
  *   kofts_writer_fts5.c   wraps kofts_writer.c (the SQLite FTS5 index)
+ *   kofts_writer_xapian.c Xapian shards, one thread each (see xapian/kofts_xschema.h)
  *
  * Contract of every backend (the verbs are those of kofts_writer.h):
  *   file_begin(path) --> put(doc)... --> file_end(path, size, mtime, hash)
@@ -73,5 +74,10 @@ int kofts_index_writer_open(kofts_index_writer **out, const char *path,
 /* The FTS5 writer (kofts_writer_fts5.c). Same contract as kofts_index_writer_open. */
 int kofts_index_writer_open_fts5(kofts_index_writer **out, const char *path, int full,
                                  char **errmsg);
+
+/* The Xapian writer (kofts_writer_xapian.c): shards (0 = number of cores; an existing
+ * index keeps its count unless full). Same contract as kofts_index_writer_open. */
+int kofts_index_writer_open_xapian(kofts_index_writer **out, const char *path, int full, int shards,
+                                   char **errmsg);
 
 #endif /* KOFTS_INDEX_WRITER_H */

@@ -121,7 +121,10 @@ int kofts_index_writer_open(kofts_index_writer **out, const char *path,
         *errmsg = NULL;
     if (strcmp(be, "fts5") == 0)
         return kofts_index_writer_open_fts5(out, path, o ? o->full : 0, errmsg);
+    if (strcmp(be, "xapian") == 0)
+        return kofts_index_writer_open_xapian(out, path, o ? o->full : 0, o ? o->shards : 0,
+                                              errmsg);
     if (errmsg && (*errmsg = malloc(96 + strlen(be))) != NULL)
-        kofts_errfmt(*errmsg, 96 + strlen(be), be, "unknown backend (known: fts5)");
+        kofts_errfmt(*errmsg, 96 + strlen(be), be, "unknown backend (known: fts5, xapian)");
     return KOFTS_EINVAL;
 }

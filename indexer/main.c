@@ -24,6 +24,8 @@ enum {
     OPT_BATCH,
     OPT_JSON,
     OPT_GENERATE,
+    OPT_BACKEND,
+    OPT_SHARDS,
 };
 
 /* The one option table: parsing, --help, the man page and bash completion come from it. */
@@ -39,6 +41,10 @@ static const kofts_cli_opt options[] = {
      "skip larger files/JSONL lines; k/M/G suffix (default: 32M)", NULL},
     {"batch", OPT_BATCH, "N", "documents per transaction (default: 1000)", NULL},
     {"json", OPT_JSON, NULL, "also print the summary as JSON on stdout", NULL},
+    {"backend", OPT_BACKEND, "NAME",
+     "fts5 (one SQLite file, default) or xapian (shards + a stub file at --db)", "fts5 xapian"},
+    {"shards", OPT_SHARDS, "N", "xapian: shards written in parallel (default: cores; kept later)",
+     NULL},
     {"generate", OPT_GENERATE, "WHAT", "print the man page (man) or bash completion (bash)",
      "man bash"},
     {"help", 'h', NULL, "show this help", NULL},
@@ -160,6 +166,17 @@ static int apply_option(kofts_index_opts *o, int c, const char *arg)
             return kofts_cli_usage_error(
                 &spec, "--batch wants a number from 1 to 10000000, not '%s'", arg);
         o->batch_docs = (long long)v;
+        break;
+    case OPT_BACKEND:
+        if (strcmp(arg, "fts5") != 0 && strcmp(arg, "xapian") != 0)
+            return kofts_cli_usage_error(&spec, "--backend wants fts5 or xapian, not '%s'", arg);
+        o->backend = arg;
+        break;
+    case OPT_SHARDS:
+        if (parse_num(arg, 0, &v) || v < 1 || v > 64)
+            return kofts_cli_usage_error(&spec, "--shards wants a number from 1 to 64, not '%s'",
+                                         arg);
+        o->shards = (int)v;
         break;
     default:
         return 2;

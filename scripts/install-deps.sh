@@ -10,7 +10,7 @@ libyaml-dev libmd4c-dev libmd4c-html0-dev libgumbo-dev libcjson-dev zlib1g-dev
 unicode-data hunspell-ko bzip2 file groff-base
 gnuplot-nox clang libclang-rt-14-dev
 libxapian-dev xapian-tools libhunspell-dev libmicrohttpd-dev
-chromium wrk"
+chromium wrk nodejs fonts-nanum"
 
 missing=""
 for p in $PKGS; do

@@ -113,7 +113,23 @@ struct kofts_backend {
      * ends with KOFTS_ESTOP. stop NULL removes the check. The clock lives in the caller.
      */
     void (*set_stop)(kofts_backend *b, int (*stop)(void *ctx), void *ctx);
+
+    /* Warnings about the last calls ('\n'-separated, "" when none), e.g. shards missing
+     * from the results in partial mode; borrowed until close. */
+    const char *(*warnings)(kofts_backend *b);
 };
+
+/* Flags for opening a backend. */
+#define KOFTS_BACKEND_PARTIAL 0x01 /* xapian: search the shards that answer, warn about others */
+
+/* How long a remote shard may take to connect or to answer one exchange. */
+#define KOFTS_REMOTE_TIMEOUT_MS 5000
+
+/*
+ * Open the index at path with the backend it was built with: a Xapian stub file or
+ * database folder -> xapian; anything else -> fts5. Contract as kofts_backend_fts5_open.
+ */
+int kofts_backend_open(kofts_backend **out, const char *path, int flags, char **errmsg);
 
 /*
  * Open the FTS5 index (an SQLite file) at path read-only. On success *out is a new
@@ -123,9 +139,24 @@ struct kofts_backend {
 int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg);
 
 /*
+ * Open the Xapian index at path (stub file or database folder) read-only; flags are
+ * KOFTS_BACKEND_*; timeout_ms bounds remote shards (0: KOFTS_REMOTE_TIMEOUT_MS).
+ * Contract as kofts_backend_fts5_open; the message names the shard that failed.
+ */
+int kofts_backend_xapian_open(kofts_backend **out, const char *path, int flags, unsigned timeout_ms,
+                              char **errmsg);
+
+/*
  * The FTS5 expression reading `reading` of p compiles to, appended to out (nothing when
  * there is nothing to search for). Returns the groups used or KOFTS_ENOMEM. For tests.
  */
 int kofts_fts5_compile(const kofts_plan *p, int reading, kofts_buf *out);
+
+/*
+ * Xapian's description of the query reading `reading` of p compiles to (default
+ * weights), appended to out. Returns the groups used (0: nothing to search for) or
+ * KOFTS_ENOMEM. For tests, --explain and the fuzz target; needs no index.
+ */
+int kofts_xapian_compile(const kofts_plan *p, int reading, kofts_buf *out);
 
 #endif /* KOFTS_BACKEND_H */

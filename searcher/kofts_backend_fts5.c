@@ -25,7 +25,9 @@
 #include <sqlite3.h>
 
 #include "kofts_backend.h"
+#include "kofts_rank.h"
 #include "kofts_store.h"
+#include "kofts_xschema.h"
 
 /* ------------------------------------------------------------ expression text */
 
@@ -59,8 +61,18 @@ static int cols(kofts_buf *b, int field)
     return kofts_buf_puts(b, "}");
 }
 
+/* The group of every phrase the expression holds, in order ("g,g,...", -1 for a
+ * phrase after NOT): the coordination argument of kofts_rank. NULL: not wanted. */
+static int map_add(kofts_buf *map, int group)
+{
+    if (!map)
+        return 0;
+    return kofts_buf_printf(map, map->len ? ",%d" : "%d", group);
+}
+
 /* Append ' OR bigram : "<0x01>xy"' for the joined form of terms x and y. */
-static int join_expr(kofts_buf *b, const kofts_plan_term *x, const kofts_plan_term *y)
+static int join_expr(kofts_buf *b, const kofts_plan_term *x, const kofts_plan_term *y,
+                     kofts_buf *map, int group)
 {
     char joined[2 * 3 * 8 + 1];
     if (x->len + y->len > sizeof joined)
@@ -68,13 +80,15 @@ static int join_expr(kofts_buf *b, const kofts_plan_term *x, const kofts_plan_te
     memcpy(joined, x->text, x->len);
     memcpy(joined + x->len, y->text, y->len);
     if (kofts_buf_puts(b, " OR ") || kofts_buf_puts(b, kofts_columns[KOFTS_COL_BIGRAM].name) ||
-        kofts_buf_puts(b, " : ") || quoted(b, "\x01", joined, x->len + y->len))
+        kofts_buf_puts(b, " : ") || quoted(b, "\x01", joined, x->len + y->len) ||
+        map_add(map, group))
         return KOFTS_ENOMEM;
     return 0;
 }
 
 /* Append the FTS5 expression of term k; bigram part only when asked and useful. */
-static int term_expr(kofts_buf *b, const kofts_plan *p, size_t k, int with_bigram, int joins)
+static int term_expr(kofts_buf *b, const kofts_plan *p, size_t k, int with_bigram, int joins,
+                     kofts_buf *map)
 {
     const kofts_plan_term *t = &p->t[k];
     int big = with_bigram && t->bigram.n_pos > 0 && !t->prefix && t->field < 0 && !t->phrase;
@@ -82,25 +96,28 @@ static int term_expr(kofts_buf *b, const kofts_plan *p, size_t k, int with_bigra
     int jp = joins && with_bigram && k > 0 && p->t[k - 1].join_next;
     int paren = big || jn || jp;
     if (kofts_buf_puts(b, paren ? "(" : "") || cols(b, t->field) || kofts_buf_puts(b, " : ") ||
-        quoted(b, NULL, t->text, t->len) || kofts_buf_puts(b, t->prefix ? " *" : ""))
+        quoted(b, NULL, t->text, t->len) || kofts_buf_puts(b, t->prefix ? " *" : "") ||
+        map_add(map, t->neg ? -1 : t->group))
         return KOFTS_ENOMEM;
     if (big &&
         (kofts_buf_puts(b, " OR ") || kofts_buf_puts(b, kofts_columns[KOFTS_COL_BIGRAM].name) ||
-         kofts_buf_puts(b, " : ") || quoted(b, "\x01", t->text, t->len)))
+         kofts_buf_puts(b, " : ") || quoted(b, "\x01", t->text, t->len) ||
+         map_add(map, t->neg ? -1 : t->group)))
         return KOFTS_ENOMEM;
-    if (jp && join_expr(b, &p->t[k - 1], t))
+    if (jp && join_expr(b, &p->t[k - 1], t, map, t->neg ? -1 : t->group))
         return KOFTS_ENOMEM;
-    if (jn && join_expr(b, t, &p->t[k + 1]))
+    if (jn && join_expr(b, t, &p->t[k + 1], map, t->neg ? -1 : t->group))
         return KOFTS_ENOMEM;
     if (paren && kofts_buf_puts(b, ")"))
         return KOFTS_ENOMEM;
     return 0;
 }
 
-int kofts_fts5_compile(const kofts_plan *p, int reading, kofts_buf *b)
+/* kofts_fts5_compile, also writing the phrase map (map_add) when map is not NULL. */
+static int compile_map(const kofts_plan *p, int reading, kofts_buf *b, kofts_buf *map)
 {
     int use[KOFTS_QUERY_MAX_TERMS];
-    int any = reading == KOFTS_READ_ANY;
+    int any = reading != KOFTS_READ_ALL;
     int used = kofts_plan_reading(p, reading, use);
     if (used == 0)
         return 0;
@@ -117,7 +134,7 @@ int kofts_fts5_compile(const kofts_plan *p, int reading, kofts_buf *b)
                 continue;
             /* Joined forms only in the all-word reading (in the any-word reading they
              * cost MRR@10 0.004 on korquad1-dev). */
-            if (kofts_buf_puts(b, members ? " OR " : "(") || term_expr(b, p, k, 1, !any))
+            if (kofts_buf_puts(b, members ? " OR " : "(") || term_expr(b, p, k, 1, !any, map))
                 return KOFTS_ENOMEM;
             members++;
         }
@@ -129,7 +146,7 @@ int kofts_fts5_compile(const kofts_plan *p, int reading, kofts_buf *b)
     for (size_t k = 0; k < p->n; k++) {
         if (!p->t[k].neg)
             continue;
-        if (kofts_buf_puts(b, negs ? " OR " : " NOT (") || term_expr(b, p, k, 0, 0))
+        if (kofts_buf_puts(b, negs ? " OR " : " NOT (") || term_expr(b, p, k, 0, 0, map))
             return KOFTS_ENOMEM;
         negs++;
     }
@@ -138,8 +155,13 @@ int kofts_fts5_compile(const kofts_plan *p, int reading, kofts_buf *b)
     return used;
 }
 
+int kofts_fts5_compile(const kofts_plan *p, int reading, kofts_buf *b)
+{
+    return compile_map(p, reading, b, NULL);
+}
+
 /* The expression of rd into b (cleared first, always NUL-terminated). */
-static int compile_read(const kofts_plan *p, kofts_backend_read rd, kofts_buf *b)
+static int compile_read(const kofts_plan *p, kofts_backend_read rd, kofts_buf *b, kofts_buf *map)
 {
     kofts_buf_clear(b);
     if (kofts_buf_append(b, "", 0))
@@ -147,9 +169,14 @@ static int compile_read(const kofts_plan *p, kofts_backend_read rd, kofts_buf *b
     if (rd.term >= 0) {
         if ((size_t)rd.term >= p->n)
             return 0;
-        return term_expr(b, p, (size_t)rd.term, !p->t[rd.term].neg, 1) ? KOFTS_ENOMEM : 1;
+        return term_expr(b, p, (size_t)rd.term, !p->t[rd.term].neg, 1, NULL) ? KOFTS_ENOMEM : 1;
     }
-    return kofts_fts5_compile(p, rd.reading, b);
+    if (map) {
+        kofts_buf_clear(map);
+        if (kofts_buf_append(map, "", 0))
+            return KOFTS_ENOMEM;
+    }
+    return compile_map(p, rd.reading, b, map);
 }
 
 /* --------------------------------------------------------------------- handle */
@@ -168,6 +195,7 @@ typedef struct {
     long long n_docs;             /* documents when opened */
     kofts_buf expr;               /* the last compiled expression */
     kofts_buf cats;               /* the plan's categories as a JSON array */
+    kofts_buf map;                /* the last expression's phrase groups (kofts_rank) */
     char err[512];
 } fts5_backend;
 
@@ -179,18 +207,20 @@ typedef struct {
     " AND (?4 IS NULL OR (d.date <> '' AND d.date <= ?4))"
 
 /* bm25 weights are ?5..?10, one per column of kofts_columns (KOFTS_NCOLS == 6). */
-static const char sql_rel[] = "SELECT fts.rowid, -bm25(fts, ?5, ?6, ?7, ?8, ?9, ?10) AS score"
-                              " FROM fts CROSS JOIN docs d ON d.rowid = fts.rowid" FILTERS
-                              " ORDER BY score DESC LIMIT ?11 OFFSET ?12";
+static const char sql_rel[] =
+    "SELECT fts.rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14) AS score"
+    " FROM fts CROSS JOIN docs d ON d.rowid = fts.rowid" FILTERS
+    " ORDER BY score DESC LIMIT ?11 OFFSET ?12";
 /* The common case (no filter, by relevance) skips the join with docs. ?2..?4 are
  * bound but unused so that all ranked statements take the same parameters. */
 static const char sql_plain[] =
-    "SELECT rowid, -bm25(fts, ?5, ?6, ?7, ?8, ?9, ?10) AS score FROM fts"
+    "SELECT rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14) AS score FROM fts"
     " WHERE fts MATCH ?1 AND coalesce(?2, ?3, ?4) IS NULL"
     " ORDER BY score DESC LIMIT ?11 OFFSET ?12";
-static const char sql_date[] = "SELECT fts.rowid, -bm25(fts, ?5, ?6, ?7, ?8, ?9, ?10) AS score"
-                               " FROM fts CROSS JOIN docs d ON d.rowid = fts.rowid" FILTERS
-                               " ORDER BY d.date DESC, score DESC LIMIT ?11 OFFSET ?12";
+static const char sql_date[] =
+    "SELECT fts.rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14) AS score"
+    " FROM fts CROSS JOIN docs d ON d.rowid = fts.rowid" FILTERS
+    " ORDER BY d.date DESC, score DESC LIMIT ?11 OFFSET ?12";
 static const char sql_count[] =
     "SELECT count(*) FROM (SELECT 1 FROM fts CROSS JOIN docs d ON d.rowid = fts.rowid" FILTERS
     " LIMIT ?5)";
@@ -278,7 +308,7 @@ static int f_describe(kofts_backend *b, const kofts_plan *p, kofts_backend_read 
 {
     (void)b;
     kofts_buf e = {0};
-    int rc = compile_read(p, rd, &e);
+    int rc = compile_read(p, rd, &e, NULL);
     if (rc > 0 && kofts_buf_append(out, e.data, e.len))
         rc = KOFTS_ENOMEM;
     kofts_buf_free(&e);
@@ -291,7 +321,7 @@ static int f_count(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd,
     fts5_backend *f = (fts5_backend *)b;
     char until_hi[64];
     *n = 0;
-    int rc = compile_read(p, rd, &f->expr);
+    int rc = compile_read(p, rd, &f->expr, NULL);
     if (rc <= 0)
         return rc;
     int filters = rd.term < 0;
@@ -315,7 +345,7 @@ static int f_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
     fts5_backend *f = (fts5_backend *)b;
     char until_hi[64];
     kofts_backend_read rd = {reading, -1};
-    int rc = compile_read(p, rd, &f->expr), src;
+    int rc = compile_read(p, rd, &f->expr, reading == KOFTS_READ_RANKED ? &f->map : NULL), src;
     if (rc <= 0)
         return rc;
     rc = 0;
@@ -328,6 +358,13 @@ static int f_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
         sqlite3_bind_double(st, 5 + k, w->w[k]);
     sqlite3_bind_int(st, 11, limit);
     sqlite3_bind_int(st, 12, offset);
+    if (reading == KOFTS_READ_RANKED) {
+        sqlite3_bind_double(st, 13, -KOFTS_RANKED_BONUS); /* all or nothing */
+        sqlite3_bind_text(st, 14, f->map.data, (int)f->map.len, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_double(st, 13, 0.0);
+        sqlite3_bind_null(st, 14);
+    }
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == *cap) {
             size_t nc = *cap ? *cap * 2 : 16;
@@ -447,6 +484,12 @@ static void f_set_stop(kofts_backend *b, int (*stop)(void *ctx), void *ctx)
     sqlite3_progress_handler(f->db, stop ? 1000 : 0, stop, ctx);
 }
 
+static const char *f_warnings(kofts_backend *b)
+{
+    (void)b;
+    return "";
+}
+
 static void f_close(kofts_backend *b)
 {
     fts5_backend *f = (fts5_backend *)b;
@@ -462,6 +505,7 @@ static void f_close(kofts_backend *b)
     kofts_store_close(f->store);
     kofts_buf_free(&f->expr);
     kofts_buf_free(&f->cats);
+    kofts_buf_free(&f->map);
     free(f);
 }
 
@@ -505,10 +549,21 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
                               f_doc,
                               f_stats,
                               f_snapshot,
-                              f_set_stop};
+                              f_set_stop,
+                              f_warnings};
     if ((rc = kofts_store_open(&f->store, path, KOFTS_STORE_READONLY, errmsg)))
         goto done;
     f->db = kofts_store_db(f->store);
+    if (kofts_rank_register(f->db) != SQLITE_OK) {
+        if (errmsg) {
+            char m[600];
+            kofts_errfmt(m, sizeof m, path, "cannot register the ranking function: %s",
+                         sqlite3_errmsg(f->db));
+            *errmsg = strdup(m);
+        }
+        rc = KOFTS_EIO;
+        goto done;
+    }
     struct {
         sqlite3_stmt **st;
         const char *sql;
@@ -538,4 +593,14 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
 done:
     f_close(f ? &f->base : NULL);
     return rc;
+}
+
+int kofts_backend_open(kofts_backend **out, const char *path, int flags, char **errmsg)
+{
+    struct stat sb;
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/iamglass", path);
+    if (kofts_xs_is_stub(path) || stat(probe, &sb) == 0)
+        return kofts_backend_xapian_open(out, path, flags, 0, errmsg);
+    return kofts_backend_fts5_open(out, path, errmsg);
 }

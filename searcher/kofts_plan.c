@@ -219,10 +219,22 @@ static int joinable(const kofts_plan *qp, size_t k)
  * bigram phrase of the joined form, so the pair is satisfied by the joined word too.
  * (Also adding it to the any-word reading cost MRR@10 0.004 on korquad1-dev.)
  */
-static void mark_joins(kofts_plan *qp)
+static int mark_joins(kofts_plan *qp, kofts_analyzer *a)
 {
-    for (size_t k = 0; k + 1 < qp->n; k++)
-        qp->t[k].join_next = joinable(qp, k) && joinable(qp, k + 1);
+    for (size_t k = 0; k + 1 < qp->n; k++) {
+        kofts_plan_term *t = &qp->t[k], *u = &qp->t[k + 1];
+        t->join_next = joinable(qp, k) && joinable(qp, k + 1);
+        if (!t->join_next)
+            continue;
+        char joined[2 * 3 * 8 + 1];
+        memcpy(joined, t->text, t->len);
+        memcpy(joined + t->len, u->text, u->len);
+        int rc = kofts_analyzer_run(a, KOFTS_MODE_BIGRAM, KOFTS_ANALYZE_QUERY, joined,
+                                    t->len + u->len, keep_cb, &t->join);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
 }
 
 int kofts_plan_parse(kofts_plan *qp, kofts_analyzer *a, const char *query, size_t qlen)
@@ -391,7 +403,7 @@ int kofts_plan_parse(kofts_plan *qp, kofts_analyzer *a, const char *query, size_
         if (qp->t[k].optional &&
             (rc = kofts_plan_note(qp, "not required (question word)", qp->t[k].text, qp->t[k].len)))
             goto done;
-    mark_joins(qp);
+    rc = mark_joins(qp, a);
 done:
     kofts_buf_free(&clean);
     return rc;
@@ -428,7 +440,7 @@ int kofts_plan_reading(const kofts_plan *p, int reading, int use[KOFTS_QUERY_MAX
     int n_cls[3] = {0, 0, 0}, used = 0;
     for (int g = 0; g < p->n_groups; g++)
         n_cls[group_class(p, g)]++;
-    int min_cls = reading == KOFTS_READ_ANY && n_cls[G_OTHER] ? G_OTHER : G_COMMON;
+    int min_cls = reading != KOFTS_READ_ALL && n_cls[G_OTHER] ? G_OTHER : G_COMMON;
     for (int g = 0; g < KOFTS_QUERY_MAX_TERMS; g++) {
         int cls = g < p->n_groups ? group_class(p, g) : G_NONE;
         use[g] = cls != G_NONE && cls >= min_cls;
@@ -470,7 +482,8 @@ int kofts_plan_print(const kofts_plan *p, kofts_buf *out)
             (t->field >= 0 && kofts_buf_printf(out, " field=%s", kofts_columns[t->field].name)) ||
             kofts_buf_puts(out, t->common ? " common" : "") ||
             kofts_buf_puts(out, t->join_next ? " join-next" : "") || kofts_buf_puts(out, "\n") ||
-            print_toks(out, "  word:", &t->word) || print_toks(out, "  bigram:", &t->bigram))
+            print_toks(out, "  word:", &t->word) || print_toks(out, "  bigram:", &t->bigram) ||
+            (t->join_next && print_toks(out, "  joined with the next (bigram):", &t->join)))
             return KOFTS_ENOMEM;
     }
     for (size_t i = 0; i < p->n_cats; i++)
@@ -491,6 +504,7 @@ void kofts_plan_free(kofts_plan *p)
         free(p->t[i].text);
         toks_free(&p->t[i].word);
         toks_free(&p->t[i].bigram);
+        toks_free(&p->t[i].join);
     }
     for (size_t i = 0; i < p->n_cats; i++)
         free(p->cats[i]);

@@ -64,6 +64,7 @@ typedef struct {
     int group;              /* OR group id among positive terms (0..n_groups-1) */
     kofts_plan_toks word;   /* query-mode word tokens */
     kofts_plan_toks bigram; /* query-mode bigram tokens */
+    kofts_plan_toks join;   /* join_next: bigram tokens of this word + the next, joined */
 } kofts_plan_term;
 
 typedef struct {
@@ -77,8 +78,16 @@ typedef struct {
     kofts_buf notes; /* '\n'-separated notes on how the query was read */
 } kofts_plan;
 
-/* Readings of a plan. */
-enum { KOFTS_READ_ALL = 0, KOFTS_READ_ANY = 1 };
+/* Readings of a plan. KOFTS_READ_RANKED is the any-word reading ranked with a
+ * coordination factor: documents holding more of the query's groups first, by BM25
+ * within the same count (one pass instead of all words, then any word). It uses the
+ * same groups and expression as KOFTS_READ_ANY. */
+enum { KOFTS_READ_ALL = 0, KOFTS_READ_ANY = 1, KOFTS_READ_RANKED = 2 };
+
+/* In the KOFTS_READ_RANKED reading a backend adds this to the score of every hit that
+ * holds all the reading's groups (far above any BM25 score), so that those come first;
+ * kofts_search takes it off again. */
+#define KOFTS_RANKED_BONUS 1000.0
 
 /*
  * Parse query[0..len) (any bytes) into p, analysing every term with a (borrowed).

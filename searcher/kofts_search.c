@@ -110,6 +110,11 @@ const char *kofts_search_backend_name(const kofts_search *s)
 
 int kofts_search_open(kofts_search **out, const char *path, char **errmsg)
 {
+    return kofts_search_open_ex(out, path, 0, errmsg);
+}
+
+int kofts_search_open_ex(kofts_search **out, const char *path, int flags, char **errmsg)
+{
     int rc = 0;
     kofts_search *s = NULL;
     *out = NULL;
@@ -121,7 +126,7 @@ int kofts_search_open(kofts_search **out, const char *path, char **errmsg)
         goto done;
     }
     s->w = kofts_search_default_weights();
-    if ((rc = kofts_backend_fts5_open(&s->be, path, errmsg)))
+    if ((rc = kofts_backend_open(&s->be, path, flags, errmsg)))
         goto done;
     atomic_init(&s->stop, 0);
     if (s->be->set_stop)
@@ -166,6 +171,7 @@ void kofts_result_free(kofts_result *r)
     free(r->hits);
     free(r->expr);
     free(r->notes);
+    free(r->warnings);
     free(r);
 }
 
@@ -326,6 +332,26 @@ static int fetch(kofts_search *s, const kofts_plan *qp, int reading, const kofts
     return 0;
 }
 
+/*
+ * Hits of the KOFTS_READ_RANKED reading: those holding every group carry
+ * KOFTS_RANKED_BONUS on top of their BM25 score. Take it off, and cap the others'
+ * scores just below the previous hit's so that scores stay in rank order (TREC tools
+ * sort by score); r->used_any is set when any hit lacks a word.
+ */
+static void set_ranked_scores(kofts_result *r)
+{
+    for (size_t i = 0; i < r->n_hits; i++) {
+        kofts_hit *h = &r->hits[i];
+        if (h->score >= KOFTS_RANKED_BONUS) {
+            h->score -= KOFTS_RANKED_BONUS;
+            continue;
+        }
+        r->used_any = 1;
+        if (i > 0 && h->score >= r->hits[i - 1].score)
+            h->score = r->hits[i - 1].score - 1e-6;
+    }
+}
+
 /* Parse query and add the option filters to the plan. */
 static int make_plan(kofts_search *s, const char *query, size_t len, const kofts_search_opts *o,
                      kofts_plan *qp)
@@ -364,6 +390,13 @@ static int choose_reading(kofts_search *s, kofts_plan *qp, const kofts_search_op
     }
     if (o->match == KOFTS_MATCH_ANY) {
         r->used_any = groups > 1;
+    } else if (o->match == KOFTS_MATCH_AUTO && groups > 1 && o->sort == KOFTS_SORT_RELEVANCE &&
+               strcmp(s->be->name, "fts5") == 0) {
+        /* One pass: documents holding every word first, then the rest, by BM25
+         * (set_ranked_scores tells which reading each hit came from). Only the FTS5
+         * backend adds the coordination bonus (kofts_rank); others run two readings. */
+        *reading = KOFTS_READ_RANKED;
+        groups = kofts_plan_reading(qp, *reading, use);
     } else if (o->match == KOFTS_MATCH_AUTO && groups > 1) {
         int min_hits = o->min_hits > 0 ? o->min_hits : 1;
         long long n = 0;
@@ -435,6 +468,8 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
         }
         if (all_first == 0) {
             rc = fetch(s, &qp, reading, opts, opts->limit, opts->offset, r, &bh, &bcap);
+            if (!rc && reading == KOFTS_READ_RANKED)
+                set_ranked_scores(r);
         } else {
             /* all-word hits, then any-word hits not among them; then the page. */
             long long want = (long long)opts->offset + opts->limit;
@@ -459,7 +494,8 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
     }
     r->expr = strdup(expr.data ? expr.data : "");
     r->notes = strdup(qp.notes.data ? qp.notes.data : "");
-    if (!r->expr || !r->notes) {
+    r->warnings = strdup(s->be->warnings(s->be));
+    if (!r->expr || !r->notes || !r->warnings) {
         rc = KOFTS_ENOMEM;
         goto done;
     }

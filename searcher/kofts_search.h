@@ -76,6 +76,7 @@ typedef struct {
     int used_any;    /* 1 if the any-word reading was used */
     char *expr;      /* the FTS5 expression that ran, "" if none (owned) */
     char *notes;     /* how the query was read, '\n'-separated lines, "" if none (owned) */
+    char *warnings;  /* e.g. shards missing from the results, '\n'-separated, "" if none (owned) */
 } kofts_result;
 
 /*
@@ -86,6 +87,12 @@ typedef struct {
  * malloc'd message naming the file and what to do; the caller frees it.
  */
 int kofts_search_open(kofts_search **out, const char *path, char **errmsg);
+
+/* Flags of kofts_search_open_ex. */
+#define KOFTS_SEARCH_PARTIAL KOFTS_BACKEND_PARTIAL /* results from the shards that answer */
+
+/* kofts_search_open with flags (KOFTS_SEARCH_*); the backend is detected from path. */
+int kofts_search_open_ex(kofts_search **out, const char *path, int flags, char **errmsg);
 
 /* Replace the bm25 field weights (for tuning). */
 void kofts_search_set_weights(kofts_search *s, const kofts_weights *w);

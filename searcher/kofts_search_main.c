@@ -23,7 +23,7 @@ enum { FMT_TREC, FMT_JSON };
 typedef struct {
     const char *db;
     kofts_search_opts so;
-    int json, explain, stats, format, passes;
+    int json, explain, stats, format, passes, partial;
     const char *batch, *timings;
     const char *hl_open, *hl_close;
     char *hl_buf; /* owned storage behind hl_open/hl_close when --highlight is given */
@@ -48,6 +48,7 @@ enum {
     OPT_WEIGHTS,
     OPT_PASSES,
     OPT_TIMINGS,
+    OPT_PARTIAL,
     OPT_GENERATE,
 };
 
@@ -78,6 +79,8 @@ static const kofts_cli_opt options[] = {
     {"passes", OPT_PASSES, "N", "with --batch: run the batch N times, print the last pass", NULL},
     {"timings", OPT_TIMINGS, "FILE", "with --batch: write qid<TAB>pass<TAB>microseconds lines",
      "@file"},
+    {"partial", OPT_PARTIAL, NULL,
+     "xapian shards: answer from the shards that respond, warn of the others", NULL},
     {"generate", OPT_GENERATE, "WHAT", "print the man page (man) or bash completion (bash)",
      "man bash"},
     {"help", 'h', NULL, "show this help", NULL},
@@ -281,6 +284,21 @@ static void print_notes(const kofts_result *r)
     }
 }
 
+/* Warnings (shards missing from the results): stderr, and a JSON line with --json. */
+static void print_warnings(const kofts_result *r, const cli *c, kofts_buf *b)
+{
+    const char *p = r->warnings;
+    while (p && *p) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        fprintf(stderr, PROG ": warning: %.*s\n", (int)n, p);
+        if (c->json && (kofts_buf_puts(b, "{\"warning\":") || kofts_buf_json_str(b, p, n) ||
+                        kofts_buf_puts(b, "}\n")))
+            return;
+        p += n + (e ? 1 : 0);
+    }
+}
+
 static int flush_buf(kofts_buf *b)
 {
     if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len)
@@ -310,6 +328,7 @@ static int run_one(kofts_search *s, cli *c, const char *query)
     }
     double t1 = now_us();
     print_notes(r);
+    print_warnings(r, c, &b);
     for (size_t i = 0; i < r->n_hits; i++) {
         size_t rank = (size_t)c->so.offset + i + 1;
         if (c->json ? hit_json(&b, NULL, rank, &r->hits[i]) : hit_human(&b, rank, &r->hits[i], c)) {
@@ -594,6 +613,9 @@ int main(int argc, char **argv)
         case OPT_TIMINGS:
             c.timings = optarg;
             break;
+        case OPT_PARTIAL:
+            c.partial = 1;
+            break;
         case OPT_GENERATE:
             rc = kofts_cli_generate(&spec, optarg, KOFTS_VERSION_STRING, stdout);
             goto done;
@@ -637,7 +659,7 @@ int main(int argc, char **argv)
             goto done;
         }
 
-    if (kofts_search_open(&s, c.db, &err)) {
+    if (kofts_search_open_ex(&s, c.db, c.partial ? KOFTS_SEARCH_PARTIAL : 0, &err)) {
         fprintf(stderr, PROG ": %s\n", err ? err : "cannot open the index");
         rc = 1;
         goto done;

@@ -2,7 +2,8 @@
  * fuzz_query.c - libFuzzer target for kofts-search's query parser (searcher/kofts_search.h).
  *
  * Input: arbitrary bytes used as a query typed by a person. Per input:
- *   1. kofts_search_build_expr, all-word and any-word readings: must not fail; a
+ *   1. kofts_search_build_expr, all-word and any-word readings (and the Xapian compiler
+ *      on the same plan: same groups): must not fail; a
  *      non-empty expression must be accepted by FTS5 (run as a bound MATCH parameter
  *      against an in-memory table with kofts's FTS5 columns and tokenizer): any SQLite
  *      error means user text leaked into FTS5 syntax;
@@ -152,6 +153,17 @@ static void check_expr(const char *q, size_t qlen, int any)
     }
     kofts_buf_free(&expr);
     kofts_buf_free(&notes);
+    /* The same plan through the Xapian compiler: the same number of groups, and a
+     * query whenever there is something to search for. */
+    kofts_plan p;
+    kofts_buf xq = {0};
+    int prc = kofts_plan_parse(&p, g_an, q, qlen);
+    FUZZ_CHECK(prc == 0, "plan_parse rc=%d", prc);
+    int xg = kofts_xapian_compile(&p, any ? KOFTS_READ_ANY : KOFTS_READ_ALL, &xq);
+    FUZZ_CHECK(xg == rc, "xapian compiler: %d groups, fts5: %d", xg, rc);
+    FUZZ_CHECK(xg <= 0 || xq.len > 0, "%d groups but an empty Xapian query", xg);
+    kofts_plan_free(&p);
+    kofts_buf_free(&xq);
 }
 
 static void check_run(const char *q, size_t qlen, size_t size)

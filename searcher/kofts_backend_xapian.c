@@ -1,0 +1,620 @@
+/*
+ * kofts_backend_xapian.c - the Xapian search backend: a kofts_plan becomes a
+ * Xapian::Query tree (through the C wrapper xapian/kofts_xapian.h) over the shards
+ * listed in a stub file (local folders and remote xapian-tcpsrv servers).
+ *
+ * One plain word w with analyzer alternatives a1|a2 at one position becomes
+ *
+ *   OR( SCALE_WEIGHT(SYNONYM(Sa1 Sa2), 10), SCALE_WEIGHT(SYNONYM(XEa1 XEa2), 3), ...
+ *       [word column per kofts_columns, weight from the weights array],
+ *       SCALE_WEIGHT(PHRASE(XG bigram positions), w_bigram) [bigram part] )
+ *
+ * A word of several positions is a PHRASE of OR(alternatives) per column (as FTS5
+ * reads a quoted string); prefix* is an OP_WILDCARD on the last position (alone) ;
+ * title: keeps the title column only. Groups are joined with AND (all words) or OR
+ * (any word); excluded words with AND_NOT; optional (question) words are left out,
+ * as in FTS5 (kofts_plan_reading); category filters are OP_FILTER over XC terms, dates
+ * an OP_VALUE_RANGE on slot 0. Ranking: BM25 (k1 1.2, b 0.75, FTS5's values).
+ *
+ * Shards: each shard has its own handle; the searched database combines the ones
+ * that answer. A shard that fails to open or to answer within KOFTS_REMOTE_TIMEOUT_MS
+ * is an error naming it, or with KOFTS_SEARCH_PARTIAL a warning (warnings()).
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kofts_backend.h"
+#include "kofts_xapian.h"
+#include "kofts_xschema.h"
+
+#define WILDCARD_MAX 64 /* terms a prefix* expands to (the most frequent) */
+
+typedef struct {
+    kofts_xs_shard spec;
+    kofts_xdb *db; /* NULL when it did not open */
+    int down;      /* did not answer */
+} xshard;
+
+typedef struct {
+    kofts_backend base; /* must be first */
+    char *path;
+    xshard *sh;
+    size_t nsh;
+    int partial;
+    unsigned timeout_ms;
+    kofts_xdb *all;   /* the shards that answer, combined */
+    long long n_docs; /* documents when opened */
+    char *data;       /* the last document's data (doc() borrows from it) */
+    kofts_buf warn;   /* '\n'-separated warnings */
+    char err[1024];
+} xbackend;
+
+/* ------------------------------------------------------------------ compiling */
+
+static kofts_xq *term_of(const char *pre, const char *t, size_t len)
+{
+    char buf[KOFTS_XS_MAX_TERM + 8];
+    size_t pl = strlen(pre);
+    if (len + pl > KOFTS_XS_MAX_TERM)
+        len = KOFTS_XS_MAX_TERM - pl;
+    memcpy(buf, pre, pl);
+    memcpy(buf + pl, t, len);
+    return kofts_xq_term(buf, pl + len);
+}
+
+/* The alternatives at one position under prefix pre: op (SYNONYM or OR) of terms. */
+static kofts_xq *pos_query(const char *pre, const kofts_plan_pos *p, kofts_xop op)
+{
+    kofts_xq *sub[64];
+    size_t n = 0;
+    for (size_t j = 0; j < p->n_alt && n < 64; j++)
+        sub[n++] = term_of(pre, p->alt[j].text, p->alt[j].len);
+    if (n == 1)
+        return sub[0];
+    return kofts_xq_combine(op, sub, n);
+}
+
+/* Tokens ts under prefix pre: one position -> SYNONYM; several -> PHRASE of ORs;
+ * prefix -> the last position as a wildcard. */
+static kofts_xq *toks_query(const char *pre, const kofts_plan_toks *ts, int prefix)
+{
+    if (ts->n_pos == 0)
+        return NULL;
+    if (prefix && ts->n_pos == 1) {
+        char buf[KOFTS_XS_MAX_TERM + 8];
+        const kofts_plan_tok *t = &ts->pos[0].alt[0];
+        size_t pl = strlen(pre), len = t->len + pl > KOFTS_XS_MAX_TERM ? 0 : t->len;
+        memcpy(buf, pre, pl);
+        memcpy(buf + pl, t->text, len);
+        return kofts_xq_wildcard(buf, pl + len, WILDCARD_MAX);
+    }
+    if (ts->n_pos == 1)
+        return pos_query(pre, &ts->pos[0], KOFTS_XOP_SYNONYM);
+    size_t n = ts->n_pos < 64 ? ts->n_pos : 64;
+    kofts_xq *sub[64];
+    for (size_t i = 0; i < n; i++)
+        sub[i] = pos_query(pre, &ts->pos[i], KOFTS_XOP_OR);
+    /* Xapian's phrase takes terms or ORs of terms; a wildcard end is dropped there. */
+    return kofts_xq_combine(KOFTS_XOP_PHRASE, sub, n);
+}
+
+static kofts_xq *scaled(kofts_xq *q, double w)
+{
+    if (!q || w == 1.0)
+        return q;
+    if (w <= 0) {
+        kofts_xq_free(q);
+        return NULL;
+    }
+    return kofts_xq_scale(q, w);
+}
+
+/* Term k: word columns (or its field), plus its bigram and joined forms when asked. */
+static kofts_xq *term_query(const kofts_plan *p, size_t k, int with_bigram, int joins,
+                            const kofts_weights *w)
+{
+    const kofts_plan_term *t = &p->t[k];
+    kofts_xq *sub[KOFTS_NCOLS + 3];
+    size_t n = 0;
+    for (int c = 0; c < KOFTS_NCOLS; c++) {
+        if (kofts_columns[c].role != KOFTS_ROLE_WORD || (t->field >= 0 && t->field != c))
+            continue;
+        sub[n++] = scaled(toks_query(kofts_columns[c].xprefix, &t->word, t->prefix), w->w[c]);
+    }
+    const char *bp = kofts_columns[KOFTS_COL_BIGRAM].xprefix;
+    double bw = w->w[KOFTS_COL_BIGRAM];
+    int big = with_bigram && t->bigram.n_pos > 0 && !t->prefix && t->field < 0 && !t->phrase;
+    if (big)
+        sub[n++] = scaled(toks_query(bp, &t->bigram, 0), bw);
+    if (joins && with_bigram && k > 0 && p->t[k - 1].join_next)
+        sub[n++] = scaled(toks_query(bp, &p->t[k - 1].join, 0), bw);
+    if (joins && with_bigram && t->join_next)
+        sub[n++] = scaled(toks_query(bp, &t->join, 0), bw);
+    return kofts_xq_combine(KOFTS_XOP_OR, sub, n);
+}
+
+/* The filters of p (categories, dates) applied to q. */
+static kofts_xq *filtered(const kofts_plan *p, kofts_xq *q)
+{
+    if (!q || !kofts_plan_filtered(p))
+        return q;
+    kofts_xq *f[3] = {q, NULL, NULL};
+    if (p->n_cats) {
+        kofts_xq *cs[64];
+        size_t n = 0;
+        for (size_t i = 0; i < p->n_cats && n < 64; i++)
+            cs[n++] = term_of(KOFTS_XS_CAT_PREFIX, p->cats[i], strlen(p->cats[i]));
+        f[1] = kofts_xq_combine(KOFTS_XOP_OR, cs, n);
+    }
+    if (p->since || p->until) {
+        char hi[64];
+        if (p->until)
+            snprintf(hi, sizeof hi, "%.60s~", p->until); /* keeps every time of that day */
+        f[2] = kofts_xq_value_range(KOFTS_XS_SLOT_DATE, p->since ? p->since : "0",
+                                    p->until ? hi : NULL);
+    }
+    return kofts_xq_combine(KOFTS_XOP_FILTER, f, 3);
+}
+
+/* Compile reading rd of p; *groups gets the groups used (0: nothing, NULL returned). */
+static kofts_xq *compile(const kofts_plan *p, kofts_backend_read rd, const kofts_weights *w,
+                         int *groups)
+{
+    *groups = 0;
+    if (rd.term >= 0) {
+        if ((size_t)rd.term >= p->n)
+            return NULL;
+        *groups = 1;
+        return term_query(p, (size_t)rd.term, !p->t[rd.term].neg, 1, w);
+    }
+    int use[KOFTS_QUERY_MAX_TERMS], any = rd.reading != KOFTS_READ_ALL;
+    if ((*groups = kofts_plan_reading(p, rd.reading, use)) == 0)
+        return NULL;
+    kofts_xq *gq[KOFTS_QUERY_MAX_TERMS], *neg[KOFTS_QUERY_MAX_TERMS];
+    size_t ng = 0, nn = 0;
+    for (int g = 0; g < p->n_groups; g++) {
+        if (!use[g])
+            continue;
+        kofts_xq *mem[KOFTS_QUERY_MAX_TERMS];
+        size_t nm = 0;
+        for (size_t k = 0; k < p->n; k++) {
+            const kofts_plan_term *t = &p->t[k];
+            if (!t->neg && t->group == g && !t->optional)
+                mem[nm++] = term_query(p, k, 1, !any, w);
+        }
+        gq[ng++] = nm == 1 ? mem[0] : kofts_xq_combine(KOFTS_XOP_OR, mem, nm);
+    }
+    for (size_t k = 0; k < p->n; k++)
+        if (p->t[k].neg)
+            neg[nn++] = term_query(p, k, 0, 0, w);
+    kofts_xq *q = ng == 1 ? gq[0] : kofts_xq_combine(any ? KOFTS_XOP_OR : KOFTS_XOP_AND, gq, ng);
+    if (nn) {
+        kofts_xq *pair[2] = {q, kofts_xq_combine(KOFTS_XOP_OR, neg, nn)};
+        q = kofts_xq_combine(KOFTS_XOP_AND_NOT, pair, 2);
+    }
+    return filtered(p, q);
+}
+
+/* ------------------------------------------------------------------ shards */
+
+static int x_fail(xbackend *x, int rc, const char *msg)
+{
+    snprintf(x->err, sizeof x->err, "%s", rc == KOFTS_ENOMEM ? "out of memory" : msg);
+    return rc;
+}
+
+static void shard_name(const xshard *s, char *out, size_t cap)
+{
+    if (s->spec.remote)
+        snprintf(out, cap, "remote %s:%u", s->spec.host, s->spec.port);
+    else
+        snprintf(out, cap, "%s", s->spec.path);
+}
+
+/* Note that shard s is missing (partial mode). */
+static void warn_missing(xbackend *x, xshard *s, const char *why)
+{
+    char name[4400];
+    shard_name(s, name, sizeof name);
+    if (x->warn.len)
+        kofts_buf_puts(&x->warn, "\n");
+    kofts_buf_printf(&x->warn, "shard %s missing from the results: %s", name, why);
+}
+
+/* (Re)build x->all from the shards that are open and not down. */
+static int combine(xbackend *x)
+{
+    kofts_xdb_close(x->all);
+    if (!(x->all = kofts_xdb_new()))
+        return KOFTS_ENOMEM;
+    for (size_t i = 0; i < x->nsh; i++)
+        if (x->sh[i].db && !x->sh[i].down && kofts_xdb_add_db(x->all, x->sh[i].db))
+            return x_fail(x, KOFTS_EBACKEND, kofts_xdb_errmsg(x->all));
+    if (kofts_xdb_count(x->all) == 0) {
+        kofts_errfmt(x->err, sizeof x->err, x->path, "no shard of the index answers");
+        return KOFTS_EBACKEND;
+    }
+    return 0;
+}
+
+/* Open shard s; on failure: error (rc) unless partial, then a warning and rc 0. */
+static int open_shard(xbackend *x, xshard *s)
+{
+    int rc;
+    if (!(s->db = kofts_xdb_new()))
+        return KOFTS_ENOMEM;
+    if (s->spec.remote)
+        rc = kofts_xdb_add_remote(s->db, s->spec.host, s->spec.port, x->timeout_ms);
+    else
+        rc = kofts_xdb_add_local(s->db, s->spec.path);
+    if (!rc)
+        return 0;
+    snprintf(x->err, sizeof x->err, "%s", kofts_xdb_errmsg(s->db));
+    kofts_xdb_close(s->db);
+    s->db = NULL;
+    s->down = 1;
+    if (!x->partial || rc == KOFTS_ENOMEM)
+        return rc;
+    warn_missing(x, s, x->err);
+    return 0;
+}
+
+/*
+ * After a failed call: find the shards that no longer answer. Without partial the
+ * error names them (returned code); with partial they are dropped with a warning and 0
+ * is returned so that the caller retries.
+ */
+static int recover(xbackend *x, int rc)
+{
+    char first[1024] = "";
+    int dropped = 0;
+    for (size_t i = 0; i < x->nsh; i++) {
+        xshard *s = &x->sh[i];
+        if (!s->db || s->down || kofts_xdb_ping(s->db) == 0)
+            continue;
+        s->down = 1;
+        dropped++;
+        if (!first[0])
+            snprintf(first, sizeof first, "%s", kofts_xdb_errmsg(s->db));
+        if (x->partial)
+            warn_missing(x, s, kofts_xdb_errmsg(s->db));
+    }
+    if (!x->partial || !dropped) {
+        if (first[0])
+            snprintf(x->err, sizeof x->err, "%s", first);
+        return rc;
+    }
+    return combine(x);
+}
+
+/* ------------------------------------------------------------------ verbs */
+
+static const char *x_errmsg(const kofts_backend *b)
+{
+    return ((const xbackend *)b)->err;
+}
+
+static long long x_doc_count(kofts_backend *b)
+{
+    return ((xbackend *)b)->n_docs;
+}
+
+static long long x_token_df(kofts_backend *b, const char *tok, size_t len)
+{
+    xbackend *x = (xbackend *)b;
+    long long best = 0;
+    for (int c = 0; c < KOFTS_NCOLS; c++) {
+        if (kofts_columns[c].role != KOFTS_ROLE_WORD)
+            continue;
+        char buf[KOFTS_XS_MAX_TERM + 8];
+        size_t pl = strlen(kofts_columns[c].xprefix);
+        if (len + pl > KOFTS_XS_MAX_TERM)
+            return -1;
+        memcpy(buf, kofts_columns[c].xprefix, pl);
+        memcpy(buf + pl, tok, len);
+        long long df = kofts_xdb_termfreq(x->all, buf, pl + len);
+        if (df < 0)
+            return -1;
+        if (df > best)
+            best = df;
+    }
+    return best;
+}
+
+static int describe(const kofts_plan *p, kofts_backend_read rd, kofts_buf *out)
+{
+    int groups;
+    kofts_weights w = kofts_columns_default_weights();
+    kofts_xq *q = compile(p, rd, &w, &groups);
+    if (!q)
+        return groups ? KOFTS_ENOMEM : 0;
+    char *d = kofts_xq_describe(q);
+    kofts_xq_free(q);
+    int rc = d && kofts_buf_puts(out, d) == 0 ? groups : KOFTS_ENOMEM;
+    free(d);
+    return rc;
+}
+
+static int x_describe(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd, kofts_buf *out)
+{
+    (void)b;
+    return describe(p, rd, out);
+}
+
+int kofts_xapian_compile(const kofts_plan *p, int reading, kofts_buf *out)
+{
+    kofts_backend_read rd = {reading, -1};
+    return describe(p, rd, out);
+}
+
+/* Run q with retries on shard failure (partial mode). */
+static int search(xbackend *x, const kofts_xq *q, const kofts_xsearch *s, kofts_xhit **hits,
+                  size_t *n, long long *matches)
+{
+    for (int attempt = 0;; attempt++) {
+        int rc = kofts_xdb_search(x->all, q, s, hits, n, matches);
+        if (rc == 0 || rc == KOFTS_ENOMEM)
+            return rc;
+        snprintf(x->err, sizeof x->err, "%s", kofts_xdb_errmsg(x->all));
+        if (attempt > 0 || (rc = recover(x, rc)) != 0)
+            return rc;
+    }
+}
+
+static int x_count(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd, long long cap,
+                   long long *n)
+{
+    xbackend *x = (xbackend *)b;
+    int groups;
+    kofts_weights w = kofts_columns_default_weights();
+    *n = 0;
+    kofts_plan tmp;
+    const kofts_plan *pp = p;
+    if (rd.term >= 0) { /* a term alone is counted without filters */
+        tmp = *p;
+        tmp.n_cats = 0;
+        tmp.since = tmp.until = NULL;
+        pp = &tmp;
+    }
+    kofts_xq *q = compile(pp, rd, &w, &groups);
+    if (!q)
+        return groups ? x_fail(x, KOFTS_ENOMEM, "") : 0;
+    long long total = x->n_docs > 0 ? x->n_docs : 1;
+    kofts_xsearch s = {0, 0, (unsigned)(cap >= 0 && cap < total ? cap : total), -1, 1.2, 0.75};
+    kofts_xhit *h = NULL;
+    size_t nh = 0;
+    int rc = search(x, q, &s, &h, &nh, n);
+    free(h);
+    kofts_xq_free(q);
+    if (cap >= 0 && *n > cap)
+        *n = cap;
+    return rc;
+}
+
+static int x_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort sort,
+                 const kofts_weights *w, int limit, int offset, kofts_backend_hit **hits, size_t *n,
+                 size_t *cap)
+{
+    xbackend *x = (xbackend *)b;
+    int groups;
+    kofts_backend_read rd = {reading, -1};
+    kofts_xq *q = compile(p, rd, w, &groups);
+    if (!q)
+        return groups ? x_fail(x, KOFTS_ENOMEM, "") : 0;
+    kofts_xsearch s = {(unsigned)offset,
+                       (unsigned)limit,
+                       0,
+                       sort == KOFTS_SORT_DATE ? KOFTS_XS_SLOT_DATE : -1,
+                       1.2,
+                       0.75};
+    kofts_xhit *h = NULL;
+    size_t nh = 0;
+    long long matches = 0;
+    int rc = search(x, q, &s, &h, &nh, &matches);
+    kofts_xq_free(q);
+    if (!rc && *n + nh > *cap) {
+        size_t nc = *cap ? *cap : 16;
+        while (nc < *n + nh)
+            nc *= 2;
+        kofts_backend_hit *g = realloc(*hits, nc * sizeof *g);
+        if (!g)
+            rc = KOFTS_ENOMEM;
+        else {
+            *hits = g;
+            *cap = nc;
+        }
+    }
+    for (size_t i = 0; !rc && i < nh; i++) {
+        (*hits)[*n].ref = h[i].docid;
+        (*hits)[*n].score = h[i].weight;
+        (*n)++;
+    }
+    free(h);
+    return rc;
+}
+
+static int x_doc(kofts_backend *b, long long ref, kofts_backend_doc *out)
+{
+    xbackend *x = (xbackend *)b;
+    size_t len = 0;
+    free(x->data);
+    x->data = NULL;
+    int rc = kofts_xdb_data(x->all, (unsigned)ref, &x->data, &len);
+    if (rc <= 0) {
+        if (rc < 0)
+            snprintf(x->err, sizeof x->err, "%s", kofts_xdb_errmsg(x->all));
+        return rc;
+    }
+    const char *f[KOFTS_XF_N];
+    size_t lens[KOFTS_XF_N];
+    kofts_xs_data_decode(x->data, len, f, lens);
+    /* Fields are NUL-separated inside x->data, so each one is a C string. */
+    out->id = f[KOFTS_XF_ID];
+    out->title = f[KOFTS_XF_TITLE];
+    out->date = f[KOFTS_XF_DATE];
+    out->categories = f[KOFTS_XF_CATEGORIES];
+    out->url = f[KOFTS_XF_URL];
+    out->excerpt = f[KOFTS_XF_EXCERPT];
+    out->excerpt_len = lens[KOFTS_XF_EXCERPT];
+    out->body = f[KOFTS_XF_BODY];
+    out->body_len = lens[KOFTS_XF_BODY];
+    return 1;
+}
+
+/* Bytes of files under dir (one level of subfolders, as in a glass database). */
+static long long dir_bytes(const char *dir)
+{
+    long long total = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char p[4400];
+    struct stat sb;
+    while (d && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        if (stat(p, &sb) == 0 && S_ISREG(sb.st_mode))
+            total += (long long)sb.st_size;
+    }
+    if (d)
+        closedir(d);
+    return total;
+}
+
+static int x_stats(kofts_backend *b, kofts_buf *out)
+{
+    xbackend *x = (xbackend *)b;
+    long long bytes = 0, docs = kofts_xdb_doc_count(x->all);
+    int up = 0;
+    for (size_t i = 0; i < x->nsh; i++) {
+        up += x->sh[i].db && !x->sh[i].down;
+        if (!x->sh[i].spec.remote)
+            bytes += dir_bytes(x->sh[i].spec.path);
+    }
+    char *av = kofts_xdb_meta(x->all, "kofts_analyzer");
+    int rc = 0;
+    if (kofts_buf_printf(out, "{\"documents\":%lld,\"analyzer\":", docs) ||
+        kofts_buf_json_str(out, av ? av : "", av ? strlen(av) : 0) ||
+        kofts_buf_printf(out, ",\"index_bytes\":%lld,\"path\":", bytes) ||
+        kofts_buf_json_str(out, x->path, strlen(x->path)) ||
+        kofts_buf_printf(out,
+                         ",\"backend\":\"xapian\",\"shards\":%zu,\"shards_answering\":%d,"
+                         "\"searcher\":\"%s\"}",
+                         x->nsh, up, KOFTS_VERSION_STRING))
+        rc = KOFTS_ENOMEM;
+    free(av);
+    return rc;
+}
+
+static const char *x_warnings(kofts_backend *b)
+{
+    xbackend *x = (xbackend *)b;
+    return x->warn.data ? x->warn.data : "";
+}
+
+static void x_close(kofts_backend *b)
+{
+    xbackend *x = (xbackend *)b;
+    if (!x)
+        return;
+    for (size_t i = 0; i < x->nsh; i++)
+        kofts_xdb_close(x->sh[i].db);
+    free(x->sh);
+    kofts_xdb_close(x->all);
+    kofts_buf_free(&x->warn);
+    free(x->data);
+    free(x->path);
+    free(x);
+}
+
+/* The shard list of path: a stub file, or one database folder. */
+static int read_shards(xbackend *x, const char *path)
+{
+    kofts_xs_shard *v = NULL;
+    size_t n = 0;
+    struct stat sb;
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        if (!(v = calloc(1, sizeof *v)))
+            return KOFTS_ENOMEM;
+        snprintf(v->path, sizeof v->path, "%s", path);
+        n = 1;
+    } else {
+        int rc = kofts_xs_stub_read(path, &v, &n, x->err, sizeof x->err);
+        if (rc)
+            return rc;
+    }
+    if (!(x->sh = calloc(n, sizeof *x->sh))) {
+        free(v);
+        return KOFTS_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        x->sh[i].spec = v[i];
+    x->nsh = n;
+    free(v);
+    return 0;
+}
+
+/* Refuse an index made by another analyzer version. */
+static int check_version(xbackend *x)
+{
+    char *av = kofts_xdb_meta(x->all, "kofts_analyzer");
+    int rc = 0;
+    if (!av)
+        return x_fail(x, KOFTS_EBACKEND, kofts_xdb_errmsg(x->all));
+    if (strcmp(av, KOFTS_ANALYZER_VERSION) != 0) {
+        kofts_errfmt(x->err, sizeof x->err, x->path,
+                     "index made by analyzer '%s', this program uses '%s'; rebuild it with "
+                     "`kofts-index --backend xapian --full`",
+                     av[0] ? av : "unknown", KOFTS_ANALYZER_VERSION);
+        rc = KOFTS_EVERSION;
+    }
+    free(av);
+    return rc;
+}
+
+int kofts_backend_xapian_open(kofts_backend **out, const char *path, int flags, unsigned timeout_ms,
+                              char **errmsg)
+{
+    int rc = 0;
+    xbackend *x = NULL;
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    if (!(x = calloc(1, sizeof *x)) || !(x->path = strdup(path))) {
+        rc = KOFTS_ENOMEM;
+        goto done;
+    }
+    x->base = (kofts_backend){KOFTS_BACKEND_VERSION,
+                              "xapian",
+                              x_close,
+                              x_errmsg,
+                              x_doc_count,
+                              x_token_df,
+                              x_describe,
+                              x_count,
+                              x_run,
+                              x_doc,
+                              x_stats,
+                              NULL, /* snapshot: each Xapian handle reads one revision */
+                              NULL, /* set_stop: not supported */
+                              x_warnings};
+    x->partial = (flags & KOFTS_BACKEND_PARTIAL) != 0;
+    x->timeout_ms = timeout_ms ? timeout_ms : KOFTS_REMOTE_TIMEOUT_MS;
+    if ((rc = read_shards(x, path)))
+        goto done;
+    for (size_t i = 0; i < x->nsh && !rc; i++)
+        rc = open_shard(x, &x->sh[i]);
+    if (rc || (rc = combine(x)) || (rc = check_version(x)))
+        goto done;
+    x->n_docs = kofts_xdb_doc_count(x->all);
+    *out = &x->base;
+    x = NULL;
+done:
+    if (x && errmsg)
+        *errmsg = strdup(x->err[0] ? x->err : kofts_strerror(rc));
+    x_close(x ? &x->base : NULL);
+    return rc;
+}

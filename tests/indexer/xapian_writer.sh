@@ -1,0 +1,73 @@
+#!/bin/sh
+# xapian_writer.sh - kofts-index --backend xapian: first build, unchanged re-run, an
+# update, --prune, refusing a shard-count change without --full, --full with a new
+# count, and kill -9 in the middle of a build followed by a re-run (no document lost or
+# doubled). Checks go through kofts-search (--stats, --json) only.
+# Usage: xapian_writer.sh KOFTS_INDEX KOFTS_SEARCH
+set -u
+IDX=$1
+SEARCH=$2
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+fails=0
+check() { # id, condition result (0 ok), detail
+    if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1: $3"; fails=$((fails + 1)); fi
+}
+field() { # key json -> value
+    printf '%s' "$2" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"
+}
+docs() { field documents "$("$SEARCH" --db "$W/x.idx" --stats 2>/dev/null)"; }
+
+mkdir -p "$W/src"
+for i in 1 2 3; do
+    printf -- '---\ntitle: 문서 %s\ndate: 2024-01-0%s\ncategories: [과학]\n---\n양자 컴퓨팅 문서 %s 본문\n' \
+        "$i" "$i" "$i" >"$W/src/p$i.md"
+done
+out=$("$IDX" --json -q --backend xapian --shards 2 --db "$W/x.idx" "$W/src")
+check X01-first-build $([ "$(field indexed "$out")" = 3 ] && [ "$(docs)" = 3 ]; echo $?) "$out"
+grep -q '^auto x.idx.d/shard-1$' "$W/x.idx"
+check X02-stub-file $? "$(cat "$W/x.idx")"
+if command -v xapian-delve >/dev/null 2>&1; then
+    xapian-delve "$W/x.idx" | grep -q 'number of documents = 3'
+    check X03-xapian-opens-stub $? "xapian-delve cannot read the stub"
+fi
+out=$("$IDX" --json -q --backend xapian --db "$W/x.idx" "$W/src")
+check X04-unchanged $([ "$(field unchanged "$out")" = 3 ] && [ "$(field indexed "$out")" = 0 ]; echo $?) "$out"
+echo "덧붙인 문장 무지개" >>"$W/src/p2.md"
+rm "$W/src/p3.md"
+out=$("$IDX" --json -q --prune --backend xapian --db "$W/x.idx" "$W/src")
+check X05-update-prune $([ "$(field updated "$out")" = 1 ] && [ "$(field removed "$out")" = 1 ] &&
+    [ "$(docs)" = 2 ]; echo $?) "$out docs=$(docs)"
+hits=$("$SEARCH" --db "$W/x.idx" --json 무지개 | grep -c '"id"')
+check X06-updated-text-found $([ "$hits" = 1 ]; echo $?) "hits=$hits"
+err=$("$IDX" -q --backend xapian --shards 3 --db "$W/x.idx" "$W/src" 2>&1)
+check X07-shard-change-refused $([ $? -eq 1 ] && echo "$err" | grep -q 'has 2 shards'; echo $?) "$err"
+out=$("$IDX" --json -q --full --backend xapian --shards 3 --db "$W/x.idx" "$W/src")
+check X08-full-new-count $([ "$(docs)" = 2 ] && grep -c '^auto' "$W/x.idx" | grep -qx 3; echo $?) \
+    "docs=$(docs) $(cat "$W/x.idx")"
+echo "not a stub" >"$W/other"
+err=$("$IDX" -q --backend xapian --db "$W/other" "$W/src" 2>&1)
+check X09-no-overwrite $([ $? -eq 1 ] && grep -q 'not a stub' "$W/other"; echo $?) "$err"
+
+# kill -9 during a build (20 files of 1000 records), then a re-run: every document
+# exactly once.
+i=0
+while [ $i -lt 20000 ]; do
+    printf '{"id":"k%d","title":"제목 %d","body":"공통단어 본문 %d 번째 문서의 내용이다"}\n' $i $i $i
+    i=$((i + 1))
+done >"$W/big.jsonl"
+split -l 1000 "$W/big.jsonl" "$W/part-" && for f in "$W"/part-*; do mv "$f" "$f.jsonl"; done
+mkdir -p "$W/big" && mv "$W"/part-*.jsonl "$W/big/"
+"$IDX" -q --batch 200 --backend xapian --shards 2 --db "$W/k.idx" "$W/big" &
+pid=$!
+sleep 1
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+n=$(field documents "$("$SEARCH" --db "$W/k.idx" --stats 2>/dev/null)")
+check X10-killed-mid-build $([ "${n:-0}" -lt 20000 ]; echo $?) "the build finished before the kill (documents=$n)"
+"$IDX" -q --backend xapian --db "$W/k.idx" "$W/big"
+n=$(field documents "$("$SEARCH" --db "$W/k.idx" --stats)")
+hits=$("$SEARCH" --db "$W/k.idx" --explain 공통단어 | sed -n 's/.*documents: \([0-9]*\).*/\1/p' | head -1)
+check X11-kill-rerun $([ "$n" = 20000 ] && [ "$hits" = 20000 ]; echo $?) "documents=$n matching=$hits"
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]

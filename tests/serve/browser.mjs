@@ -1,0 +1,127 @@
+// browser.mjs - drive the system Chromium (headless) against a running kofts-serve over
+// the DevTools protocol on a pipe (--remote-debugging-pipe: NUL-separated JSON on file
+// descriptors 3 and 4), with Node's standard library only (no npm packages).
+//
+//   node browser.mjs BASE_URL QUERY HOSTILE_QUERY SCREENSHOT.png
+//
+// Loads BASE_URL/, types QUERY into the search box with keyboard events and presses
+// Enter (the form is plain HTML: no script on the page), then checks the rendered DOM:
+// lang="ko", result titles, <mark> highlights inside snippets, a "next page" link. Then
+// searches HOSTILE_QUERY, whose documents hold <script>, onerror= and </mark>, and
+// checks that they show as text and that no document script ran. Saves a phone-sized
+// screenshot of the first result page. Exit 0 when every check passes, 1 otherwise.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const [base, query, hostile, shot] = process.argv.slice(2);
+const chrome = process.env.CHROMIUM || '/usr/bin/chromium';
+const profile = mkdtempSync(join(tmpdir(), 'kofts-chromium-'));
+const proc = spawn(chrome, [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  `--user-data-dir=${profile}`, '--remote-debugging-pipe', '--lang=ko-KR', 'about:blank',
+], { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+const toChrome = proc.stdio[3], fromChrome = proc.stdio[4];
+
+let nextId = 1, inbuf = Buffer.alloc(0);
+const pending = new Map(), waiters = [];
+fromChrome.on('data', (chunk) => {
+  inbuf = Buffer.concat([inbuf, chunk]);
+  let at;
+  while ((at = inbuf.indexOf(0)) >= 0) {
+    const msg = JSON.parse(inbuf.subarray(0, at).toString('utf8'));
+    inbuf = inbuf.subarray(at + 1);
+    if (msg.id && pending.has(msg.id)) {
+      const { resolve, reject } = pending.get(msg.id);
+      pending.delete(msg.id);
+      msg.error ? reject(new Error(JSON.stringify(msg.error))) : resolve(msg.result);
+    } else if (msg.method) {
+      for (const w of waiters.splice(0)) if (!w(msg)) waiters.push(w);
+    }
+  }
+});
+function send(method, params = {}, sessionId) {
+  const id = nextId++;
+  toChrome.write(JSON.stringify({ id, method, params, sessionId }) + '\0');
+  return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
+}
+function once(method, ms = 15000) {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out waiting for ${method}`)), ms);
+    waiters.push((m) => (m.method === method ? (clearTimeout(t), resolve(m), true) : false));
+  });
+}
+
+let failures = 0;
+function check(id, ok, what) {
+  if (!ok) { failures++; console.log(`FAIL ${id}: ${what}`); }
+}
+
+async function main() {
+  const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
+  const { sessionId } = await send('Target.attachToTarget', { targetId, flatten: true });
+  const s = (m, p) => send(m, p, sessionId);
+  const evaluate = async (expr) =>
+    (await s('Runtime.evaluate', { expression: expr, returnByValue: true })).result.value;
+  await s('Page.enable');
+  await s('Runtime.enable');
+  await s('Emulation.setDeviceMetricsOverride',
+    { width: 412, height: 1100, deviceScaleFactor: 1, mobile: true });
+  let loaded = once('Page.loadEventFired');
+  await s('Page.navigate', { url: base + '/' });
+  await loaded;
+  check('B01', await evaluate('document.documentElement.lang') === 'ko', 'lang="ko" on the page');
+  // Keyboard only: focus the box, type, press Enter.
+  await evaluate("document.getElementById('q').focus()");
+  await s('Input.insertText', { text: query });
+  loaded = once('Page.loadEventFired');
+  for (const type of ['keyDown', 'keyUp'])
+    await s('Input.dispatchKeyEvent',
+      { type, key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13, text: type === 'keyDown' ? '\r' : undefined });
+  await loaded;
+  const r = await evaluate(`({
+    url: location.href,
+    titles: [...document.querySelectorAll('li.hit h2')].map(e => e.textContent),
+    marks: [...document.querySelectorAll('li.hit .snippet mark')].map(e => e.textContent),
+    count: (document.querySelector('.summary .count') || {}).textContent || '',
+    next: !!document.querySelector('nav.pages a[rel=next]'),
+    value: document.getElementById('q').value,
+  })`);
+  check('B02', decodeURIComponent(r.url.replace(/\+/g, ' ')).includes(query), `Enter submitted the query: ${r.url}`);
+  check('B03', r.titles.length > 0, 'result titles rendered');
+  check('B04', r.marks.length > 0 && r.marks.every((m) => m.length > 0), `<mark> highlights: ${r.marks.length}`);
+  check('B05', r.count.includes('검색 결과'), `result count shown: ${r.count}`);
+  check('B06', r.value === query, 'the box keeps the query');
+  console.log(`query ${query}: ${r.titles.length} titles, ${r.marks.length} marks; first: ${r.titles[0]}`);
+  if (shot) {
+    const { data } = await s('Page.captureScreenshot', { format: 'png' });
+    writeFileSync(shot, Buffer.from(data, 'base64'));
+  }
+  loaded = once('Page.loadEventFired');
+  await s('Page.navigate', { url: `${base}/search?q=${encodeURIComponent(hostile)}` });
+  await loaded;
+  const h = await evaluate(`({
+    pwned: window.__kofts_pwned === undefined ? null : window.__kofts_pwned,
+    titles: [...document.querySelectorAll('li.hit h2')].map(e => e.textContent),
+    scripts: document.querySelectorAll('script').length,
+    foreign: document.querySelectorAll('main img, main iframe, main b, main script').length,
+    links: [...document.querySelectorAll('a')].map(a => a.getAttribute('href')),
+  })`);
+  check('B07', h.pwned === null, `no document script ran (window.__kofts_pwned = ${h.pwned})`);
+  check('B08', h.titles.some((t) => t.includes('<script>')), 'a <script> title shows as text');
+  check('B09', h.scripts === 0 && h.foreign === 0, `no elements from documents: ${h.scripts} scripts, ${h.foreign} others`);
+  check('B10', !h.links.some((l) => /^\s*javascript:/i.test(l || '')), 'no javascript: links');
+}
+
+const timer = setTimeout(() => { console.log('FAIL: browser test timed out'); proc.kill('SIGKILL'); process.exit(1); }, 60000);
+main().then(() => 0, (e) => { console.log(`FAIL: ${e.message}`); return 1; }).then((err) => {
+  clearTimeout(timer);
+  proc.kill('SIGTERM');
+  proc.on('exit', () => {
+    rmSync(profile, { recursive: true, force: true });
+    if (!failures && !err) console.log('browser: all checks pass');
+    process.exit(failures || err ? 1 : 0);
+  });
+});

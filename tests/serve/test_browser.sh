@@ -1,0 +1,42 @@
+#!/bin/sh
+# test_browser.sh - headless Chromium against kofts-serve (tests/serve/browser.mjs):
+# builds an index of corpus/sample plus hostile documents, starts kofts-serve on a free
+# loopback port, runs the browser checks, saves a screenshot in WORKDIR. Skips (77)
+# with a message when chromium or node is not installed.
+# usage: test_browser.sh KOFTS_INDEX KOFTS_SERVE SOURCE_DIR WORKDIR
+INDEX=$1
+SERVE=$2
+SRC=$3
+WORK=$4
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$CHROMIUM" ]; then
+    echo "SKIP: $CHROMIUM not found (scripts/install-deps.sh installs chromium)"
+    exit 77
+fi
+if ! command -v node >/dev/null 2>&1; then
+    echo "SKIP: node not found (scripts/install-deps.sh installs nodejs)"
+    exit 77
+fi
+mkdir -p "$WORK" || exit 1
+DB=$WORK/browser.db
+cat > "$WORK/hostile.jsonl" <<'JSONL'
+{"id":"hostile-1","title":"<script>window.__kofts_pwned=1</script> 해킹 <img src=x onerror=\"window.__kofts_pwned=2\">","url":"javascript:window.__kofts_pwned=3","categories":["<b>보안</b>"],"date":"2024-06-01","body":"해킹 본문 </mark><script>window.__kofts_pwned=4</script> \"onerror=window.__kofts_pwned=5 <iframe src=\"javascript:window.__kofts_pwned=6\"></iframe>"}
+JSONL
+"$INDEX" --quiet --full --db "$DB" "$SRC/corpus/sample" "$WORK/hostile.jsonl" || exit 1
+"$SERVE" --db "$DB" --listen 127.0.0.1:0 --threads 2 2>"$WORK/serve.log" &
+pid=$!
+port=""
+for _ in $(seq 1 100); do
+    port=$(sed -n 's|.* on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$WORK/serve.log")
+    [ -n "$port" ] && break
+    sleep 0.1
+done
+if [ -z "$port" ]; then
+    echo "FAIL: kofts-serve did not start"; cat "$WORK/serve.log"; kill $pid; exit 1
+fi
+node "$SRC/tests/serve/browser.mjs" "http://127.0.0.1:$port" "과학기술정보통신부 예산" "해킹" \
+    "$WORK/kofts-serve.png"
+rc=$?
+kill $pid
+wait $pid 2>/dev/null
+exit $rc
