@@ -22,9 +22,9 @@
 #include "kofts_walk.h"
 #include "kofts_index_writer.h"
 
-#define CHUNK_BYTES (256 * 1024) /* JSONL bytes per work item */
-#define CHUNK_LINES 256          /* JSONL lines per work item */
-#define COMMIT_SECONDS 2.0       /* commit at least this often */
+#define CHUNK_BYTES    (256 * 1024) /* JSONL bytes per work item */
+#define CHUNK_LINES    256          /* JSONL lines per work item */
+#define COMMIT_SECONDS 2.0          /* commit at least this often */
 
 /* ---- signals ---- */
 
@@ -60,19 +60,19 @@ enum { F_MARKDOWN, F_HTML, F_TEXT, F_JSONL, F_NONE };
 
 /* One input file; see item for who owns it. */
 typedef struct finfo {
-    char *path;             /* files.path, "-" for stdin */
-    char *rel;              /* document id of a post/text file */
-    const char *fname;      /* base name (points into rel) */
+    char *path;        /* files.path, "-" for stdin */
+    char *rel;         /* document id of a post/text file */
+    const char *fname; /* base name (points into rel) */
     long long size, mtime;
     int fmt;
-    int has_stored;         /* a files row exists */
+    int has_stored; /* a files row exists */
     char stored_hash[17];
     long long stored_ndocs;
-    char hash[17];          /* content hash once known */
+    char hash[17]; /* content hash once known */
     int is_stdin;
-    int read_error;         /* JSONL: the dump could not be read to its end */
-    char *errmsg;           /* its reason (owned) */
-    struct finfo *next;     /* main's list of JSONL finfos, freed at the end */
+    int read_error;     /* JSONL: the dump could not be read to its end */
+    char *errmsg;       /* its reason (owned) */
+    struct finfo *next; /* main's list of JSONL finfos, freed at the end */
 } finfo;
 
 static void finfo_free(finfo *f)
@@ -103,13 +103,13 @@ typedef struct item {
     long seq;
     int done;
     finfo *fi;
-    kofts_buf lines;          /* IT_LINES: raw line bytes */
+    kofts_buf lines; /* IT_LINES: raw line bytes */
     line_ref *refs;
     size_t nrefs, caprefs;
-    kofts_doc *docs, *tail;   /* results, in input order */
-    kofts_diag dg;            /* messages, in input order */
-    int res;                  /* IT_FILE: R_* */
-    long long bytes;          /* input bytes accounted to this item */
+    kofts_doc *docs, *tail; /* results, in input order */
+    kofts_diag dg;          /* messages, in input order */
+    int res;                /* IT_FILE: R_* */
+    long long bytes;        /* input bytes accounted to this item */
     int nomem;
 } item;
 
@@ -213,8 +213,8 @@ typedef struct {
     item **ring;
     size_t cap;
     long next_seq, take_seq, write_seq;
-    int closed;   /* main has submitted everything */
-    int abort;    /* stop now (signal, fatal error) */
+    int closed; /* main has submitted everything */
+    int abort;  /* stop now (signal, fatal error) */
 
     /* writer-side counters */
     long long indexed, updated, unchanged, removed, skipped, warnings;
@@ -225,7 +225,7 @@ typedef struct {
     long long total_files, total_bytes;
 
     /* main-side counters (guarded by mu) */
-    long long m_unchanged, m_files;
+    long long m_unchanged, m_files, m_ignored;
     double cpu_workers, cpu_writer; /* thread CPU seconds (guarded by mu) */
 
     /* main-side */
@@ -235,18 +235,111 @@ typedef struct {
     int nsources;
     int cur_source_is_file;
     int stdin_used;
+
+    /* reporting: one callback call at a time */
+    pthread_mutex_t report_mu;
+    long long gone_files;
 } ctx;
 
-static void emit(const char *text)
+/*
+ * The grouping key of a message "PATH[:LINE]: reason": the reason without numbers,
+ * quoted names and (details), e.g. "file too large, skipped". Into out[0..cap).
+ */
+static void reason_key(const char *msg, size_t n, char *out, size_t cap)
 {
-    /* every message line: "kofts-index: " + line */
+    const char *sep = NULL;
+    for (size_t i = 0; i + 1 < n; i++)
+        if (msg[i] == ':' && msg[i + 1] == ' ') {
+            sep = msg + i + 2;
+            break;
+        }
+    const char *p = sep ? sep : msg, *end = msg + n;
+    size_t k = 0;
+    int depth = 0, quote = 0;
+    for (; p < end && k + 4 < cap; p++) {
+        if (*p == '(' && !quote) {
+            if (depth++ == 0 && k > 0 && out[k - 1] == ' ')
+                k--;
+        } else if (*p == ')' && depth > 0 && !quote) {
+            depth--;
+        } else if (depth > 0) {
+            continue;
+        } else if (*p == '"') {
+            if (!quote)
+                memcpy(out + k, "\"…\"", 5), k += 5; /* "…" is 3 bytes */
+            quote = !quote;
+        } else if (quote) {
+            continue;
+        } else if (*p >= '0' && *p <= '9') {
+            if (k == 0 || out[k - 1] != 'N')
+                out[k++] = 'N';
+        } else {
+            out[k++] = *p;
+        }
+    }
+    out[k] = '\0';
+}
+
+/* Fill st with the counts so far (writer-side counters; main-side ones under mu). */
+static void snapshot(ctx *c, kofts_index_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    st->indexed = c->indexed;
+    st->updated = c->updated;
+    st->removed = c->removed;
+    st->gone_files = c->gone_files;
+    st->skipped = c->skipped;
+    st->warnings = c->warnings;
+    st->bytes = c->bytes;
+    st->total_files = c->total_files;
+    st->total_bytes = c->total_bytes;
+    st->seconds = now_s() - c->t0;
+    st->interrupted = c->interrupted;
+    pthread_mutex_lock(&c->mu);
+    st->unchanged = c->unchanged + c->m_unchanged;
+    st->files_done = c->files_done + c->m_files;
+    st->ignored_files = c->m_ignored;
+    st->cpu_workers_s = c->cpu_workers;
+    st->cpu_writer_s = c->cpu_writer;
+    pthread_mutex_unlock(&c->mu);
+}
+
+static void report(ctx *c, kofts_index_event_kind kind, const char *text, size_t n)
+{
+    if (!c->o->report)
+        return;
+    char line[1200], key[300];
+    kofts_index_stats st;
+    if (n >= sizeof line)
+        n = sizeof line - 1;
+    memcpy(line, text, n);
+    line[n] = '\0';
+    key[0] = '\0';
+    if (kind == KOFTS_INDEX_MESSAGE)
+        reason_key(line, n, key, sizeof key);
+    snapshot(c, &st);
+    kofts_index_event ev = {kind, line, key, &st};
+    pthread_mutex_lock(&c->report_mu);
+    c->o->report(c->o->report_arg, &ev);
+    pthread_mutex_unlock(&c->report_mu);
+}
+
+/* Report each line of text (kofts_diag lines) as a MESSAGE. */
+static void emit(ctx *c, const char *text)
+{
     const char *p = text;
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        fprintf(stderr, "kofts-index: %.*s\n", (int)n, p);
+        report(c, KOFTS_INDEX_MESSAGE, p, n);
         p += n + (nl ? 1 : 0);
     }
+}
+
+/* Report a fatal error. */
+static void fatal(ctx *c, const char *msg)
+{
+    report(c, KOFTS_INDEX_ERROR, msg, strlen(msg));
 }
 
 /* Submit an item; 0, or -1 when the run is aborting (the item is freed). */
@@ -429,10 +522,10 @@ static void work_lines(ctx *c, item *it, kofts_analyzer *an)
             it->nomem = 1;
             return;
         }
-        int rc = kofts_jsonl_parse(d, &it->dg, fi->path, r->lineno, it->lines.data + r->off,
-                                   r->len);
-        if (rc == 0 && (kofts_doc_set(&d->source, fi->path, strlen(fi->path)) ||
-                        kofts_doc_finish(d)))
+        int rc =
+            kofts_jsonl_parse(d, &it->dg, fi->path, r->lineno, it->lines.data + r->off, r->len);
+        if (rc == 0 &&
+            (kofts_doc_set(&d->source, fi->path, strlen(fi->path)) || kofts_doc_finish(d)))
             rc = KOFTS_ENOMEM;
         if (rc == KOFTS_ENOMEM)
             it->nomem = 1;
@@ -485,29 +578,14 @@ static void *worker_main(void *arg)
 
 /* ---- writer ---- */
 
-static void progress(ctx *c, int final)
+/* A PROGRESS report, at most every 0.25 s. */
+static void progress(ctx *c)
 {
-    if (!c->progress)
-        return;
     double t = now_s();
-    if (!final && t - c->last_progress < 0.25)
+    if (t - c->last_progress < 0.25)
         return;
     c->last_progress = t;
-    if (final) {
-        fputs("\r\033[K", stderr);
-        return;
-    }
-    pthread_mutex_lock(&c->mu);
-    long long mf = c->m_files;
-    pthread_mutex_unlock(&c->mu);
-    double el = t - c->t0;
-    double mbs = el > 0 ? (double)c->bytes / 1e6 / el : 0;
-    double eta = (mbs > 0 && c->total_bytes > c->bytes)
-                     ? (double)(c->total_bytes - c->bytes) / 1e6 / mbs
-                     : 0;
-    fprintf(stderr, "\r\033[Kkofts-index: %lld/%lld files, %.1f MB/s, ETA %.0f s",
-            c->files_done + mf, c->total_files, mbs, eta);
-    fflush(stderr);
+    report(c, KOFTS_INDEX_PROGRESS, "", 0);
 }
 
 /* Write one item's documents; 0 or a negative code (fatal). */
@@ -525,7 +603,7 @@ static int write_docs(ctx *c, item *it)
                            "duplicate id \"%.200s\" (also in %.200s), the later one wins", d->id,
                            dup);
             if (dg.text.len)
-                emit(dg.text.data);
+                emit(c, dg.text.data);
             kofts_diag_free(&dg);
             c->skipped++;
         }
@@ -544,11 +622,11 @@ static int write_item(ctx *c, item *it)
     int rc = 0;
     finfo *fi = it->fi;
     if (it->nomem) {
-        emit(fi ? fi->path : "out of memory");
+        fatal(c, "out of memory");
         return KOFTS_ENOMEM;
     }
     if (it->dg.text.len)
-        emit(it->dg.text.data);
+        emit(c, it->dg.text.data);
     c->skipped += it->dg.skipped;
     c->warnings += it->dg.warnings;
     c->bytes += it->bytes;
@@ -565,8 +643,7 @@ static int write_item(ctx *c, item *it)
         if (it->res == R_DOCS) {
             if ((rc = c->w->file_begin(c->w, fi->path)) || (rc = write_docs(c, it)))
                 break;
-            rc = c->w->file_end(c->w, fi->path, fi->size, fi->mtime, fi->hash,
-                                       &c->removed);
+            rc = c->w->file_end(c->w, fi->path, fi->size, fi->mtime, fi->hash, &c->removed);
         } else if (it->res == R_SAME) {
             c->unchanged += fi->stored_ndocs;
             rc = c->w->file_touch(c->w, fi->path, fi->size, fi->mtime);
@@ -585,12 +662,11 @@ static int write_item(ctx *c, item *it)
             kofts_diag dg = {{0}, 0, 0};
             kofts_diag_add(&dg, fi->path, 0, 1, "%s", fi->errmsg ? fi->errmsg : "read error");
             if (dg.text.len)
-                emit(dg.text.data);
+                emit(c, dg.text.data);
             kofts_diag_free(&dg);
             c->skipped++;
         } else if (!fi->is_stdin) {
-            rc = c->w->file_end(c->w, fi->path, fi->size, fi->mtime, fi->hash,
-                                       &c->removed);
+            rc = c->w->file_end(c->w, fi->path, fi->size, fi->mtime, fi->hash, &c->removed);
         }
         break;
     }
@@ -641,15 +717,12 @@ static void *writer_main(void *arg)
             c->interrupted = 1;
             break;
         }
-        progress(c, 0);
+        progress(c);
     }
     if (rc == 0)
         rc = c->w->commit(c->w);
     if (rc) {
-        if (rc == KOFTS_ENOMEM)
-            emit("out of memory");
-        else
-            emit(c->w->errmsg(c->w));
+        fatal(c, rc == KOFTS_ENOMEM ? "out of memory" : c->w->errmsg(c->w));
         c->fatal = 1;
     }
     double cpu = thread_cpu_s();
@@ -844,6 +917,9 @@ static int on_walk_file(void *arg, const char *path, const char *rel, const stru
     if (fmt == F_NONE) {
         if (c->cur_source_is_file)
             return msg_item(c, path, "unknown file type (use --format), skipped");
+        pthread_mutex_lock(&c->mu);
+        c->m_ignored++; /* another type in a folder: counted, not reported one by one */
+        pthread_mutex_unlock(&c->mu);
         return 0;
     }
     fentry *fe = fmap_get(&c->files, path);
@@ -852,8 +928,7 @@ static int on_walk_file(void *arg, const char *path, const char *rel, const stru
     if (!fe && !(fe = fmap_put(&c->files, path)))
         return KOFTS_ENOMEM;
     fe->seen = 1;
-    if (fe->in_db && fe->size == (long long)st->st_size &&
-        fe->mtime == (long long)st->st_mtime) {
+    if (fe->in_db && fe->size == (long long)st->st_size && fe->mtime == (long long)st->st_mtime) {
         pthread_mutex_lock(&c->mu); /* counted by main; the writer is the other user */
         c->m_unchanged += fe->ndocs;
         c->m_files++;
@@ -899,8 +974,8 @@ static int on_walk_file(void *arg, const char *path, const char *rel, const stru
     return read_jsonl(c, fi);
 }
 
-static int load_file(void *arg, const char *path, long long size, long long mtime,
-                     const char *hash, long long ndocs)
+static int load_file(void *arg, const char *path, long long size, long long mtime, const char *hash,
+                     long long ndocs)
 {
     ctx *c = arg;
     fentry *fe = fmap_put(&c->files, path);
@@ -926,12 +1001,9 @@ static int count_file(void *arg, const char *path, const char *rel, const struct
     return g_stop ? KOFTS_ESTOP : 0;
 }
 
-/* --prune: is path under one of the SOURCEs, or gone? */
-static int prunable(const ctx *c, const char *path)
+/* 1 if path is one of the SOURCEs or inside one of the SOURCE folders. */
+static int under_source(const ctx *c, const char *path)
 {
-    struct stat st;
-    if (lstat(path, &st) != 0 && errno == ENOENT)
-        return 1;
     for (int i = 0; i < c->nsources; i++) {
         const char *s = c->sources[i];
         size_t n = strlen(s);
@@ -943,13 +1015,145 @@ static int prunable(const ctx *c, const char *path)
     return 0;
 }
 
-int kofts_index_run(const kofts_index_opts *o, char *const *sources, int nsources)
+/* 1 if nothing is at path any more. */
+static int gone(const char *path)
 {
-    int status = 0, rc = 0;
-    ctx c;
+    struct stat st;
+    return lstat(path, &st) != 0 && errno == ENOENT;
+}
+
+/*
+ * After a complete walk: remove the documents of stored files this run did not reach.
+ * By default only files deleted from a SOURCE (--keep-missing: none); --prune also
+ * files still there but not indexed now, and deleted files outside the SOURCEs.
+ * Returns 0 or a negative code (reported).
+ */
+static int remove_missing(ctx *c)
+{
+    const kofts_index_opts *o = c->o;
+    if (!o->prune && o->keep_missing)
+        return 0;
+    for (size_t i = 0; i < c->files.cap; i++) {
+        fentry *fe = &c->files.e[i];
+        if (!fe->path || !fe->in_db || fe->seen)
+            continue;
+        int is_gone = gone(fe->path), inside = under_source(c, fe->path);
+        if (o->prune ? !(inside || is_gone) : !(inside && is_gone))
+            continue;
+        if (c->w->file_remove(c->w, fe->path, &c->removed) != 0) {
+            fatal(c, c->w->errmsg(c->w));
+            return KOFTS_EIO;
+        }
+        if (is_gone)
+            c->gone_files++;
+    }
+    if (c->w->commit(c->w) != 0) {
+        fatal(c, c->w->errmsg(c->w));
+        return KOFTS_EIO;
+    }
+    return 0;
+}
+
+/* Open the index and load its file table. Returns 0 or a negative code (reported). */
+static int open_index(ctx *c, long long *docs_before)
+{
     char *err = NULL;
+    const kofts_index_opts *o = c->o;
+    kofts_index_writer_opts wo = {o->backend, o->full, o->shards};
+    int rc = kofts_index_writer_open(&c->w, o->db, &wo, &err);
+    if (rc) {
+        fatal(c, err ? err : kofts_strerror(rc));
+        free(err);
+        return rc;
+    }
+    *docs_before = c->w->doc_count(c->w);
+    if (c->w->each_file(c->w, load_file, c) != 0) {
+        fatal(c, c->w->errmsg(c->w));
+        return KOFTS_EIO;
+    }
+    if (o->count_totals) {
+        for (int i = 0; i < c->nsources; i++)
+            if (strcmp(c->sources[i], "-") != 0)
+                kofts_walk(c->sources[i], count_file, NULL, c);
+    }
+    return 0;
+}
+
+/* Main thread: walk every SOURCE (or read stdin) into the ring. 0 or a negative code. */
+static int walk_sources(ctx *c)
+{
+    int rc = 0;
+    for (int i = 0; i < c->nsources && rc == 0; i++) {
+        const char *s = c->sources[i];
+        struct stat st;
+        if (strcmp(s, "-") == 0) {
+            if (c->stdin_used)
+                continue;
+            c->stdin_used = 1;
+            finfo *fi = finfo_new("-", "-", NULL, F_JSONL);
+            if (!fi)
+                return KOFTS_ENOMEM;
+            fi->is_stdin = 1;
+            fi->next = c->jsonl_infos;
+            c->jsonl_infos = fi;
+            rc = read_jsonl(c, fi);
+            continue;
+        }
+        c->cur_source_is_file = stat(s, &st) == 0 && !S_ISDIR(st.st_mode);
+        rc = kofts_walk(s, on_walk_file, on_walk_error, c);
+        if (rc == KOFTS_EIO)
+            rc = 0; /* reported through on_walk_error as a skip */
+    }
+    if (rc == KOFTS_ENOMEM)
+        fatal(c, "out of memory");
+    return rc;
+}
+
+/* Close the ring, wait for the workers and the writer, free what an abort left. */
+static void join_all(ctx *c, pthread_t *workers, int nworkers, pthread_t writer)
+{
+    pthread_mutex_lock(&c->mu);
+    c->closed = 1;
+    if (c->fatal)
+        c->abort = 1;
+    pthread_cond_broadcast(&c->cv_work);
+    pthread_cond_broadcast(&c->cv_done);
+    pthread_cond_broadcast(&c->cv_space);
+    pthread_mutex_unlock(&c->mu);
+    for (int i = 0; i < nworkers; i++)
+        pthread_join(workers[i], NULL);
+    pthread_mutex_lock(&c->mu);
+    pthread_cond_broadcast(&c->cv_done);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(writer, NULL);
+    for (long s = c->write_seq; s < c->next_seq; s++)
+        item_free(c->ring[s % (long)c->cap]);
+}
+
+/* After the pipeline: removals, the first-build optimize. Sets c->fatal on failure. */
+static void finish(ctx *c, long long docs_before)
+{
+    if (g_stop && !c->fatal)
+        c->interrupted = 1;
+    if (c->fatal || c->interrupted)
+        return;
+    if (remove_missing(c) != 0) {
+        c->fatal = 1;
+        return;
+    }
+    if (docs_before == 0 && c->indexed > 0 && c->w->optimize(c->w) != 0) {
+        fatal(c, c->w->errmsg(c->w));
+        c->fatal = 1;
+    }
+}
+
+int kofts_index_run(const kofts_index_opts *o, char *const *sources, int nsources,
+                    kofts_index_stats *stats)
+{
+    int rc = 0;
+    ctx c;
     pthread_t *workers = NULL, writer;
-    int nworkers = 0, writer_started = 0;
+    int nworkers = 0;
     struct sigaction sa, old_int, old_term;
     long long docs_before = 0;
 
@@ -959,6 +1163,7 @@ int kofts_index_run(const kofts_index_opts *o, char *const *sources, int nsource
     c.nsources = nsources;
     c.t0 = now_s();
     pthread_mutex_init(&c.mu, NULL);
+    pthread_mutex_init(&c.report_mu, NULL);
     pthread_cond_init(&c.cv_space, NULL);
     pthread_cond_init(&c.cv_work, NULL);
     pthread_cond_init(&c.cv_done, NULL);
@@ -971,137 +1176,34 @@ int kofts_index_run(const kofts_index_opts *o, char *const *sources, int nsource
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
 
-    kofts_index_writer_opts wo = {o->backend, o->full, o->shards};
-    if ((rc = kofts_index_writer_open(&c.w, o->db, &wo, &err)) != 0) {
-        fprintf(stderr, "kofts-index: %s\n", err ? err : kofts_strerror(rc));
-        status = 1;
+    if ((rc = open_index(&c, &docs_before)) != 0) {
+        c.fatal = 1;
         goto done;
     }
-    docs_before = c.w->doc_count(c.w);
-    if (c.w->each_file(c.w, load_file, &c) != 0) {
-        fprintf(stderr, "kofts-index: %s\n", c.w->errmsg(c.w));
-        status = 1;
-        goto done;
-    }
-    c.progress = !o->quiet && isatty(2);
-    if (c.progress) {
-        for (int i = 0; i < nsources; i++)
-            if (strcmp(sources[i], "-") != 0)
-                kofts_walk(sources[i], count_file, NULL, &c);
-    }
-
     c.cap = (size_t)(4 * o->jobs + 4);
     if (!(c.ring = calloc(c.cap, sizeof *c.ring)) ||
         !(workers = calloc((size_t)o->jobs, sizeof *workers))) {
-        fprintf(stderr, "kofts-index: out of memory\n");
-        status = 1;
+        fatal(&c, "out of memory");
+        c.fatal = 1;
         goto done;
     }
     if (pthread_create(&writer, NULL, writer_main, &c) != 0) {
-        fprintf(stderr, "kofts-index: cannot start threads\n");
-        status = 1;
+        fatal(&c, "cannot start threads");
+        c.fatal = 1;
         goto done;
     }
-    writer_started = 1;
     for (; nworkers < o->jobs; nworkers++)
         if (pthread_create(&workers[nworkers], NULL, worker_main, &c) != 0)
             break;
-
-    for (int i = 0; i < nsources && rc == 0; i++) {
-        const char *s = sources[i];
-        struct stat st;
-        if (strcmp(s, "-") == 0) {
-            if (c.stdin_used)
-                continue;
-            c.stdin_used = 1;
-            finfo *fi = finfo_new("-", "-", NULL, F_JSONL);
-            if (!fi) {
-                rc = KOFTS_ENOMEM;
-                break;
-            }
-            fi->is_stdin = 1;
-            fi->next = c.jsonl_infos;
-            c.jsonl_infos = fi;
-            rc = read_jsonl(&c, fi);
-            continue;
-        }
-        c.cur_source_is_file = stat(s, &st) == 0 && !S_ISDIR(st.st_mode);
-        rc = kofts_walk(s, on_walk_file, on_walk_error, &c);
-        if (rc == KOFTS_EIO)
-            rc = 0; /* reported through on_walk_error as a skip */
-    }
-    if (rc == KOFTS_ENOMEM) {
-        fprintf(stderr, "kofts-index: out of memory\n");
+    if (walk_sources(&c) == KOFTS_ENOMEM)
         c.fatal = 1;
-    }
+    join_all(&c, workers, nworkers, writer);
+    finish(&c, docs_before);
 
 done:
-    if (writer_started) {
-        pthread_mutex_lock(&c.mu);
-        c.closed = 1;
-        if (c.fatal)
-            c.abort = 1;
-        pthread_cond_broadcast(&c.cv_work);
-        pthread_cond_broadcast(&c.cv_done);
-        pthread_cond_broadcast(&c.cv_space);
-        pthread_mutex_unlock(&c.mu);
-        for (int i = 0; i < nworkers; i++)
-            pthread_join(workers[i], NULL);
-        pthread_mutex_lock(&c.mu);
-        pthread_cond_broadcast(&c.cv_done);
-        pthread_mutex_unlock(&c.mu);
-        pthread_join(writer, NULL);
-        /* items left in the ring after an abort */
-        for (long s = c.write_seq; s < c.next_seq; s++)
-            item_free(c.ring[s % (long)c.cap]);
-        progress(&c, 1);
-        c.unchanged += c.m_unchanged;
-        c.files_done += c.m_files;
-        if (g_stop && !c.fatal)
-            c.interrupted = 1;
-
-        if (!c.fatal && !c.interrupted && o->prune) {
-            for (size_t i = 0; i < c.files.cap; i++) {
-                fentry *fe = &c.files.e[i];
-                if (!fe->path || !fe->in_db || fe->seen || !prunable(&c, fe->path))
-                    continue;
-                if (c.w->file_remove(c.w, fe->path, &c.removed) != 0) {
-                    fprintf(stderr, "kofts-index: %s\n", c.w->errmsg(c.w));
-                    c.fatal = 1;
-                    break;
-                }
-            }
-            if (!c.fatal && c.w->commit(c.w) != 0) {
-                fprintf(stderr, "kofts-index: %s\n", c.w->errmsg(c.w));
-                c.fatal = 1;
-            }
-        }
-        if (!c.fatal && !c.interrupted && docs_before == 0 && c.indexed > 0 &&
-            c.w->optimize(c.w) != 0) {
-            fprintf(stderr, "kofts-index: %s\n", c.w->errmsg(c.w));
-            c.fatal = 1;
-        }
-        double el = now_s() - c.t0;
-        double mbs = el > 0 ? (double)c.bytes / 1e6 / el : 0;
-        if (c.interrupted)
-            fprintf(stderr, "kofts-index: interrupted; every committed batch is saved, run "
-                            "again to finish\n");
-        if (!o->quiet || c.interrupted || c.fatal)
-            fprintf(stderr,
-                    "kofts-index: indexed %lld, updated %lld, unchanged %lld, removed %lld, "
-                    "skipped %lld, warnings %lld in %.2f s (%.2f MB/s)\n",
-                    c.indexed, c.updated, c.unchanged, c.removed, c.skipped, c.warnings, el,
-                    mbs);
-        if (o->json)
-            printf("{\"indexed\":%lld,\"updated\":%lld,\"unchanged\":%lld,\"removed\":%lld,"
-                   "\"skipped\":%lld,\"warnings\":%lld,\"seconds\":%.3f,\"bytes\":%lld,"
-                   "\"mb_per_s\":%.3f,\"jobs\":%d,\"cpu_workers_s\":%.3f,\"cpu_writer_s\":%.3f,"
-                   "\"interrupted\":%s}\n",
-                    c.indexed, c.updated, c.unchanged, c.removed, c.skipped, c.warnings, el,
-                    c.bytes, mbs, o->jobs, c.cpu_workers, c.cpu_writer,
-                    c.interrupted ? "true" : "false");
-        if (c.fatal || c.interrupted || (o->strict && c.skipped > 0))
-            status = 1;
+    if (stats) {
+        snapshot(&c, stats);
+        stats->interrupted = c.interrupted;
     }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
@@ -1113,12 +1215,14 @@ done:
     fmap_free(&c.files);
     free(c.ring);
     free(workers);
-    free(err);
     if (c.w)
         c.w->close(c.w);
     pthread_mutex_destroy(&c.mu);
+    pthread_mutex_destroy(&c.report_mu);
     pthread_cond_destroy(&c.cv_space);
     pthread_cond_destroy(&c.cv_work);
     pthread_cond_destroy(&c.cv_done);
-    return status;
+    if (c.fatal)
+        return rc ? rc : KOFTS_ERROR;
+    return c.interrupted ? KOFTS_ESTOP : 0;
 }

@@ -23,19 +23,27 @@ enum {
     OPT_MAX_FILE_SIZE,
     OPT_BATCH,
     OPT_JSON,
+    OPT_KEEP_MISSING,
     OPT_GENERATE,
     OPT_BACKEND,
     OPT_SHARDS,
 };
+
+#define FIRST_PER_REASON 3 /* messages of one kind shown before they are only counted */
 
 /* The one option table: parsing, --help, the man page and bash completion come from it. */
 static const kofts_cli_opt options[] = {
     {"db", OPT_DB, "FILE", "index file (default: $KOFTS_DB, else kofts.db)", "@file"},
     {"jobs", 'j', "N", "parse/analyse threads (default: cores)", NULL},
     {"full", OPT_FULL, NULL, "rebuild the index from scratch", NULL},
-    {"prune", 'p', NULL, "remove documents whose file is gone", NULL},
+    {"keep-missing", OPT_KEEP_MISSING, NULL,
+     "keep documents of files deleted from a SOURCE folder (default: remove)", NULL},
+    {"prune", 'p', NULL,
+     "also remove documents of files not indexed now (excluded, skipped, outside SOURCE)", NULL},
     {"strict", 's', NULL, "exit 1 when anything was skipped", NULL},
-    {"quiet", 'q', NULL, "no progress line and no summary", NULL},
+    {"quiet", 'q', NULL, "no progress line and no summary (messages still shown)", NULL},
+    {"verbose", 'v', NULL, "show every message (default: the first 3 of each kind, then a count)",
+     NULL},
     {"format", 'f', "FMT", "auto|post|jsonl|text (default: auto)", "auto post jsonl text"},
     {"max-file-size", OPT_MAX_FILE_SIZE, "BYTES",
      "skip larger files/JSONL lines; k/M/G suffix (default: 32M)", NULL},
@@ -52,6 +60,18 @@ static const kofts_cli_opt options[] = {
 };
 
 static const kofts_cli_section sections[] = {
+    {"WHAT IS SKIPPED",
+     "Not read, silently: hidden files and folders (.git, .jekyll-cache: not content),\n"
+     "_site/ (Jekyll's generated copy of the posts: every post would count twice) and,\n"
+     "in folders, files of other types (images, CSS...: counted, and named when nothing\n"
+     "was indexed). Reported and skipped: symlinks pointing outside SOURCE (an archive\n"
+     "must not pull in other trees), broken symlinks and loops, devices and FIFOs, files\n"
+     "over --max-file-size, binary and empty files, invalid JSON lines. Identical\n"
+     "messages are shown 3 times, then counted at the end (-v shows all).\n"
+     "\n"
+     "Documents of files deleted from a SOURCE folder are removed (--keep-missing keeps\n"
+     "them); files outside the SOURCEs named are never touched without --prune.",
+     1},
     {"EXIT STATUS",
      "0 ok (skipped inputs are reported), 1 fatal error, interrupted, or --strict with\n"
      "skips, 2 usage error.",
@@ -113,9 +133,16 @@ static int parse_num(const char *s, int suffix, unsigned long long *out)
     return 0;
 }
 
-/* Apply one option to o. Returns 0, or an exit status (2 usage error) to stop with. */
-static int apply_option(kofts_index_opts *o, int c, const char *arg)
+/* What the program adds to the library's options. */
+typedef struct {
+    kofts_index_opts o;
+    int strict, quiet, verbose, json;
+} prog_opts;
+
+/* Apply one option to p. Returns 0, or an exit status (2 usage error) to stop with. */
+static int apply_option(prog_opts *p, int c, const char *arg)
 {
+    kofts_index_opts *o = &p->o;
     unsigned long long v;
     switch (c) {
     case OPT_DB:
@@ -133,14 +160,20 @@ static int apply_option(kofts_index_opts *o, int c, const char *arg)
     case 'p':
         o->prune = 1;
         break;
+    case OPT_KEEP_MISSING:
+        o->keep_missing = 1;
+        break;
     case 's':
-        o->strict = 1;
+        p->strict = 1;
         break;
     case 'q':
-        o->quiet = 1;
+        p->quiet = 1;
+        break;
+    case 'v':
+        p->verbose = 1;
         break;
     case OPT_JSON:
-        o->json = 1;
+        p->json = 1;
         break;
     case 'f':
         if (!strcmp(arg, "auto"))
@@ -193,18 +226,165 @@ static int reads_stdin(char *const *sources, int n)
     return 0;
 }
 
+/* ---- the console: progress line, messages grouped by kind ---- */
+
+typedef struct {
+    char *reason;
+    long long n;
+} group;
+
+typedef struct {
+    int progress;   /* draw a progress line (stderr is a terminal, no -q) */
+    int line_shown; /* the progress line is on screen: clear it before any message */
+    int verbose;
+    group *groups;
+    size_t ngroups, cap;
+    int oom;
+} console;
+
+static void clear_line(console *k)
+{
+    if (k->line_shown) {
+        fputs("\r\033[K", stderr);
+        k->line_shown = 0;
+    }
+}
+
+/* Count one more message of this kind; returns the count so far (0 when out of memory). */
+static long long count_reason(console *k, const char *reason)
+{
+    for (size_t i = 0; i < k->ngroups; i++)
+        if (strcmp(k->groups[i].reason, reason) == 0)
+            return ++k->groups[i].n;
+    if (k->ngroups == k->cap) {
+        size_t cap = k->cap ? k->cap * 2 : 16;
+        group *g = realloc(k->groups, cap * sizeof *g);
+        if (!g)
+            return 0;
+        k->groups = g;
+        k->cap = cap;
+    }
+    if (!(k->groups[k->ngroups].reason = strdup(reason)))
+        return 0;
+    k->groups[k->ngroups].n = 1;
+    return k->ngroups++, 1;
+}
+
+static void on_report(void *arg, const kofts_index_event *ev)
+{
+    console *k = arg;
+    const kofts_index_stats *st = ev->stats;
+    if (ev->kind == KOFTS_INDEX_PROGRESS) {
+        if (!k->progress)
+            return;
+        double mbs = st->seconds > 0 ? (double)st->bytes / 1e6 / st->seconds : 0;
+        double eta = mbs > 0 && st->total_bytes > st->bytes
+                         ? (double)(st->total_bytes - st->bytes) / 1e6 / mbs
+                         : 0;
+        fprintf(stderr, "\r\033[Kkofts-index: %lld/%lld files, %.1f MB/s, ETA %.0f s",
+                st->files_done, st->total_files, mbs, eta);
+        fflush(stderr);
+        k->line_shown = 1;
+        return;
+    }
+    long long n = ev->kind == KOFTS_INDEX_MESSAGE ? count_reason(k, ev->reason) : 0;
+    if (ev->kind == KOFTS_INDEX_MESSAGE && !k->verbose && n > FIRST_PER_REASON)
+        return;
+    clear_line(k);
+    fprintf(stderr, "kofts-index: %s\n", ev->text);
+}
+
+/* The kinds of message shown only FIRST_PER_REASON times, with their counts. */
+static void print_groups(console *k)
+{
+    for (size_t i = 0; i < k->ngroups; i++) {
+        if (!k->verbose && k->groups[i].n > FIRST_PER_REASON)
+            fprintf(stderr, "kofts-index: %lld × %s (%d shown; -v shows all)\n", k->groups[i].n,
+                    k->groups[i].reason, FIRST_PER_REASON);
+        free(k->groups[i].reason);
+    }
+    free(k->groups);
+}
+
+/* Even with -q: a run that indexed nothing says why. */
+static void explain_empty(const kofts_index_stats *st)
+{
+    if (st->indexed + st->updated + st->unchanged > 0)
+        return;
+    if (st->skipped > 0)
+        fprintf(stderr,
+                "kofts-index: nothing indexed: every input (%lld) was skipped, see the "
+                "messages above\n",
+                st->skipped);
+    else if (st->ignored_files > 0)
+        fprintf(stderr,
+                "kofts-index: nothing indexed: no posts (.md .markdown .html .htm), "
+                "JSON lines (.jsonl .ndjson) or .txt files in SOURCE, only %lld files "
+                "of other types (--format reads them as one of these)\n",
+                st->ignored_files);
+    else
+        fprintf(stderr, "kofts-index: nothing indexed: no input files in SOURCE\n");
+}
+
+static void print_summary(const prog_opts *p, const kofts_index_stats *st)
+{
+    double mbs = st->seconds > 0 ? (double)st->bytes / 1e6 / st->seconds : 0;
+    if (st->gone_files > 0 && !p->quiet)
+        fprintf(stderr,
+                "kofts-index: removed the documents of %lld deleted file%s "
+                "(--keep-missing keeps them)\n",
+                st->gone_files, st->gone_files == 1 ? "" : "s");
+    if (!p->quiet || st->interrupted)
+        fprintf(stderr,
+                "kofts-index: indexed %lld, updated %lld, unchanged %lld, removed %lld, "
+                "skipped %lld, warnings %lld in %.2f s (%.2f MB/s)\n",
+                st->indexed, st->updated, st->unchanged, st->removed, st->skipped, st->warnings,
+                st->seconds, mbs);
+    if (p->json)
+        printf("{\"indexed\":%lld,\"updated\":%lld,\"unchanged\":%lld,\"removed\":%lld,"
+               "\"gone_files\":%lld,\"skipped\":%lld,\"warnings\":%lld,\"ignored_files\":%lld,"
+               "\"seconds\":%.3f,\"bytes\":%lld,\"mb_per_s\":%.3f,\"jobs\":%d,"
+               "\"cpu_workers_s\":%.3f,\"cpu_writer_s\":%.3f,\"interrupted\":%s}\n",
+               st->indexed, st->updated, st->unchanged, st->removed, st->gone_files, st->skipped,
+               st->warnings, st->ignored_files, st->seconds, st->bytes, mbs, p->o.jobs,
+               st->cpu_workers_s, st->cpu_writer_s, st->interrupted ? "true" : "false");
+}
+
+/* Run the library with the console attached; returns the exit status. */
+static int run(prog_opts *p, char *const *sources, int n)
+{
+    console k = {0};
+    kofts_index_stats st;
+    k.progress = !p->quiet && isatty(2);
+    k.verbose = p->verbose;
+    p->o.count_totals = k.progress;
+    p->o.report = on_report;
+    p->o.report_arg = &k;
+    int rc = kofts_index_run(&p->o, sources, n, &st);
+    clear_line(&k);
+    print_groups(&k);
+    if (rc == KOFTS_ESTOP)
+        fprintf(stderr, "kofts-index: interrupted; every committed batch is saved, run again "
+                        "to finish\n");
+    if (rc == 0 || rc == KOFTS_ESTOP)
+        print_summary(p, &st);
+    if (rc == 0)
+        explain_empty(&st);
+    return rc != 0 || (p->strict && st.skipped > 0) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
     int rc = 0, c;
     kofts_cli cli;
-    kofts_index_opts o;
-    memset(&o, 0, sizeof o);
+    prog_opts p;
+    memset(&p, 0, sizeof p);
     const char *env_db = getenv("KOFTS_DB");
-    o.db = env_db && *env_db ? env_db : "kofts.db";
+    p.o.db = env_db && *env_db ? env_db : "kofts.db";
     long nc = sysconf(_SC_NPROCESSORS_ONLN);
-    o.jobs = nc > 0 ? (int)(nc > 64 ? 64 : nc) : 1;
-    o.max_file_size = DEFAULT_MAX_FILE_SIZE;
-    o.batch_docs = 1000;
+    p.o.jobs = nc > 0 ? (int)(nc > 64 ? 64 : nc) : 1;
+    p.o.max_file_size = DEFAULT_MAX_FILE_SIZE;
+    p.o.batch_docs = 1000;
     if (kofts_cli_init(&cli, &spec, 0)) {
         fprintf(stderr, "kofts-index: out of memory\n");
         return 1;
@@ -222,7 +402,7 @@ int main(int argc, char **argv)
         } else if (c == 'V') {
             printf("kofts-index %s (analyzer %s)\n", KOFTS_VERSION_STRING, KOFTS_ANALYZER_VERSION);
             goto done;
-        } else if ((rc = apply_option(&o, c, optarg)) != 0) {
+        } else if ((rc = apply_option(&p, c, optarg)) != 0) {
             goto done;
         }
     }
@@ -230,15 +410,19 @@ int main(int argc, char **argv)
         rc = kofts_cli_usage_error(&spec, "no SOURCE given");
         goto done;
     }
-    if (o.format != KOFTS_FMT_AUTO && o.format != KOFTS_FMT_JSONL &&
+    if (p.o.prune && p.o.keep_missing) {
+        rc = kofts_cli_usage_error(&spec, "--prune and --keep-missing contradict each other");
+        goto done;
+    }
+    if (p.o.format != KOFTS_FMT_AUTO && p.o.format != KOFTS_FMT_JSONL &&
         reads_stdin(argv + optind, argc - optind)) {
         rc = kofts_cli_usage_error(&spec,
                                    "standard input (-) is read as JSON lines; --format %s "
                                    "does not apply",
-                                   o.format == KOFTS_FMT_POST ? "post" : "text");
+                                   p.o.format == KOFTS_FMT_POST ? "post" : "text");
         goto done;
     }
-    rc = kofts_index_run(&o, argv + optind, argc - optind);
+    rc = run(&p, argv + optind, argc - optind);
 done:
     kofts_cli_free(&cli);
     return rc;

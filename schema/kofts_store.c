@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kofts_analyzer.h"
 #include "kofts_fts5.h"
@@ -85,10 +86,10 @@ static int create_schema(sqlite3 *db)
         return rc;
     rc = exec(db, kofts_schema_v1_sql);
     if (rc == 0) {
-        char *sql = sqlite3_mprintf(
-            "INSERT OR REPLACE INTO kofts_meta(key,value) VALUES"
-            "('schema_version','%d'),('analyzer_version',%Q),('created_at',%Q)",
-            KOFTS_SCHEMA_VERSION, KOFTS_ANALYZER_VERSION, created);
+        char *sql =
+            sqlite3_mprintf("INSERT OR REPLACE INTO kofts_meta(key,value) VALUES"
+                            "('schema_version','%d'),('analyzer_version',%Q),('created_at',%Q)",
+                            KOFTS_SCHEMA_VERSION, KOFTS_ANALYZER_VERSION, created);
         rc = sql ? exec(db, sql) : SQLITE_NOMEM;
         sqlite3_free(sql);
     }
@@ -110,6 +111,24 @@ static int drop_all(sqlite3 *db)
     if (rc && !sqlite3_get_autocommit(db))
         exec(db, "ROLLBACK");
     return rc;
+}
+
+/* 1 if a read failed on db because the file is in WAL mode (header byte 18 is 2) and
+ * there is no -shm file next to it (a read-only user cannot create one). */
+static int wal_without_shm(sqlite3 *db, const char *path)
+{
+    int ec = sqlite3_errcode(db) & 0xff; /* extended codes are on */
+    if (ec != SQLITE_READONLY && ec != SQLITE_CANTOPEN)
+        return 0;
+    unsigned char hdr[20];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(hdr, 1, sizeof hdr, f) : 0;
+    if (f)
+        fclose(f);
+    char *shm = sqlite3_mprintf("%s-shm", path);
+    int missing = shm && access(shm, F_OK) != 0;
+    sqlite3_free(shm);
+    return n == sizeof hdr && hdr[18] == 2 && missing;
 }
 
 int kofts_store_open(kofts_store **out, const char *path, int flags, char **errmsg)
@@ -142,8 +161,8 @@ int kofts_store_open(kofts_store **out, const char *path, int flags, char **errm
     sqlite3_busy_timeout(s->db, 10000);
     if (kofts_fts5_register(s->db) != SQLITE_OK) {
         if (errmsg)
-            *errmsg = fmt("%s: cannot register the kofts tokenizer: %s", path,
-                          sqlite3_errmsg(s->db));
+            *errmsg =
+                fmt("%s: cannot register the kofts tokenizer: %s", path, sqlite3_errmsg(s->db));
         rc = KOFTS_ERROR;
         goto done;
     }
@@ -179,6 +198,16 @@ int kofts_store_open(kofts_store **out, const char *path, int flags, char **errm
             n = -1;
         }
         sqlite3_finalize(st);
+        if (n < 0 && (flags & KOFTS_STORE_READONLY) && wal_without_shm(s->db, path)) {
+            if (errmsg)
+                *errmsg = fmt("%s: cannot read the index: it is in WAL mode and its -shm file "
+                              "is missing, which this user may not create in that folder; run "
+                              "kofts-index on it once (it leaves the index readable), or "
+                              "`sqlite3 %s 'PRAGMA journal_mode=DELETE'` as its owner",
+                              path, path);
+            rc = KOFTS_EIO;
+            goto done;
+        }
         if (n != 0) {
             if (errmsg)
                 *errmsg = fmt("%s: not a kofts index (%s)", path,
@@ -188,20 +217,21 @@ int kofts_store_open(kofts_store **out, const char *path, int flags, char **errm
         }
         if (flags & KOFTS_STORE_READONLY) {
             if (errmsg)
-                *errmsg = fmt("%s: empty database, not a kofts index (build one with kofts-index)",
-                              path);
+                *errmsg =
+                    fmt("%s: empty database, not a kofts index (build one with kofts-index)", path);
             rc = KOFTS_EVERSION;
             goto done;
         }
         if (create_schema(s->db)) {
             if (errmsg)
-                *errmsg = fmt("%s: cannot create the index schema: %s", path,
-                              sqlite3_errmsg(s->db));
+                *errmsg =
+                    fmt("%s: cannot create the index schema: %s", path, sqlite3_errmsg(s->db));
             rc = KOFTS_EIO;
             goto done;
         }
     }
-    if (kofts_store_meta_get(s, "schema_version", &sv) || kofts_store_meta_get(s, "analyzer_version", &av)) {
+    if (kofts_store_meta_get(s, "schema_version", &sv) ||
+        kofts_store_meta_get(s, "analyzer_version", &av)) {
         if (errmsg)
             *errmsg = fmt("%s: cannot read index metadata: %s", path, sqlite3_errmsg(s->db));
         rc = KOFTS_EIO;

@@ -114,13 +114,28 @@ expect_q incr-update-search2 f.db "SELECT d.id FROM fts JOIN docs d ON d.rowid=f
 expect_q incr-update-cat f.db "SELECT count(*) FROM doc_category c JOIN docs d ON d.rowid=c.rowid WHERE d.id='j2'" "1"
 check_integrity incr-update f.db
 rm fmt/note.txt
-run incr-noprune --db f.db fmt
-expect_summary incr-noprune "indexed 0, updated 0, unchanged 7, removed 0, skipped 0, warnings 0"
-expect_q incr-noprune-kept f.db "SELECT count(*) FROM docs WHERE id='note.txt'" "1"
+# a deleted file: --keep-missing keeps its documents, the default removes them and says so
+run incr-keep --db f.db --keep-missing fmt
+expect_summary incr-keep "indexed 0, updated 0, unchanged 7, removed 0, skipped 0, warnings 0"
+expect_q incr-keep-kept f.db "SELECT count(*) FROM docs WHERE id='note.txt'" "1"
+run incr-deleted --db f.db fmt
+expect_summary incr-deleted "indexed 0, updated 0, unchanged 7, removed 1, skipped 0, warnings 0"
+expect_err incr-deleted "kofts-index: removed the documents of 1 deleted file (--keep-missing keeps them)"
+expect_q incr-deleted-gone f.db "SELECT count(*) FROM docs WHERE id='note.txt'" "0"
+expect_q incr-deleted-files f.db "SELECT count(*) FROM files WHERE path='fmt/note.txt'" "0"
+check_integrity incr-deleted f.db
+run incr-prune-keep --db f.db --prune --keep-missing fmt; expect_rc incr-prune-keep 2
+# only the SOURCEs named: a file deleted from another indexed folder stays until that
+# folder is walked again (or --prune)
+mkdir -p other && printf '다른 폴더 메모\n' > other/o.txt
+run incr-other --db f.db other; expect_rc incr-other 0
+rm other/o.txt
+run incr-other-kept --db f.db fmt
+expect_summary incr-other-kept "indexed 0, updated 0, unchanged 7, removed 0, skipped 0, warnings 0"
+expect_q incr-other-kept f.db "SELECT count(*) FROM docs WHERE id='o.txt'" "1"
 run incr-prune --db f.db --prune fmt
 expect_summary incr-prune "indexed 0, updated 0, unchanged 7, removed 1, skipped 0, warnings 0"
-expect_q incr-prune-gone f.db "SELECT count(*) FROM docs WHERE id='note.txt'" "0"
-expect_q incr-prune-files f.db "SELECT count(*) FROM files WHERE path='fmt/note.txt'" "0"
+expect_q incr-prune-gone f.db "SELECT count(*) FROM docs WHERE id='o.txt'" "0"
 check_integrity incr-prune f.db
 run incr-full --db f.db --full fmt
 expect_summary incr-full "indexed 7, updated 0, unchanged 0, removed 0, skipped 0, warnings 0"
@@ -235,6 +250,45 @@ if [ "$(id -u)" != 0 ]; then
   chmod 644 unr/a.txt
 fi
 
+# ---------------------------------------------------------------- console: grouping, -q
+# 7 posts symlinked from outside SOURCE: 3 messages, then one count line
+mkdir -p outside grp
+for i in 1 2 3 4 5 6 7; do printf '바깥 글 %s\n' "$i" > "outside/p$i.md"; ln -s "$T/outside/p$i.md" "grp/p$i.md"; done
+printf '안쪽 글\n' > grp/in.md
+run group --db g.db grp; expect_rc group 0
+n=$(grep -c 'symlink points outside SOURCE, skipped$' "$T/err")
+[ "$n" -eq 3 ] || fail group "expected 3 symlink messages, got $n"
+expect_err group "kofts-index: 7 × symlink points outside SOURCE, skipped (3 shown; -v shows all)"
+run group-verbose --db g.db -v grp; expect_rc group-verbose 0
+n=$(grep -c 'symlink points outside SOURCE, skipped$' "$T/err")
+[ "$n" -eq 7 ] || fail group-verbose "expected 7 symlink messages with -v, got $n"
+no_err group-verbose "×"
+# numbers and quoted ids do not split a kind: 4 duplicate ids are one kind
+printf '%s\n' '{"id":"d1","body":"가"}' '{"id":"d1","body":"나"}' '{"id":"d2","body":"다"}' \
+  '{"id":"d2","body":"라"}' '{"id":"d3","body":"마"}' '{"id":"d3","body":"바"}' \
+  '{"id":"d4","body":"사"}' '{"id":"d4","body":"아"}' > dups.jsonl
+run group-dups --db gd.db dups.jsonl; expect_rc group-dups 0
+expect_err group-dups 'kofts-index: 4 × duplicate id "…", the later one wins (3 shown; -v shows all)'
+# on a terminal, a message never lands on the progress line: each message starts a line
+# or follows the line-clearing \r\033[K (script(1) gives a pty; bsdutils is essential)
+if command -v script >/dev/null 2>&1 && command -v perl >/dev/null 2>&1; then
+  rm -f tty.db; script -qec "'$IDX' --db tty.db -j 1 grp" /dev/null > tty.out 2>&1
+  perl -0ne 'exit(/(?<![\n]|\e\[K)kofts-index: grp\//s ? 1 : 0)' tty.out ||
+    fail tty-progress "a message is printed onto the progress line: $(od -c tty.out | head -5)"
+  grep -q 'files, ' tty.out || fail tty-progress "no progress line on a terminal"
+else
+  echo "note: script(1) or perl missing; progress-line case not exercised" >&2
+fi
+# -q: everything skipped is said, not silent
+mkdir -p allskip && printf '  \n' > allskip/a.md && : > allskip/b.md
+run quiet-allskip --db qa.db -q allskip; expect_rc quiet-allskip 0
+expect_err quiet-allskip "kofts-index: nothing indexed: every input (2) was skipped, see the messages above"
+mkdir -p onlypng && printf 'png' > onlypng/a.png && printf 'css' > onlypng/b.css
+run quiet-othertypes --db qo.db -q onlypng; expect_rc quiet-othertypes 0
+expect_err quiet-othertypes "kofts-index: nothing indexed: no posts (.md .markdown .html .htm), JSON lines (.jsonl .ndjson) or .txt files in SOURCE, only 2 files of other types (--format reads them as one of these)"
+run quiet-ok --db qo2.db -q fmt/page.html; expect_rc quiet-ok 0
+[ -s "$T/err" ] && fail quiet-ok "-q with documents indexed printed: $(head -2 "$T/err")"
+
 # ---------------------------------------------------------------- exit codes and usage
 run usage-none; expect_rc usage-none 2
 run usage-bad-opt --bogus x; expect_rc usage-bad-opt 2
@@ -259,6 +313,8 @@ expect_q kofts-db-env-override envdb2.db "SELECT count(*) FROM docs" "1"
 run usage-format --format xml fmt; expect_rc usage-format 2
 run usage-size --max-file-size 12Q fmt; expect_rc usage-size 2
 run help --help; expect_rc help 0
+grep -q 'symlinks pointing outside SOURCE' "$T/out" || fail help "--help does not say what is skipped"
+grep -q -- '--keep-missing' "$T/out" || fail help "--help does not list --keep-missing"
 grep -q -- '--max-file-size' "$T/out" || fail help "--help does not list --max-file-size"
 run version -V; expect_rc version 0
 grep -q '^kofts-index ' "$T/out" || fail version "no version line"

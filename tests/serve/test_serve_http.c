@@ -71,6 +71,21 @@ static int run(char *const argv[])
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
+/* 1 if the last 64 KiB of WORK/cmd.log (output of run()) hold text. */
+static int cmd_log_has(const char *text)
+{
+    char log[512], buf[65536];
+    snprintf(log, sizeof log, "%s/cmd.log", g_work);
+    FILE *f = fopen(log, "r");
+    if (f && fseek(f, -(long)(sizeof buf - 1), SEEK_END) != 0)
+        rewind(f); /* shorter than buf: read it all */
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    return strstr(buf, text) != NULL;
+}
+
 typedef struct {
     pid_t pid;
     int port;
@@ -138,13 +153,17 @@ static int server_start(server *s, char *const argv[])
     return 0;
 }
 
+/* Stop the server (SIGTERM) and check that it ended cleanly: exit 0, so no sanitizer
+ * report (leaks included) in an ASan build. */
 static void server_stop(server *s)
 {
     kill(s->pid, SIGTERM);
-    int st;
+    int st = 0;
     waitpid(s->pid, &st, 0);
     pthread_join(s->drain, NULL);
     close(s->fd);
+    CHECK("T05", WIFEXITED(st) && WEXITSTATUS(st) == 0, "kofts-serve exit status %d on SIGTERM",
+          WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
 static int log_has(server *s, const char *text)
@@ -800,6 +819,27 @@ static void test_readonly_reindex(void)
         kofts_buf_free(&s.log);
     } else {
         CHECK("R08", 0, "restart as nobody after updates failed");
+    }
+    if (as_nobody) {
+        /* A WAL-mode copy without its -shm: kofts-search says what to do. */
+        char wdb[320], q[] = "보고서";
+        snprintf(wdb, sizeof wdb, "%s/wal.db", dir);
+        char *cp[] = {"/bin/cp", db, wdb, NULL};
+        char *wal_mode[] = {"/usr/bin/sqlite3", wdb, "PRAGMA journal_mode=WAL", NULL};
+        char *argv[] = {"/usr/bin/setpriv",
+                        "--reuid=nobody",
+                        "--regid=nogroup",
+                        "--clear-groups",
+                        sbin,
+                        "--db",
+                        wdb,
+                        q,
+                        NULL};
+        if (access("/usr/bin/sqlite3", X_OK) == 0 && run(cp) == 0 && run(wal_mode) == 0 &&
+            chmod(wdb, 0644) == 0) {
+            CHECK("R09", run(argv) == 1, "kofts-search on a WAL file without -shm fails");
+            CHECK("R09", cmd_log_has("its -shm file is missing"), "and says why");
+        }
     }
     char *rm[] = {"/bin/rm", "-rf", dir, NULL};
     run(rm);
