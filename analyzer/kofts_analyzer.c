@@ -165,6 +165,7 @@ int kofts_analyzer_new(kofts_analyzer **out)
         rc = KOFTS_EICU;
         goto done;
     }
+    kofts_morph_preload();
     a->stem = sb_stemmer_new("english", "UTF_8");
     a->wcache = calloc(WCACHE_SIZE, sizeof *a->wcache);
     if (!a->stem || !a->wcache) {

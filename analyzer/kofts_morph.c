@@ -51,6 +51,32 @@ static void load(void)
              "no hunspell-ko dictionary in %s (install hunspell-ko): verb lemmas are off", dir);
 }
 
+static void *preload_main(void *unused)
+{
+    (void)unused;
+    pthread_once(&once, load);
+    return NULL;
+}
+
+static pthread_once_t preload_once = PTHREAD_ONCE_INIT;
+
+static void preload_start(void)
+{
+    pthread_t t;
+    pthread_attr_t at;
+    if (pthread_attr_init(&at) != 0)
+        return;
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &at, preload_main, NULL) != 0)
+        pthread_once(&once, load); /* no thread: load now */
+    pthread_attr_destroy(&at);
+}
+
+void kofts_morph_preload(void)
+{
+    pthread_once(&preload_once, preload_start);
+}
+
 int kofts_morph_available(void)
 {
     pthread_once(&once, load);

@@ -42,6 +42,13 @@ int kofts_morph_analyze(const char *w, size_t n, kofts_morph_result *out);
  */
 int kofts_morph_available(void);
 
+/*
+ * Start loading the dictionary in a background thread (once per process), so that the
+ * first word that needs it does not pay the load inside a query's time limit. Called
+ * by kofts_analyzer_new; the first kofts_morph_analyze waits for the load to finish.
+ */
+void kofts_morph_preload(void);
+
 /* The .aff path in use, or a message saying why none could be loaded. Static. */
 const char *kofts_morph_source(void);
 
