@@ -61,52 +61,71 @@ static int cols(kofts_buf *b, int field)
     return kofts_buf_puts(b, "}");
 }
 
-/* The group of every phrase the expression holds, in order ("g,g,...", -1 for a
- * phrase after NOT): the coordination argument of kofts_rank. NULL: not wanted. */
-static int map_add(kofts_buf *map, int group)
+/* What kofts_rank needs to know of each phrase of an expression, in order: its group
+ * ("g,g,...", -1 for a phrase after NOT) and its text (the phrases separated by 0x1E;
+ * the key of kofts_rank's IDF cache). */
+typedef struct {
+    kofts_buf groups;
+    kofts_buf keys;
+} phrase_map;
+
+/* Record the phrase b->data[start..] of group (nothing when map is NULL). */
+static int map_add(phrase_map *map, int group, const kofts_buf *b, size_t start)
 {
     if (!map)
         return 0;
-    return kofts_buf_printf(map, map->len ? ",%d" : "%d", group);
+    if (kofts_buf_printf(&map->groups, map->groups.len ? ",%d" : "%d", group) ||
+        (map->keys.len && kofts_buf_append(&map->keys, "\x1e", 1)) ||
+        kofts_buf_append(&map->keys, b->data + start, b->len - start))
+        return KOFTS_ENOMEM;
+    return 0;
 }
 
 /* Append ' OR bigram : "<0x01>xy"' for the joined form of terms x and y. */
 static int join_expr(kofts_buf *b, const kofts_plan_term *x, const kofts_plan_term *y,
-                     kofts_buf *map, int group)
+                     phrase_map *map, int group)
 {
     char joined[2 * 3 * 8 + 1];
     if (x->len + y->len > sizeof joined)
         return 0;
     memcpy(joined, x->text, x->len);
     memcpy(joined + x->len, y->text, y->len);
-    if (kofts_buf_puts(b, " OR ") || kofts_buf_puts(b, kofts_columns[KOFTS_COL_BIGRAM].name) ||
-        kofts_buf_puts(b, " : ") || quoted(b, "\x01", joined, x->len + y->len) ||
-        map_add(map, group))
+    if (kofts_buf_puts(b, " OR "))
+        return KOFTS_ENOMEM;
+    size_t start = b->len;
+    if (kofts_buf_puts(b, kofts_columns[KOFTS_COL_BIGRAM].name) || kofts_buf_puts(b, " : ") ||
+        quoted(b, "\x01", joined, x->len + y->len) || map_add(map, group, b, start))
         return KOFTS_ENOMEM;
     return 0;
 }
 
 /* Append the FTS5 expression of term k; bigram part only when asked and useful. */
 static int term_expr(kofts_buf *b, const kofts_plan *p, size_t k, int with_bigram, int joins,
-                     kofts_buf *map)
+                     phrase_map *map)
 {
     const kofts_plan_term *t = &p->t[k];
     int big = with_bigram && t->bigram.n_pos > 0 && !t->prefix && t->field < 0 && !t->phrase;
     int jn = joins && with_bigram && t->join_next;
     int jp = joins && with_bigram && k > 0 && p->t[k - 1].join_next;
     int paren = big || jn || jp;
-    if (kofts_buf_puts(b, paren ? "(" : "") || cols(b, t->field) || kofts_buf_puts(b, " : ") ||
-        quoted(b, NULL, t->text, t->len) || kofts_buf_puts(b, t->prefix ? " *" : "") ||
-        map_add(map, t->neg ? -1 : t->group))
+    int group = t->neg ? -1 : t->group;
+    if (kofts_buf_puts(b, paren ? "(" : ""))
         return KOFTS_ENOMEM;
-    if (big &&
-        (kofts_buf_puts(b, " OR ") || kofts_buf_puts(b, kofts_columns[KOFTS_COL_BIGRAM].name) ||
-         kofts_buf_puts(b, " : ") || quoted(b, "\x01", t->text, t->len) ||
-         map_add(map, t->neg ? -1 : t->group)))
+    size_t start = b->len;
+    if (cols(b, t->field) || kofts_buf_puts(b, " : ") || quoted(b, NULL, t->text, t->len) ||
+        kofts_buf_puts(b, t->prefix ? " *" : "") || map_add(map, group, b, start))
         return KOFTS_ENOMEM;
-    if (jp && join_expr(b, &p->t[k - 1], t, map, t->neg ? -1 : t->group))
+    if (big) {
+        if (kofts_buf_puts(b, " OR "))
+            return KOFTS_ENOMEM;
+        start = b->len;
+        if (kofts_buf_puts(b, kofts_columns[KOFTS_COL_BIGRAM].name) || kofts_buf_puts(b, " : ") ||
+            quoted(b, "\x01", t->text, t->len) || map_add(map, group, b, start))
+            return KOFTS_ENOMEM;
+    }
+    if (jp && join_expr(b, &p->t[k - 1], t, map, group))
         return KOFTS_ENOMEM;
-    if (jn && join_expr(b, t, &p->t[k + 1], map, t->neg ? -1 : t->group))
+    if (jn && join_expr(b, t, &p->t[k + 1], map, group))
         return KOFTS_ENOMEM;
     if (paren && kofts_buf_puts(b, ")"))
         return KOFTS_ENOMEM;
@@ -114,7 +133,7 @@ static int term_expr(kofts_buf *b, const kofts_plan *p, size_t k, int with_bigra
 }
 
 /* kofts_fts5_compile, also writing the phrase map (map_add) when map is not NULL. */
-static int compile_map(const kofts_plan *p, int reading, kofts_buf *b, kofts_buf *map)
+static int compile_map(const kofts_plan *p, int reading, kofts_buf *b, phrase_map *map)
 {
     int use[KOFTS_QUERY_MAX_TERMS];
     int any = reading != KOFTS_READ_ALL;
@@ -161,7 +180,7 @@ int kofts_fts5_compile(const kofts_plan *p, int reading, kofts_buf *b)
 }
 
 /* The expression of rd into b (cleared first, always NUL-terminated). */
-static int compile_read(const kofts_plan *p, kofts_backend_read rd, kofts_buf *b, kofts_buf *map)
+static int compile_read(const kofts_plan *p, kofts_backend_read rd, kofts_buf *b, phrase_map *map)
 {
     kofts_buf_clear(b);
     if (kofts_buf_append(b, "", 0))
@@ -172,14 +191,24 @@ static int compile_read(const kofts_plan *p, kofts_backend_read rd, kofts_buf *b
         return term_expr(b, p, (size_t)rd.term, !p->t[rd.term].neg, 1, NULL) ? KOFTS_ENOMEM : 1;
     }
     if (map) {
-        kofts_buf_clear(map);
-        if (kofts_buf_append(map, "", 0))
+        kofts_buf_clear(&map->groups);
+        kofts_buf_clear(&map->keys);
+        if (kofts_buf_append(&map->groups, "", 0) || kofts_buf_append(&map->keys, "", 0))
             return KOFTS_ENOMEM;
     }
     return compile_map(p, rd.reading, b, map);
 }
 
 /* --------------------------------------------------------------------- handle */
+
+/* One cached document frequency (f_token_df). */
+typedef struct {
+    char *tok; /* owned; NULL: empty slot */
+    size_t len;
+    long long df;
+} df_entry;
+
+#define DF_CACHE_MAX 65536 /* entries; the cache is emptied when full */
 
 typedef struct {
     kofts_backend base;           /* must be first */
@@ -195,7 +224,12 @@ typedef struct {
     long long n_docs;             /* documents when opened */
     kofts_buf expr;               /* the last compiled expression */
     kofts_buf cats;               /* the plan's categories as a JSON array */
-    kofts_buf map;                /* the last expression's phrase groups (kofts_rank) */
+    phrase_map map;               /* the last ranked expression's phrases (kofts_rank) */
+    kofts_rank_state *rank;       /* kofts_rank's row lengths (borrowed from db) */
+    sqlite3_stmt *st_dver;        /* PRAGMA data_version */
+    long long df_version;         /* data_version the df cache belongs to; -1: unchecked */
+    df_entry *df;                 /* token -> documents cache, open addressing (owned) */
+    size_t df_n, df_cap;          /* entries used; slots (a power of two, or 0) */
     char err[512];
 } fts5_backend;
 
@@ -208,17 +242,17 @@ typedef struct {
 
 /* bm25 weights are ?5..?10, one per column of kofts_columns (KOFTS_NCOLS == 6). */
 static const char sql_rel[] =
-    "SELECT fts.rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14) AS score"
+    "SELECT fts.rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14, ?15) AS score"
     " FROM fts CROSS JOIN docs d ON d.rowid = fts.rowid" FILTERS
     " ORDER BY score DESC LIMIT ?11 OFFSET ?12";
 /* The common case (no filter, by relevance) skips the join with docs. ?2..?4 are
  * bound but unused so that all ranked statements take the same parameters. */
 static const char sql_plain[] =
-    "SELECT rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14) AS score FROM fts"
+    "SELECT rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14, ?15) AS score FROM fts"
     " WHERE fts MATCH ?1 AND coalesce(?2, ?3, ?4) IS NULL"
     " ORDER BY score DESC LIMIT ?11 OFFSET ?12";
 static const char sql_date[] =
-    "SELECT fts.rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14) AS score"
+    "SELECT fts.rowid, kofts_rank(fts, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?14, ?15) AS score"
     " FROM fts CROSS JOIN docs d ON d.rowid = fts.rowid" FILTERS
     " ORDER BY d.date DESC, score DESC LIMIT ?11 OFFSET ?12";
 static const char sql_count[] =
@@ -255,19 +289,82 @@ static long long f_doc_count(kofts_backend *b)
     return ((fts5_backend *)b)->n_docs;
 }
 
+static void df_clear(fts5_backend *f)
+{
+    for (size_t i = 0; i < f->df_cap; i++)
+        free(f->df[i].tok);
+    free(f->df);
+    f->df = NULL;
+    f->df_n = f->df_cap = 0;
+}
+
+/* The cache slot of tok: its entry, or the empty slot where it belongs (NULL: no
+ * cache). */
+static df_entry *df_slot(fts5_backend *f, const char *tok, size_t len)
+{
+    if (!f->df_cap)
+        return NULL;
+    size_t i = (size_t)kofts_fnv1a64(tok, len) & (f->df_cap - 1);
+    while (f->df[i].tok && (f->df[i].len != len || memcmp(f->df[i].tok, tok, len) != 0))
+        i = (i + 1) & (f->df_cap - 1);
+    return &f->df[i];
+}
+
+/* Remember df for tok (best effort: nothing happens when memory is short). */
+static void df_put(fts5_backend *f, const char *tok, size_t len, long long df)
+{
+    if (f->df_n >= DF_CACHE_MAX)
+        df_clear(f);
+    if (!f->df_cap) {
+        if (!(f->df = calloc(2 * DF_CACHE_MAX, sizeof *f->df)))
+            return;
+        f->df_cap = 2 * DF_CACHE_MAX;
+    }
+    df_entry *e = df_slot(f, tok, len);
+    if (e->tok || !(e->tok = malloc(len ? len : 1)))
+        return;
+    memcpy(e->tok, tok, len);
+    e->len = len;
+    e->df = df;
+    f->df_n++;
+}
+
+/* Documents holding tok (fts5vocab), cached while the database stays unchanged (the
+ * cache is checked against PRAGMA data_version at each f_snapshot). */
 static long long f_token_df(kofts_backend *b, const char *tok, size_t len)
 {
     fts5_backend *f = (fts5_backend *)b;
     long long df = -1;
     if (!f->st_vocab)
         return -1;
+    df_entry *e = f->df_version >= 0 ? df_slot(f, tok, len) : NULL;
+    if (e && e->tok)
+        return e->df;
     sqlite3_bind_text(f->st_vocab, 1, tok, (int)len, SQLITE_STATIC);
     if (sqlite3_step(f->st_vocab) == SQLITE_ROW)
         df = sqlite3_column_int64(f->st_vocab, 0);
     else
         df = 0;
     sqlite3_reset(f->st_vocab);
+    if (f->df_version >= 0)
+        df_put(f, tok, len, df);
     return df;
+}
+
+/* After BEGIN: empty the df cache when another connection changed the database. */
+static void df_check_version(fts5_backend *f)
+{
+    long long v = -1;
+    if (!f->st_dver &&
+        sqlite3_prepare_v3(f->db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT, &f->st_dver,
+                           NULL) != SQLITE_OK)
+        return;
+    if (sqlite3_step(f->st_dver) == SQLITE_ROW)
+        v = sqlite3_column_int64(f->st_dver, 0);
+    sqlite3_reset(f->st_dver);
+    if (v < 0 || v != f->df_version)
+        df_clear(f);
+    f->df_version = v;
 }
 
 /* until as an upper bound that keeps every timestamp of that day: "2024-05-01~". */
@@ -345,7 +442,7 @@ static int f_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
     fts5_backend *f = (fts5_backend *)b;
     char until_hi[64];
     kofts_backend_read rd = {reading, -1};
-    int rc = compile_read(p, rd, &f->expr, reading == KOFTS_READ_RANKED ? &f->map : NULL), src;
+    int rc = compile_read(p, rd, &f->expr, &f->map), src;
     if (rc <= 0)
         return rc;
     rc = 0;
@@ -354,17 +451,16 @@ static int f_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
                                                 : f->st_plain;
     if ((rc = bind_filters(f, st, p, 1, until_hi, sizeof until_hi)))
         goto done;
+    kofts_rank_refresh(f->rank, "fts"); /* best effort: without it, same scores, slower */
     for (int k = 0; k < KOFTS_NCOLS; k++)
         sqlite3_bind_double(st, 5 + k, w->w[k]);
     sqlite3_bind_int(st, 11, limit);
     sqlite3_bind_int(st, 12, offset);
-    if (reading == KOFTS_READ_RANKED) {
-        sqlite3_bind_double(st, 13, -KOFTS_RANKED_BONUS); /* all or nothing */
-        sqlite3_bind_text(st, 14, f->map.data, (int)f->map.len, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_double(st, 13, 0.0);
-        sqlite3_bind_null(st, 14);
-    }
+    /* ?13 coordination (all or nothing in the ranked reading), ?14 phrase groups, ?15
+     * phrase texts (kofts_rank's IDF cache) */
+    sqlite3_bind_double(st, 13, reading == KOFTS_READ_RANKED ? -KOFTS_RANKED_BONUS : 0.0);
+    sqlite3_bind_text(st, 14, f->map.groups.data, (int)f->map.groups.len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 15, f->map.keys.data, (int)f->map.keys.len, SQLITE_STATIC);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == *cap) {
             size_t nc = *cap ? *cap * 2 : 16;
@@ -473,9 +569,10 @@ static int f_snapshot(kofts_backend *b, int on)
                    : db_error(f, "cannot end the read transaction");
     if (!sqlite3_get_autocommit(f->db))
         sqlite3_exec(f->db, "ROLLBACK", NULL, NULL, NULL);
-    return sqlite3_exec(f->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK
-               ? 0
-               : db_error(f, "cannot start a read transaction");
+    if (sqlite3_exec(f->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(f, "cannot start a read transaction");
+    df_check_version(f);
+    return 0;
 }
 
 static void f_set_stop(kofts_backend *b, int (*stop)(void *ctx), void *ctx)
@@ -502,10 +599,13 @@ static void f_close(kofts_backend *b)
     sqlite3_finalize(f->st_count_plain);
     sqlite3_finalize(f->st_doc);
     sqlite3_finalize(f->st_vocab);
+    sqlite3_finalize(f->st_dver);
     kofts_store_close(f->store);
     kofts_buf_free(&f->expr);
     kofts_buf_free(&f->cats);
-    kofts_buf_free(&f->map);
+    kofts_buf_free(&f->map.groups);
+    kofts_buf_free(&f->map.keys);
+    df_clear(f);
     free(f);
 }
 
@@ -537,6 +637,7 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
         rc = KOFTS_ENOMEM;
         goto done;
     }
+    f->df_version = -1;
     f->base = (kofts_backend){KOFTS_BACKEND_VERSION,
                               "fts5",
                               f_close,
@@ -554,7 +655,7 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
     if ((rc = kofts_store_open(&f->store, path, KOFTS_STORE_READONLY, errmsg)))
         goto done;
     f->db = kofts_store_db(f->store);
-    if (kofts_rank_register(f->db) != SQLITE_OK) {
+    if (kofts_rank_register(f->db, &f->rank) != SQLITE_OK) {
         if (errmsg) {
             char m[600];
             kofts_errfmt(m, sizeof m, path, "cannot register the ranking function: %s",

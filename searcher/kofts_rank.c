@@ -20,13 +20,34 @@
 #include "kofts_rank.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kofts_fts5.h"
+#include "kofts_util.h"
 
 #define K1 1.2
 #define B  0.75
+
+/* One cached phrase row count (the IDF cache). */
+typedef struct {
+    char *key; /* the phrase's expression text (owned); NULL: empty slot */
+    size_t len;
+    sqlite3_int64 n_hit;
+} hit_entry;
+
+#define HIT_CACHE_MAX 65536 /* entries; the cache is emptied when full */
+
+struct kofts_rank_state {
+    sqlite3 *db;             /* borrowed: the connection the function is registered on */
+    hit_entry *hits;         /* phrase -> rows holding it, open addressing (owned) */
+    size_t n_hits, cap_hits; /* used; slots (a power of two, or 0) */
+    int *len;                /* row length by rowid, -1 unknown (owned); NULL: none */
+    long long n_len;         /* entries in len */
+    long long version;       /* PRAGMA data_version when len was loaded; -1 none */
+    sqlite3_stmt *dver;      /* PRAGMA data_version (owned) */
+};
 
 typedef struct {
     int n_phrase;
@@ -49,6 +70,66 @@ static void rank_data_free(void *p)
     free(d->group);
     free(d->seen);
     free(d);
+}
+
+static int count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx);
+
+static void hits_clear(kofts_rank_state *st)
+{
+    for (size_t i = 0; i < st->cap_hits; i++)
+        free(st->hits[i].key);
+    free(st->hits);
+    st->hits = NULL;
+    st->n_hits = st->cap_hits = 0;
+}
+
+/* The slot of key: its entry or the empty slot where it belongs (NULL: no cache). */
+static hit_entry *hits_slot(kofts_rank_state *st, const char *key, size_t len)
+{
+    if (!st->cap_hits)
+        return NULL;
+    size_t i = (size_t)kofts_fnv1a64(key, len) & (st->cap_hits - 1);
+    while (st->hits[i].key && (st->hits[i].len != len || memcmp(st->hits[i].key, key, len) != 0))
+        i = (i + 1) & (st->cap_hits - 1);
+    return &st->hits[i];
+}
+
+/* Remember n_hit for key (best effort). */
+static void hits_put(kofts_rank_state *st, const char *key, size_t len, sqlite3_int64 n_hit)
+{
+    if (st->n_hits >= HIT_CACHE_MAX)
+        hits_clear(st);
+    if (!st->cap_hits) {
+        if (!(st->hits = calloc(2 * HIT_CACHE_MAX, sizeof *st->hits)))
+            return;
+        st->cap_hits = 2 * HIT_CACHE_MAX;
+    }
+    hit_entry *e = hits_slot(st, key, len);
+    if (e->key || !(e->key = malloc(len ? len : 1)))
+        return;
+    memcpy(e->key, key, len);
+    e->len = len;
+    e->n_hit = n_hit;
+    st->n_hits++;
+}
+
+/* Rows holding phrase i: from the cache when key (the phrase's text, len bytes; NULL:
+ * none) is there and the cache is current, else counted with xQueryPhrase. */
+static int phrase_rows(const Fts5ExtensionApi *api, Fts5Context *fts, int i, const char *key,
+                       size_t len, sqlite3_int64 *n_hit)
+{
+    kofts_rank_state *st = api->xUserData(fts);
+    int cached = st && st->version >= 0 && key;
+    hit_entry *e = cached ? hits_slot(st, key, len) : NULL;
+    if (e && e->key) {
+        *n_hit = e->n_hit;
+        return SQLITE_OK;
+    }
+    *n_hit = 0;
+    int rc = api->xQueryPhrase(fts, i, n_hit, count_cb);
+    if (rc == SQLITE_OK && cached)
+        hits_put(st, key, len, *n_hit);
+    return rc;
 }
 
 static int count_cb(const Fts5ExtensionApi *api, Fts5Context *fts, void *ctx)
@@ -99,7 +180,7 @@ static int parse_groups(rank_data *d, const char *s)
 
 /* The per-query data, made on the first row. */
 static int get_data(const Fts5ExtensionApi *api, Fts5Context *fts, const char *groups,
-                    rank_data **out)
+                    const char *keys, rank_data **out)
 {
     rank_data *d = api->xGetAuxdata(fts, 0);
     if (d) {
@@ -121,9 +202,20 @@ static int get_data(const Fts5ExtensionApi *api, Fts5Context *fts, const char *g
     if ((rc = api->xRowCount(fts, &n_row)) || (rc = api->xColumnTotalSize(fts, -1, &n_tok)))
         goto done;
     d->avgdl = (double)n_tok / (double)n_row;
+    /* keys: the phrases' texts separated by 0x1E, used only when there is one per
+     * phrase */
+    int n_keys = keys && *keys ? 1 : 0;
+    for (const char *c = keys; n_keys && *c; c++)
+        n_keys += *c == '\x1e';
+    if (n_keys != d->n_phrase)
+        keys = NULL;
     for (int i = 0; i < d->n_phrase; i++) {
         sqlite3_int64 n_hit = 0;
-        if ((rc = api->xQueryPhrase(fts, i, &n_hit, count_cb)))
+        const char *key = keys, *end = keys ? strchr(keys, '\x1e') : NULL;
+        size_t klen = keys ? (end ? (size_t)(end - keys) : strlen(keys)) : 0;
+        if (keys)
+            keys = end ? end + 1 : keys + klen;
+        if ((rc = phrase_rows(api, fts, i, key, klen, &n_hit)))
             goto done;
         double idf = log((n_row - n_hit + 0.5) / (n_hit + 0.5));
         d->idf[i] = idf <= 0.0 ? 1e-6 : idf;
@@ -152,13 +244,15 @@ static void kofts_rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
     for (int c = 0; c < n_w; c++)
         w[c] = sqlite3_value_double(val[c]);
     double coord = 0;
-    const char *groups = NULL;
+    const char *groups = NULL, *keys = NULL;
     if (n_val >= n_col + 2) {
         coord = sqlite3_value_double(val[n_col]);
         groups = (const char *)sqlite3_value_text(val[n_col + 1]);
     }
+    if (n_val >= n_col + 3)
+        keys = (const char *)sqlite3_value_text(val[n_col + 2]);
     rank_data *d = NULL;
-    int rc = get_data(api, fts, groups, &d);
+    int rc = get_data(api, fts, groups, keys, &d);
     if (rc) {
         sqlite3_result_error_code(ctx, rc);
         return;
@@ -180,8 +274,14 @@ static void kofts_rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
             f += col < n_w ? w[col] : 1.0;
         d->freq[i] = f;
     }
-    int tok = 0;
-    if (rc == SQLITE_OK)
+    int tok = -1;
+    const kofts_rank_state *st = api->xUserData(fts);
+    if (st && st->len) {
+        sqlite3_int64 row = api->xRowid(fts);
+        if (row >= 0 && row < st->n_len)
+            tok = st->len[row];
+    }
+    if (rc == SQLITE_OK && tok < 0)
         rc = api->xColumnSize(fts, -1, &tok);
     if (rc) {
         sqlite3_result_error_code(ctx, rc);
@@ -198,10 +298,122 @@ static void kofts_rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
     sqlite3_result_double(ctx, score);
 }
 
-int kofts_rank_register(sqlite3 *db)
+static void state_free(void *p)
 {
+    kofts_rank_state *st = p;
+    if (!st)
+        return;
+    sqlite3_finalize(st->dver);
+    hits_clear(st);
+    free(st->len);
+    free(st);
+}
+
+int kofts_rank_register(sqlite3 *db, kofts_rank_state **state)
+{
+    if (state)
+        *state = NULL;
     fts5_api *api = kofts_fts5_api(db);
     if (!api)
         return SQLITE_ERROR;
-    return api->xCreateFunction(api, "kofts_rank", NULL, kofts_rank_fn, NULL);
+    kofts_rank_state *st = calloc(1, sizeof *st);
+    if (!st)
+        return SQLITE_NOMEM;
+    st->db = db;
+    st->version = -1;
+    int rc = api->xCreateFunction(api, "kofts_rank", st, kofts_rank_fn, state_free);
+    if (rc != SQLITE_OK) {
+        state_free(st);
+        return rc;
+    }
+    if (state)
+        *state = st;
+    return SQLITE_OK;
+}
+
+/* Sum of the varints of a %_docsize blob (one per column; SQLite varints: 7 bits per
+ * byte, most significant first, the high bit set on all but the last byte). */
+static long long blob_sum(const unsigned char *p, int n)
+{
+    long long sum = 0;
+    for (int i = 0; i < n;) {
+        unsigned long long v = 0;
+        for (int k = 0; i < n && k < 9; k++) {
+            unsigned char c = p[i++];
+            v = (v << 7) | (c & 0x7F);
+            if (!(c & 0x80))
+                break;
+        }
+        sum += (long long)v;
+    }
+    return sum;
+}
+
+/* Load every row's length of table into st (replacing what it held). */
+static int load_lengths(kofts_rank_state *st, const char *table)
+{
+    char sql[256];
+    sqlite3_stmt *q = NULL;
+    int *len = NULL, rc;
+    long long max = -1, n = 0;
+    snprintf(sql, sizeof sql, "SELECT max(id), count(*) FROM \"%s_docsize\"", table);
+    if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL)) != SQLITE_OK)
+        return rc;
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        max = sqlite3_column_int64(q, 0);
+        n = sqlite3_column_int64(q, 1);
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    /* Sparse rowids (many deletions) or a huge table: keep no copy. */
+    if (max < 0 || max > 4 * n + 1000000 || max >= 1LL << 28)
+        return SQLITE_OK;
+    if (!(len = malloc((size_t)(max + 1) * sizeof *len)))
+        return SQLITE_NOMEM;
+    memset(len, 0xFF, (size_t)(max + 1) * sizeof *len); /* -1: unknown */
+    snprintf(sql, sizeof sql, "SELECT id, sz FROM \"%s_docsize\"", table);
+    if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &q, NULL)) != SQLITE_OK)
+        goto done;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        long long id = sqlite3_column_int64(q, 0);
+        long long sum = blob_sum(sqlite3_column_blob(q, 1), sqlite3_column_bytes(q, 1));
+        if (id >= 0 && id <= max && sum <= 0x7FFFFFFF)
+            len[id] = (int)sum;
+    }
+    if (rc != SQLITE_DONE)
+        goto done;
+    rc = SQLITE_OK;
+    free(st->len);
+    st->len = len;
+    st->n_len = max + 1;
+    len = NULL;
+done:
+    sqlite3_finalize(q);
+    free(len);
+    return rc;
+}
+
+int kofts_rank_refresh(kofts_rank_state *st, const char *table)
+{
+    if (!st)
+        return SQLITE_OK;
+    int rc = SQLITE_OK;
+    if (!st->dver &&
+        (rc = sqlite3_prepare_v3(st->db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
+                                 &st->dver, NULL)) != SQLITE_OK)
+        return rc;
+    long long v = -1;
+    if (sqlite3_step(st->dver) == SQLITE_ROW)
+        v = sqlite3_column_int64(st->dver, 0);
+    sqlite3_reset(st->dver);
+    if (v >= 0 && v == st->version)
+        return SQLITE_OK;
+    hits_clear(st);
+    free(st->len); /* stale: rows fall back to xColumnSize until reloaded */
+    st->len = NULL;
+    st->n_len = 0;
+    st->version = -1;
+    if ((rc = load_lengths(st, table)) == SQLITE_OK)
+        st->version = v;
+    return rc;
 }

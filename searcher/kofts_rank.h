@@ -1,7 +1,7 @@
 /*
  * kofts_rank.h - kofts_rank(), an FTS5 auxiliary ranking function.
  *
- *   SELECT rowid, kofts_rank(fts, w0, ..., w5 [, coord, groups]) AS score
+ *   SELECT rowid, kofts_rank(fts, w0, ..., w5 [, coord, groups [, keys]]) AS score
  *   FROM fts WHERE fts MATCH ?1 ORDER BY score DESC LIMIT 10
  *
  * With the six column weights only it returns exactly -bm25(fts, w0, ..., w5) (the
@@ -23,7 +23,24 @@
 
 #include <sqlite3.h>
 
-/* Register kofts_rank on db (needs FTS5). Returns an SQLITE_* code. */
-int kofts_rank_register(sqlite3 *db);
+typedef struct kofts_rank_state kofts_rank_state;
+
+/*
+ * Register kofts_rank on db (needs FTS5). When state is not NULL, *state gets the
+ * function's per-connection state (borrowed: freed when db is closed), which can
+ * hold every row's length (kofts_rank_refresh). Returns an SQLITE_* code.
+ */
+int kofts_rank_register(sqlite3 *db, kofts_rank_state **state);
+
+/*
+ * Keep an in-memory copy of the row lengths of FTS5 table `table` (the sum of its
+ * %_docsize entries, what xColumnSize(-1) reads with one B-tree lookup per row), so
+ * that kofts_rank reads a row's length from memory. Reloaded when PRAGMA
+ * data_version says another connection changed the database (which also empties the
+ * phrase row-count cache; the cache is used only after a successful refresh); call it
+ * inside the read transaction of the query. Rows the copy does not hold (or any failure: the copy
+ * is then dropped) fall back to xColumnSize, so scores never change. Returns an SQLITE_* code.
+ */
+int kofts_rank_refresh(kofts_rank_state *st, const char *table);
 
 #endif /* KOFTS_RANK_H */
