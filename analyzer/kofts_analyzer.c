@@ -165,7 +165,6 @@ int kofts_analyzer_new(kofts_analyzer **out)
         rc = KOFTS_EICU;
         goto done;
     }
-    kofts_morph_preload();
     a->stem = sb_stemmer_new("english", "UTF_8");
     a->wcache = calloc(WCACHE_SIZE, sizeof *a->wcache);
     if (!a->stem || !a->wcache) {
@@ -177,6 +176,11 @@ int kofts_analyzer_new(kofts_analyzer **out)
 done:
     kofts_analyzer_free(a);
     return rc;
+}
+
+void kofts_analyzer_preload(void)
+{
+    kofts_morph_preload();
 }
 
 void kofts_analyzer_free(kofts_analyzer *a)

@@ -11,6 +11,7 @@
 
 #include <hunspell.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,9 @@ static void load(void)
 static void *preload_main(void *unused)
 {
     (void)unused;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL); /* signals stay with the program's own threads */
     pthread_once(&once, load);
     return NULL;
 }

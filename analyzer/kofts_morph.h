@@ -44,8 +44,8 @@ int kofts_morph_available(void);
 
 /*
  * Start loading the dictionary in a background thread (once per process), so that the
- * first word that needs it does not pay the load inside a query's time limit. Called
- * by kofts_analyzer_new; the first kofts_morph_analyze waits for the load to finish.
+ * first word that needs it does not pay the load inside a query's time limit (through
+ * kofts_analyzer_preload); the first kofts_morph_analyze waits for the load to finish.
  */
 void kofts_morph_preload(void);
 
