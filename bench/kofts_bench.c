@@ -13,6 +13,7 @@
 #include "bench.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -114,7 +115,8 @@ static const struct {
     {"query-class", 1, 'k', "CLASS", "class of queries whose qid has no class- prefix"},
     {"passes", 1, 'p', "N", "warm timed passes per query (default 3; +1 warm-up)"},
     {"jobs", 1, 'j', "N", "kofts-index --jobs (default: number of cores)"},
-    {"engines", 1, 'e', "LIST", "kofts,unicode61,trigram (default: all three)"},
+    {"engines", 1, 'e', "LIST",
+     "kofts,kofts-xapian,unicode61,trigram (default: kofts,unicode61,trigram)"},
     {"bin", 1, 'b', "DIR", "where kofts-index/kofts-search are (default: beside me)"},
     {"work", 1, 'w', "DIR", "scratch folder for indexes (default: BIN/bench-work)"},
     {"out", 1, 'o', "DIR", "results folder (default: bench/results)"},
@@ -205,17 +207,47 @@ static void report_log(const char *log)
 }
 
 /* Run kofts-index into dbpath; fills build figures of e. Returns its exit status. */
+/* Bytes of the Xapian shards of stub path (files in path.d/shard-K), -1 if none. */
+static long long xapian_bytes(const char *path)
+{
+    long long total = -1;
+    char dir[4200], f[4600];
+    for (int k = 0; k < 64; k++) {
+        snprintf(dir, sizeof dir, "%s.d/shard-%d", path, k);
+        DIR *d = opendir(dir);
+        if (!d)
+            break;
+        struct dirent *de;
+        struct stat sb;
+        while ((de = readdir(d)) != NULL) {
+            snprintf(f, sizeof f, "%s/%s", dir, de->d_name);
+            if (de->d_name[0] != '.' && stat(f, &sb) == 0 && S_ISREG(sb.st_mode))
+                total = (total < 0 ? 0 : total) + (long long)sb.st_size;
+        }
+        closedir(d);
+    }
+    return total;
+}
+
 static int kofts_build(const opts *o, const char *dbpath, int jobs, int full,
-                       char *const *sources, size_t ns, bench_engine *e)
+                       char *const *sources, size_t ns, bench_engine *e, int xshards)
 {
     char exe[4096], jobs_s[16];
     snprintf(exe, sizeof exe, "%s/kofts-index", o->bin);
     snprintf(jobs_s, sizeof jobs_s, "%d", jobs);
-    char **argv = calloc(ns + 10, sizeof *argv);
+    char **argv = calloc(ns + 14, sizeof *argv);
+    char shards_s[16];
+    snprintf(shards_s, sizeof shards_s, "%d", xshards);
     if (!argv)
         return -1;
     size_t a = 0;
     argv[a++] = exe;
+    if (xshards > 0) { /* the Xapian backend, xshards shards */
+        argv[a++] = "--backend";
+        argv[a++] = "xapian";
+        argv[a++] = "--shards";
+        argv[a++] = shards_s;
+    }
     argv[a++] = "--db";
     argv[a++] = (char *)dbpath;
     argv[a++] = "--jobs";
@@ -226,9 +258,11 @@ static int kofts_build(const opts *o, const char *dbpath, int jobs, int full,
     for (size_t i = 0; i < ns; i++)
         argv[a++] = sources[i];
     char log[4096];
-    snprintf(log, sizeof log, "%s/kofts-index-j%d%s.log", o->work, jobs, full ? "" : "-rerun");
-    fprintf(stderr, PROG ": kofts-index --jobs %d%s ... (stderr in %s)\n", jobs,
-            full ? " --full" : "", log);
+    snprintf(log, sizeof log, "%s/kofts-index-j%d%s%s%s.log", o->work, jobs, full ? "" : "-rerun",
+             xshards > 0 ? "-xapian-s" : "", xshards > 0 ? shards_s : "");
+    fprintf(stderr, PROG ": kofts-index --jobs %d%s%s%s ... (stderr in %s)\n", jobs,
+            full ? " --full" : "", xshards > 0 ? " --backend xapian --shards " : "",
+            xshards > 0 ? shards_s : "", log);
     double wall;
     long kb;
     int st = bench_run(argv, NULL, log, &wall, &kb);
@@ -242,10 +276,18 @@ static int kofts_build(const opts *o, const char *dbpath, int jobs, int full,
     e->build_s = wall;
     e->peak_kb = kb;
     e->built = 1;
-    /* documents and text bytes as kofts stored them */
+    /* documents and text bytes as kofts stored them (xapian: documents from the writer's
+     * state.db; the text bytes are the FTS5 engine's, same corpus) */
     sqlite3 *db = NULL;
     sqlite3_stmt *stq = NULL;
-    if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+    char state[4200];
+    snprintf(state, sizeof state, "%s.d/state.db", dbpath);
+    if (xshards > 0) {
+        if (sqlite3_open_v2(state, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+            sqlite3_prepare_v2(db, "SELECT count(*) FROM docs", -1, &stq, NULL) == SQLITE_OK &&
+            sqlite3_step(stq) == SQLITE_ROW)
+            e->docs = (size_t)sqlite3_column_int64(stq, 0);
+    } else if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(db,
                            "SELECT count(*), total(length(CAST(title AS BLOB)) +"
                            " length(CAST(body AS BLOB))) FROM docs",
@@ -674,6 +716,20 @@ int main(int argc, char **argv)
             snprintf(ek1->key, sizeof ek1->key, "kofts-j1");
         }
     }
+    bench_engine *ex = NULL, *ex1 = NULL;
+    char xap_db[4096], xap1_db[4096];
+    snprintf(xap_db, sizeof xap_db, "%s/kofts-xapian.idx", o.work);
+    snprintf(xap1_db, sizeof xap1_db, "%s/kofts-xapian-s1.idx", o.work);
+    if (engine_on(&o, "kofts-xapian")) {
+        ex = &eng[neng++];
+        snprintf(ex->name, sizeof ex->name, "kofts xapian (--shards %d)", o.jobs);
+        snprintf(ex->key, sizeof ex->key, "kofts-xapian");
+        if (o.jobs_compare && o.jobs != 1) {
+            ex1 = &eng[neng++];
+            snprintf(ex1->name, sizeof ex1->name, "kofts xapian (--shards 1)");
+            snprintf(ex1->key, sizeof ex1->key, "kofts-xapian-s1");
+        }
+    }
     if (engine_on(&o, "unicode61")) {
         eu = &eng[neng++];
         snprintf(eu->name, sizeof eu->name, "fts5 unicode61");
@@ -697,15 +753,25 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": %s not found; skipping kofts\n", exe);
     }
     if (ek && have_index) {
-        if (kofts_build(&o, kofts_db, o.jobs, 1, sources, ns, ek) == 0) {
+        if (kofts_build(&o, kofts_db, o.jobs, 1, sources, ns, ek, 0) == 0) {
             if (o.rerun) {
                 bench_engine tmp;
                 memset(&tmp, 0, sizeof tmp);
-                if (kofts_build(&o, kofts_db, o.jobs, 0, sources, ns, &tmp) == 0)
+                if (kofts_build(&o, kofts_db, o.jobs, 0, sources, ns, &tmp, 0) == 0)
                     rep.rerun_s = tmp.build_s;
             }
-            if (ek1 && kofts_build(&o, kofts1_db, 1, 1, sources, ns, ek1) == 0)
+            if (ek1 && kofts_build(&o, kofts1_db, 1, 1, sources, ns, ek1, 0) == 0)
                 bench_db_vacuum_size(kofts1_db, 1, &ek1->index_bytes);
+        }
+    }
+    /* Xapian backend: --shards = --jobs (cores by default), and --shards 1 to compare. */
+    if (ex && have_index && kofts_build(&o, xap_db, o.jobs, 1, sources, ns, ex, o.jobs) == 0) {
+        ex->index_bytes = xapian_bytes(xap_db);
+        if (ek && ek->built)
+            ex->text_bytes = ek->text_bytes;
+        if (ex1 && kofts_build(&o, xap1_db, o.jobs, 1, sources, ns, ex1, 1) == 0) {
+            ex1->index_bytes = xapian_bytes(xap1_db);
+            ex1->text_bytes = ex->text_bytes;
         }
     }
     int all_jsonl = 1;
@@ -783,6 +849,11 @@ int main(int argc, char **argv)
             kofts_query(&o, kofts_db, qpath, &q, ek);
         else
             snprintf(ek->note, sizeof ek->note, "%.150s not found: no query figures.", exe);
+    }
+    if (ex && ex->built) {
+        snprintf(exe, sizeof exe, "%s/kofts-search", o.bin);
+        if (access(exe, X_OK) == 0)
+            kofts_query(&o, xap_db, qpath, &q, ex);
     }
     for (int t = 0; t < 2; t++) {
         bench_engine *e = t == 0 ? eu : et;

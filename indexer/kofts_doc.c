@@ -18,8 +18,8 @@ kofts_doc *kofts_doc_new(void)
     kofts_doc *d = calloc(1, sizeof *d);
     if (!d)
         return NULL;
-    char **f[] = {&d->id,      &d->source, &d->title, &d->categories, &d->tags,
-                  &d->date,    &d->excerpt, &d->body, &d->extra,      &d->url};
+    char **f[] = {&d->id,   &d->source,  &d->title, &d->categories, &d->tags,
+                  &d->date, &d->excerpt, &d->body,  &d->extra,      &d->url};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         if (!(*f[i] = strdup(""))) {
             kofts_doc_free(d);
@@ -77,17 +77,22 @@ int kofts_doc_finish(kofts_doc *d)
     d->col[KOFTS_COL_BIGRAM] = b.data;
     b = (kofts_buf){0};
 
-    /* content hash over every stored field, separated by 0x1f */
+    /* content hash over every stored field, separated by 0x1f; text_hash leaves the url
+     * out, so that a writer can update a changed url (a site's new permalink:) in place
+     * without analysing the text again */
     const char *f[] = {d->id,      d->title, d->categories, d->tags, d->date,
                        d->excerpt, d->body,  d->extra,      d->url};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+    size_t nf = sizeof f / sizeof f[0];
+    for (size_t i = 0; i < nf; i++) {
+        if (i == nf - 1)
+            snprintf(d->text_hash, sizeof d->text_hash, "%016llx",
+                     (unsigned long long)kofts_fnv1a64(b.data ? b.data : "", b.len));
         if (kofts_buf_puts(&b, f[i]) || kofts_buf_append(&b, "\x1f", 1)) {
             rc = KOFTS_ENOMEM;
             goto done;
         }
     }
-    snprintf(d->hash, sizeof d->hash, "%016llx",
-             (unsigned long long)kofts_fnv1a64(b.data, b.len));
+    snprintf(d->hash, sizeof d->hash, "%016llx", (unsigned long long)kofts_fnv1a64(b.data, b.len));
 done:
     kofts_buf_free(&b);
     return rc;
@@ -228,8 +233,8 @@ int kofts_date_norm(const char *s, size_t n, char out[20])
     memcpy(out, s, 10);
     out[10] = '\0';
     /* optional time: [ T]HH:MM[:SS] */
-    if (n > 10 && (s[10] == ' ' || s[10] == 'T') && digits(s, n, 11, 2) && n > 13 &&
-        s[13] == ':' && digits(s, n, 14, 2)) {
+    if (n > 10 && (s[10] == ' ' || s[10] == 'T') && digits(s, n, 11, 2) && n > 13 && s[13] == ':' &&
+        digits(s, n, 14, 2)) {
         out[10] = 'T';
         memcpy(out + 11, s + 11, 5);
         out[16] = '\0';
@@ -241,8 +246,7 @@ int kofts_date_norm(const char *s, size_t n, char out[20])
     return 1;
 }
 
-void kofts_diag_add(kofts_diag *dg, const char *path, long line, int skipped, const char *fmt,
-                    ...)
+void kofts_diag_add(kofts_diag *dg, const char *path, long line, int skipped, const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;

@@ -21,23 +21,24 @@
 #include "kofts_util.h"
 
 typedef struct kofts_doc {
-    char *id;         /* document id (JSONL "id" or the path relative to SOURCE) */
-    char *source;     /* files.path of the file it came from ("-" for stdin) */
-    char *title;      /* plain text */
-    char *categories; /* one item per line */
-    char *tags;       /* one item per line */
-    char *date;       /* YYYY-MM-DD[THH:MM[:SS]] or "" */
-    char *excerpt;    /* plain text */
-    char *body;       /* plain text, blocks separated by '\n' */
-    char *extra;      /* lower-weight text: image alt/title, feature text */
-    char *url;        /* permalink/url or "" */
-    long long size;   /* bytes of input this document came from */
-    long long mtime;  /* seconds since the epoch of its file (0 for stdin) */
-    long line;        /* JSONL line number, 0 for a whole file */
-    char hash[17];    /* FNV-1a 64 of all fields, hex (set by kofts_doc_finish) */
-    char *col[KOFTS_NCOLS];             /* FTS column strings; col[0..3] alias fields */
-    kofts_tokstream *ts[KOFTS_NCOLS];   /* pre-analysed columns (may be NULL) */
-    struct kofts_doc *next;             /* list link for the pipeline */
+    char *id;                         /* document id (JSONL "id" or the path relative to SOURCE) */
+    char *source;                     /* files.path of the file it came from ("-" for stdin) */
+    char *title;                      /* plain text */
+    char *categories;                 /* one item per line */
+    char *tags;                       /* one item per line */
+    char *date;                       /* YYYY-MM-DD[THH:MM[:SS]] or "" */
+    char *excerpt;                    /* plain text */
+    char *body;                       /* plain text, blocks separated by '\n' */
+    char *extra;                      /* lower-weight text: image alt/title, feature text */
+    char *url;                        /* permalink/url or "" */
+    long long size;                   /* bytes of input this document came from */
+    long long mtime;                  /* seconds since the epoch of its file (0 for stdin) */
+    long line;                        /* JSONL line number, 0 for a whole file */
+    char hash[17];                    /* FNV-1a 64 of all fields, hex (set by kofts_doc_finish) */
+    char text_hash[17];               /* the same without url (the url is not indexed) */
+    char *col[KOFTS_NCOLS];           /* FTS column strings; col[0..3] alias fields */
+    kofts_tokstream *ts[KOFTS_NCOLS]; /* pre-analysed columns (may be NULL) */
+    struct kofts_doc *next;           /* list link for the pipeline */
 } kofts_doc;
 
 /* A new empty document with every string field set to "". NULL on out of memory. */
@@ -63,9 +64,9 @@ int kofts_doc_analyze(kofts_doc *d, kofts_analyzer *a);
 void kofts_doc_free(kofts_doc *d);
 
 /* Flags reported by kofts_text_clean. */
-#define KOFTS_CLEAN_NUL 0x01     /* NUL bytes were removed */
+#define KOFTS_CLEAN_NUL     0x01 /* NUL bytes were removed */
 #define KOFTS_CLEAN_BADUTF8 0x02 /* invalid UTF-8 was replaced by U+FFFD */
-#define KOFTS_CLEAN_BINARY 0x04  /* looks like a binary file (mostly NUL/invalid bytes) */
+#define KOFTS_CLEAN_BINARY  0x04 /* looks like a binary file (mostly NUL/invalid bytes) */
 
 /*
  * Append a clean copy of s[0..n) to out: a leading UTF-8 BOM dropped, CRLF and lone
@@ -92,8 +93,8 @@ typedef struct {
 
 /* Add one message about path (line > 0 adds ":LINE"); skipped=1 counts a skip,
  * 0 a warning. Out of memory loses the message silently. */
-void kofts_diag_add(kofts_diag *dg, const char *path, long line, int skipped, const char *fmt,
-                    ...) __attribute__((format(printf, 5, 6)));
+void kofts_diag_add(kofts_diag *dg, const char *path, long line, int skipped, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
 /* Free the messages; the struct is zeroed. */
 void kofts_diag_free(kofts_diag *dg);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -19,6 +20,7 @@
 #include "kofts_doc.h"
 #include "kofts_jsonl.h"
 #include "kofts_post.h"
+#include "kofts_site.h"
 #include "kofts_walk.h"
 #include "kofts_index_writer.h"
 
@@ -56,7 +58,8 @@ static double now_s(void)
 
 /* ---- inputs ---- */
 
-enum { F_MARKDOWN, F_HTML, F_TEXT, F_JSONL, F_NONE };
+/* F_SNIFF: a post whose body is Markdown or HTML by its content. */
+enum { F_MARKDOWN, F_HTML, F_TEXT, F_JSONL, F_SNIFF, F_NONE };
 
 /* One input file; see item for who owns it. */
 typedef struct finfo {
@@ -70,9 +73,13 @@ typedef struct finfo {
     long long stored_ndocs;
     char hash[17]; /* content hash once known */
     int is_stdin;
-    int read_error;     /* JSONL: the dump could not be read to its end */
-    char *errmsg;       /* its reason (owned) */
-    struct finfo *next; /* main's list of JSONL finfos, freed at the end */
+    int read_error;         /* JSONL: the dump could not be read to its end */
+    char *errmsg;           /* its reason (owned) */
+    const kofts_site *site; /* site mode: the site (borrowed; lives for the run) */
+    int kind;               /* site mode: kofts_site_kind */
+    int url_only;           /* re-read for a new URL only (the site config changed) */
+    int record_only;        /* only record the file's state (a site's _config.yml) */
+    struct finfo *next;     /* main's list of JSONL finfos, freed at the end */
 } finfo;
 
 static void finfo_free(finfo *f)
@@ -86,7 +93,9 @@ static void finfo_free(finfo *f)
 }
 
 enum { IT_FILE, IT_LINES, IT_END, IT_TOUCH, IT_MSG };
-enum { R_DOCS, R_SAME, R_SKIP, R_IOERR };
+/* R_EMPTY: read, no document (a static file, published: false, Liquid only); the
+ * file is recorded so that the next run does not read it again. */
+enum { R_DOCS, R_SAME, R_SKIP, R_IOERR, R_EMPTY };
 
 typedef struct {
     size_t off, len; /* in item.lines */
@@ -109,6 +118,7 @@ typedef struct item {
     kofts_doc *docs, *tail; /* results, in input order */
     kofts_diag dg;          /* messages, in input order */
     int res;                /* IT_FILE: R_* */
+    int left_out;           /* documents left out quietly (published: false, Liquid) */
     long long bytes;        /* input bytes accounted to this item */
     int nomem;
 } item;
@@ -217,7 +227,7 @@ typedef struct {
     int abort;  /* stop now (signal, fatal error) */
 
     /* writer-side counters */
-    long long indexed, updated, unchanged, removed, skipped, warnings;
+    long long indexed, updated, unchanged, removed, skipped, warnings, left_out;
     long long bytes, files_done;
     int fatal, interrupted;
     double t0, last_commit, last_progress;
@@ -234,6 +244,9 @@ typedef struct {
     char *const *sources;
     int nsources;
     int cur_source_is_file;
+    kofts_site *cur_site; /* the SOURCE being walked is a Jekyll site (owned by sites) */
+    int cur_site_changed; /* its _config.yml changed since the last run: new URLs */
+    kofts_site **sites;   /* one per SOURCE (NULL when not a site), freed at the end */
     int stdin_used;
 
     /* reporting: one callback call at a time */
@@ -290,6 +303,7 @@ static void snapshot(ctx *c, kofts_index_stats *st)
     st->gone_files = c->gone_files;
     st->skipped = c->skipped;
     st->warnings = c->warnings;
+    st->left_out = c->left_out;
     st->bytes = c->bytes;
     st->total_files = c->total_files;
     st->total_bytes = c->total_bytes;
@@ -380,6 +394,83 @@ static int is_blank(const char *s, size_t n)
     return 1;
 }
 
+/* Site mode: a post's folder categories (news/_posts -> news) go before its own, as
+ * in Jekyll's page.categories. */
+static int add_path_categories(const finfo *fi, kofts_doc *d)
+{
+    kofts_buf b = {0};
+    int rc = kofts_site_path_categories((kofts_site_kind)fi->kind, fi->rel, &b);
+    if (rc || !b.len)
+        goto done;
+    /* then the document's own, those already there left out */
+    for (const char *p = d->categories; *p && !rc;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        int dup = 0;
+        for (const char *q = b.data; q && *q && !dup;) {
+            const char *ql = strchr(q, '\n');
+            size_t qn = ql ? (size_t)(ql - q) : strlen(q);
+            dup = qn == n && memcmp(p, q, n) == 0;
+            q += qn + (ql ? 1 : 0);
+        }
+        if (!dup && n)
+            rc = kofts_buf_append(&b, "\n", 1) || kofts_buf_append(&b, p, n) ? KOFTS_ENOMEM : 0;
+        p += n + (nl ? 1 : 0);
+    }
+    if (!rc)
+        rc = kofts_doc_set(&d->categories, b.data, b.len);
+done:
+    kofts_buf_free(&b);
+    return rc;
+}
+
+/*
+ * Parse a read file into d (worker). Site mode: Jekyll's rules (front matter needed
+ * for pages and collection documents, Liquid removed, published: false), and the URL
+ * Jekyll gives it. Otherwise a .txt file or a file without an extension that starts
+ * with front matter is a post whose body is Markdown or HTML by its content.
+ * Returns 0, 1 (no document, nothing to say), or kofts_post_parse's codes.
+ */
+static int parse_file(ctx *c, item *it, kofts_doc *d, const char *text, size_t len)
+{
+    finfo *fi = it->fi;
+    kofts_post_meta m;
+    memset(&m, 0, sizeof m);
+    int rc;
+    (void)c;
+    if (!fi->site) {
+        if (fi->fmt == F_TEXT && !kofts_post_has_front_matter(text, len))
+            return kofts_text_parse(d, &it->dg, fi->path, fi->fname, text, len);
+        m.sniff = fi->fmt == F_TEXT || fi->fmt == F_SNIFF;
+        rc = kofts_post_parse_meta(d, &it->dg, fi->path, fi->fname, text, len, fi->fmt == F_HTML,
+                                   &m);
+        kofts_post_meta_free(&m);
+        return rc;
+    }
+    if ((fi->kind == KOFTS_SITE_PAGE || fi->kind == KOFTS_SITE_DOC) &&
+        !kofts_post_has_front_matter(text, len))
+        return 1; /* a static file */
+    m.site = 1;
+    m.sniff = fi->fmt == F_SNIFF;
+    rc = kofts_post_parse_meta(d, &it->dg, fi->path, fi->fname, text, len, fi->fmt == F_HTML, &m);
+    if (rc == 1)
+        it->left_out++;
+    if (rc == 0) {
+        kofts_site_fm fm = {m.permalink, m.slug, m.date, m.categories, m.front_matter_lost};
+        kofts_buf url = {0};
+        int urc =
+            kofts_site_url(fi->site, (kofts_site_kind)fi->kind, fi->rel, &fm, fi->mtime, &url);
+        if (urc == KOFTS_ENOMEM ||
+            (urc == 0 && kofts_doc_set(&d->url, url.data ? url.data : "", url.len)))
+            rc = KOFTS_ENOMEM;
+        kofts_buf_free(&url);
+        if (rc == 0)
+            rc = add_path_categories(fi, d);
+    }
+    kofts_post_meta_free(&m);
+    return rc;
+}
+
 /* Read a post or text file and parse it (worker). */
 static void work_file(ctx *c, item *it, kofts_analyzer *an)
 {
@@ -389,6 +480,10 @@ static void work_file(ctx *c, item *it, kofts_analyzer *an)
     int fd = -1, flags = 0, rc;
     struct stat st;
     it->res = R_SKIP;
+    if (fi->record_only) {
+        it->res = R_EMPTY;
+        return;
+    }
     fd = open(fi->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0 || fstat(fd, &st) != 0) {
         kofts_diag_add(&it->dg, fi->path, 0, 1, "cannot read: %s", strerror(errno));
@@ -437,7 +532,7 @@ static void work_file(ctx *c, item *it, kofts_analyzer *an)
     it->bytes = (long long)raw.len;
     snprintf(fi->hash, sizeof fi->hash, "%016llx",
              (unsigned long long)kofts_fnv1a64(raw.data ? raw.data : "", raw.len));
-    if (fi->has_stored && strcmp(fi->hash, fi->stored_hash) == 0) {
+    if (fi->has_stored && strcmp(fi->hash, fi->stored_hash) == 0 && !fi->url_only) {
         it->res = R_SAME;
         goto done;
     }
@@ -473,11 +568,11 @@ static void work_file(ctx *c, item *it, kofts_analyzer *an)
     }
     d->size = fi->size;
     d->mtime = fi->mtime;
-    if (fi->fmt == F_TEXT)
-        rc = kofts_text_parse(d, &it->dg, fi->path, fi->fname, clean.data, clean.len);
-    else
-        rc = kofts_post_parse(d, &it->dg, fi->path, fi->fname, clean.data, clean.len,
-                              fi->fmt == F_HTML);
+    rc = parse_file(c, it, d, clean.data, clean.len);
+    if (rc == 1) { /* no document, quietly */
+        it->res = R_EMPTY;
+        goto done;
+    }
     if (rc == KOFTS_EINVAL)
         goto done;
     if (rc) {
@@ -492,7 +587,7 @@ static void work_file(ctx *c, item *it, kofts_analyzer *an)
         it->nomem = 1;
         goto done;
     }
-    if (an)
+    if (an && !fi->url_only) /* a URL-only refresh keeps the stored analysis */
         kofts_doc_analyze(d, an);
     item_add_doc(it, d);
     d = NULL;
@@ -647,6 +742,10 @@ static int write_item(ctx *c, item *it)
         } else if (it->res == R_SAME) {
             c->unchanged += fi->stored_ndocs;
             rc = c->w->file_touch(c->w, fi->path, fi->size, fi->mtime);
+        } else if (it->res == R_EMPTY) {
+            c->left_out += it->left_out;
+            if (!(rc = c->w->file_begin(c->w, fi->path)))
+                rc = c->w->file_end(c->w, fi->path, fi->size, fi->mtime, fi->hash, &c->removed);
         } else if (it->res == R_SKIP && fi->has_stored) {
             rc = c->w->file_remove(c->w, fi->path, &c->removed);
         }
@@ -908,15 +1007,86 @@ static finfo *finfo_new(const char *path, const char *rel, const struct stat *st
     return fi;
 }
 
+/* --exclude: does a GLOB match rel or its last name (a folder also as "rel/")? */
+static int user_excluded(const ctx *c, const char *rel, int is_dir)
+{
+    const char *name = strrchr(rel, '/');
+    name = name ? name + 1 : rel;
+    char slashed[4096];
+    snprintf(slashed, sizeof slashed, "%s/", rel);
+    for (int i = 0; i < c->o->n_exclude; i++) {
+        const char *g = c->o->exclude[i];
+        if (fnmatch(g, rel, 0) == 0 || fnmatch(g, name, 0) == 0 ||
+            (is_dir && fnmatch(g, slashed, 0) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* Folder filter of the walk: --exclude, then (site mode) Jekyll's rules. */
+static int on_walk_dir(void *arg, const char *rel)
+{
+    ctx *c = arg;
+    if (user_excluded(c, rel, 1))
+        return 0;
+    return c->cur_site ? kofts_site_walk_dir(c->cur_site, rel) : 1;
+}
+
+/* The input format of a site file of kind k; F_NONE for a page that would not become
+ * HTML (a feed, a stylesheet: not a document). */
+static int site_format(const kofts_site *s, const char *rel, int k)
+{
+    if (kofts_site_is_markdown(s, rel))
+        return F_MARKDOWN;
+    if (has_suffix(rel, ".html") || has_suffix(rel, ".htm") || has_suffix(rel, ".xhtml"))
+        return F_HTML;
+    return k == KOFTS_SITE_PAGE ? F_NONE : F_SNIFF;
+}
+
+/* Does the file at path start with a front matter line ("---" alone)? */
+static int starts_with_front_matter(const char *path)
+{
+    char head[8] = {0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, head, 5);
+    close(fd);
+    return n >= 4 && memcmp(head, "---", 3) == 0 &&
+           (head[3] == '\n' || (head[3] == '\r' && n == 5 && head[4] == '\n'));
+}
+
+/* The format of a file found by the walk: site rules, or by name (a file without an
+ * extension that starts with front matter is a post). -1: not an input, quietly. */
+static int walk_format(ctx *c, const char *path, const char *rel, int *kind)
+{
+    *kind = 0;
+    if (!c->cur_source_is_file && user_excluded(c, rel, 0))
+        return -1;
+    if (c->cur_site) {
+        *kind = (int)kofts_site_classify(c->cur_site, rel, NULL);
+        if (*kind == KOFTS_SITE_SKIP || (*kind == KOFTS_SITE_DRAFT && !c->o->drafts))
+            return -1;
+        int f = site_format(c->cur_site, rel, *kind);
+        return f == F_NONE ? -1 : f;
+    }
+    int fmt = format_of(c, rel);
+    const char *name = strrchr(rel, '/');
+    if (fmt == F_NONE && !strchr(name ? name + 1 : rel, '.') && starts_with_front_matter(path))
+        fmt = F_SNIFF;
+    return fmt;
+}
+
 static int on_walk_file(void *arg, const char *path, const char *rel, const struct stat *st)
 {
     ctx *c = arg;
     if (stopping(c))
         return KOFTS_ESTOP;
-    int fmt = format_of(c, rel);
-    if (fmt == F_NONE) {
+    int kind = 0;
+    int fmt = walk_format(c, path, rel, &kind);
+    if (fmt < 0 || fmt == F_NONE) {
         if (c->cur_source_is_file)
-            return msg_item(c, path, "unknown file type (use --format), skipped");
+            return fmt < 0 ? 0 : msg_item(c, path, "unknown file type (use --format), skipped");
         pthread_mutex_lock(&c->mu);
         c->m_ignored++; /* another type in a folder: counted, not reported one by one */
         pthread_mutex_unlock(&c->mu);
@@ -928,7 +1098,9 @@ static int on_walk_file(void *arg, const char *path, const char *rel, const stru
     if (!fe && !(fe = fmap_put(&c->files, path)))
         return KOFTS_ENOMEM;
     fe->seen = 1;
-    if (fe->in_db && fe->size == (long long)st->st_size && fe->mtime == (long long)st->st_mtime) {
+    int refresh = c->cur_site && c->cur_site_changed; /* new URLs for unchanged files */
+    if (fe->in_db && fe->size == (long long)st->st_size && fe->mtime == (long long)st->st_mtime &&
+        !refresh) {
         pthread_mutex_lock(&c->mu); /* counted by main; the writer is the other user */
         c->m_unchanged += fe->ndocs;
         c->m_files++;
@@ -942,7 +1114,11 @@ static int on_walk_file(void *arg, const char *path, const char *rel, const stru
         fi->has_stored = 1;
         memcpy(fi->stored_hash, fe->hash, sizeof fi->stored_hash);
         fi->stored_ndocs = fe->ndocs;
+        fi->url_only =
+            refresh && fe->size == (long long)st->st_size && fe->mtime == (long long)st->st_mtime;
     }
+    fi->site = c->cur_site;
+    fi->kind = kind;
     if (fmt != F_JSONL) {
         item *it = item_new(IT_FILE, fi);
         if (!it) {
@@ -1079,6 +1255,81 @@ static int open_index(ctx *c, long long *docs_before)
     return 0;
 }
 
+/* "SOURCE/_config.yml" into out (cap bytes), as the walk joins paths. */
+static void config_path(const char *src, char *out, size_t cap)
+{
+    size_t sl = strlen(src);
+    while (sl > 1 && src[sl - 1] == '/')
+        sl--;
+    snprintf(out, cap, "%.*s/_config.yml", (int)sl, src);
+}
+
+/*
+ * SOURCE i is a Jekyll site: read its _config.yml (a bad one is reported and Jekyll's
+ * defaults are used) and see whether it changed since the last run (then every
+ * unchanged file is re-read for its URL only). Returns 0 or a negative code.
+ */
+static int open_site(ctx *c, int i, const char *src)
+{
+    long line = 0;
+    char *warn = NULL, cfg[4096];
+    kofts_site *site = NULL;
+    config_path(src, cfg, sizeof cfg);
+    int rc = kofts_site_open(&site, src, &line, &warn);
+    if (warn) {
+        item *it = item_new(IT_MSG, NULL);
+        if (!it) {
+            free(warn);
+            kofts_site_free(site);
+            return KOFTS_ENOMEM;
+        }
+        kofts_diag_add(&it->dg, cfg, line, rc ? 1 : 0, "%s", warn);
+        free(warn);
+        if (submit(c, it)) {
+            kofts_site_free(site);
+            return KOFTS_ESTOP;
+        }
+    }
+    if (rc)
+        return rc == KOFTS_ENOMEM ? rc : 0; /* unreadable: walked as a plain folder */
+    c->sites[i] = site;
+    c->cur_site = site;
+    fentry *fe = fmap_get(&c->files, cfg);
+    c->cur_site_changed = !fe || !fe->in_db || strcmp(fe->hash, kofts_site_config_hash(site)) != 0;
+    if (fe)
+        fe->seen = 1;
+    return 0;
+}
+
+/* After a site's files: record its _config.yml (hash) so that the next run knows the
+ * URLs are current. Queued after the documents, so a crash before it only means the
+ * URLs are refreshed again. */
+static int record_config(ctx *c, const char *src)
+{
+    char cfg[4096];
+    struct stat st;
+    config_path(src, cfg, sizeof cfg);
+    if (stat(cfg, &st) != 0)
+        return 0;
+    finfo *fi = finfo_new(cfg, "_config.yml", &st, F_NONE);
+    if (!fi)
+        return KOFTS_ENOMEM;
+    fi->record_only = 1;
+    snprintf(fi->hash, sizeof fi->hash, "%s", kofts_site_config_hash(c->cur_site));
+    fentry *fe = fmap_get(&c->files, cfg);
+    if (!fe && !(fe = fmap_put(&c->files, cfg))) {
+        finfo_free(fi);
+        return KOFTS_ENOMEM;
+    }
+    fe->seen = 1;
+    item *it = item_new(IT_FILE, fi);
+    if (!it) {
+        finfo_free(fi);
+        return KOFTS_ENOMEM;
+    }
+    return submit(c, it) ? KOFTS_ESTOP : 0;
+}
+
 /* Main thread: walk every SOURCE (or read stdin) into the ring. 0 or a negative code. */
 static int walk_sources(ctx *c)
 {
@@ -1100,9 +1351,15 @@ static int walk_sources(ctx *c)
             continue;
         }
         c->cur_source_is_file = stat(s, &st) == 0 && !S_ISDIR(st.st_mode);
-        rc = kofts_walk(s, on_walk_file, on_walk_error, c);
+        c->cur_site = NULL;
+        c->cur_site_changed = 0;
+        if (!c->cur_source_is_file && kofts_site_detect(s) && (rc = open_site(c, i, s)) != 0)
+            break;
+        rc = kofts_walk_filtered(s, on_walk_dir, on_walk_file, on_walk_error, c);
         if (rc == KOFTS_EIO)
             rc = 0; /* reported through on_walk_error as a skip */
+        if (rc == 0 && c->cur_site && c->cur_site_changed)
+            rc = record_config(c, s);
     }
     if (rc == KOFTS_ENOMEM)
         fatal(c, "out of memory");
@@ -1182,6 +1439,7 @@ int kofts_index_run(const kofts_index_opts *o, char *const *sources, int nsource
     }
     c.cap = (size_t)(4 * o->jobs + 4);
     if (!(c.ring = calloc(c.cap, sizeof *c.ring)) ||
+        !(c.sites = calloc((size_t)(nsources > 0 ? nsources : 1), sizeof *c.sites)) ||
         !(workers = calloc((size_t)o->jobs, sizeof *workers))) {
         fatal(&c, "out of memory");
         c.fatal = 1;
@@ -1205,6 +1463,11 @@ done:
         snapshot(&c, stats);
         stats->interrupted = c.interrupted;
     }
+    /* Close (checkpoint, leave the index readable: kofts_store.c) while the handlers
+     * still turn a signal into a clean stop. */
+    if (c.w)
+        c.w->close(c.w);
+    c.w = NULL;
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     for (finfo *f = c.jsonl_infos; f;) {
@@ -1213,10 +1476,11 @@ done:
         f = n;
     }
     fmap_free(&c.files);
+    for (int i = 0; c.sites && i < nsources; i++)
+        kofts_site_free(c.sites[i]);
+    free(c.sites);
     free(c.ring);
     free(workers);
-    if (c.w)
-        c.w->close(c.w);
     pthread_mutex_destroy(&c.mu);
     pthread_mutex_destroy(&c.report_mu);
     pthread_cond_destroy(&c.cv_space);

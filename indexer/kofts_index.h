@@ -25,6 +25,8 @@ typedef struct {
     long long gone_files;    /* files gone from a SOURCE whose documents were removed */
     long long skipped;       /* inputs (files or records) not indexed */
     long long warnings;      /* inputs indexed with a warning */
+    long long left_out;      /* site mode: documents left out quietly (published: false,
+                                pages made of Liquid only) */
     long long ignored_files; /* files of other types in SOURCE folders, not read */
     long long files_done;    /* input files finished */
     long long total_files;   /* files to read (only with count_totals, else 0) */
@@ -59,19 +61,22 @@ typedef struct {
 typedef void (*kofts_index_report_fn)(void *arg, const kofts_index_event *ev);
 
 typedef struct {
-    const char *db;               /* index file */
-    int jobs;                     /* worker threads (>= 1) */
-    int full;                     /* rebuild from scratch */
-    int prune;                    /* remove documents of every file not indexed in this run that
-                                     is under a SOURCE (or gone) */
-    int keep_missing;             /* keep documents of files deleted from a SOURCE folder (default:
-                                     remove them) */
-    kofts_format format;          /* input format override */
-    size_t max_file_size;         /* bytes; also the longest JSONL line */
-    long long batch_docs;         /* documents per transaction */
-    const char *backend;          /* index backend: "fts5" (NULL) or "xapian" */
-    int shards;                   /* xapian: shards (0 = number of cores) */
-    int count_totals;             /* walk the SOURCEs once first to fill total_files/total_bytes */
+    const char *db;             /* index file */
+    int jobs;                   /* worker threads (>= 1) */
+    int full;                   /* rebuild from scratch */
+    int prune;                  /* remove documents of every file not indexed in this run that
+                                   is under a SOURCE (or gone) */
+    int keep_missing;           /* keep documents of files deleted from a SOURCE folder (default:
+                                   remove them) */
+    kofts_format format;        /* input format override */
+    size_t max_file_size;       /* bytes; also the longest JSONL line */
+    long long batch_docs;       /* documents per transaction */
+    const char *backend;        /* index backend: "fts5" (NULL) or "xapian" */
+    int shards;                 /* xapian: shards (0 = number of cores) */
+    int count_totals;           /* walk the SOURCEs once first to fill total_files/total_bytes */
+    const char *const *exclude; /* --exclude GLOBs (borrowed), n_exclude of them */
+    int n_exclude;
+    int drafts;                   /* site mode: index _drafts/ too */
     kofts_index_report_fn report; /* may be NULL: nothing is reported */
     void *report_arg;
 } kofts_index_opts;

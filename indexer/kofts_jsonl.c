@@ -15,14 +15,14 @@
 #define CHUNK (256 * 1024)
 
 struct kofts_jsonl_reader {
-    gzFile gz;        /* owned */
-    char *buf;        /* CHUNK bytes of input */
-    size_t pos, end;  /* unread part of buf */
+    gzFile gz;       /* owned */
+    char *buf;       /* CHUNK bytes of input */
+    size_t pos, end; /* unread part of buf */
     int eof;
     size_t max_line;
-    kofts_buf line;   /* the current line */
+    kofts_buf line; /* the current line */
     long lineno;
-    uint64_t hash;    /* chained FNV-1a over the chunks read */
+    uint64_t hash; /* chained FNV-1a over the chunks read */
     uint64_t bytes;
     char err[256];
 };
@@ -69,8 +69,7 @@ static int fill(kofts_jsonl_reader *r)
     if (n < 0) {
         int zerr = 0;
         const char *m = gzerror(r->gz, &zerr);
-        snprintf(r->err, sizeof r->err, "read error: %s",
-                 zerr == Z_ERRNO ? strerror(errno) : m);
+        snprintf(r->err, sizeof r->err, "read error: %s", zerr == Z_ERRNO ? strerror(errno) : m);
         return KOFTS_EIO;
     }
     r->pos = 0;
@@ -270,8 +269,8 @@ done:
     return rc;
 }
 
-int kofts_jsonl_parse(kofts_doc *d, kofts_diag *dg, const char *path, long lineno,
-                      const char *line, size_t len)
+int kofts_jsonl_parse(kofts_doc *d, kofts_diag *dg, const char *path, long lineno, const char *line,
+                      size_t len)
 {
     int rc = 0, flags = 0;
     kofts_buf clean = {0};
@@ -332,8 +331,8 @@ int kofts_jsonl_parse(kofts_doc *d, kofts_diag *dg, const char *path, long linen
     const char *body_key = "body";
     if (!cJSON_GetObjectItemCaseSensitive(obj, "body"))
         body_key = cJSON_GetObjectItemCaseSensitive(obj, "text") ? "text" : "content";
-    const char *cat_key = cJSON_GetObjectItemCaseSensitive(obj, "categories") ? "categories"
-                                                                                : "category";
+    const char *cat_key =
+        cJSON_GetObjectItemCaseSensitive(obj, "categories") ? "categories" : "category";
     if ((rc = set_field(d, &d->title, dg, path, lineno, obj, "title")) ||
         (rc = set_field(d, &d->body, dg, path, lineno, obj, body_key)) ||
         (rc = set_field(d, &d->excerpt, dg, path, lineno, obj, "excerpt")) ||
@@ -345,7 +344,8 @@ int kofts_jsonl_parse(kofts_doc *d, kofts_diag *dg, const char *path, long linen
     if (date && !cJSON_IsNull(date) &&
         !(cJSON_IsString(date) && date->valuestring[strspn(date->valuestring, " \t")] == '\0')) {
         char nd[20];
-        if (cJSON_IsString(date) && kofts_date_norm(date->valuestring, strlen(date->valuestring), nd))
+        if (cJSON_IsString(date) &&
+            kofts_date_norm(date->valuestring, strlen(date->valuestring), nd))
             rc = kofts_doc_set(&d->date, nd, strlen(nd));
         else
             kofts_diag_add(dg, path, lineno, 0, "bad \"date\", ignored");

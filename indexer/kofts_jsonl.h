@@ -60,7 +60,7 @@ int kofts_jsonl_hash_file(const char *path, uint64_t *hash, char **errmsg);
  * Returns 0, 1 for a blank line (nothing to index, no message), KOFTS_EINVAL when
  * the record is skipped (message recorded), KOFTS_ENOMEM.
  */
-int kofts_jsonl_parse(kofts_doc *d, kofts_diag *dg, const char *path, long lineno,
-                      const char *line, size_t len);
+int kofts_jsonl_parse(kofts_doc *d, kofts_diag *dg, const char *path, long lineno, const char *line,
+                      size_t len);
 
 #endif /* KOFTS_JSONL_H */

@@ -95,19 +95,50 @@ static void sink_space(sink *k)
 static int is_block(GumboTag t)
 {
     switch (t) {
-    case GUMBO_TAG_ADDRESS: case GUMBO_TAG_ARTICLE: case GUMBO_TAG_ASIDE:
-    case GUMBO_TAG_BLOCKQUOTE: case GUMBO_TAG_BODY: case GUMBO_TAG_CAPTION:
-    case GUMBO_TAG_DD: case GUMBO_TAG_DETAILS: case GUMBO_TAG_DIV:
-    case GUMBO_TAG_DL: case GUMBO_TAG_DT: case GUMBO_TAG_FIELDSET:
-    case GUMBO_TAG_FIGCAPTION: case GUMBO_TAG_FIGURE: case GUMBO_TAG_FOOTER:
-    case GUMBO_TAG_FORM: case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
-    case GUMBO_TAG_H4: case GUMBO_TAG_H5: case GUMBO_TAG_H6: case GUMBO_TAG_HEADER:
-    case GUMBO_TAG_HGROUP: case GUMBO_TAG_HR: case GUMBO_TAG_HTML: case GUMBO_TAG_LI:
-    case GUMBO_TAG_MAIN: case GUMBO_TAG_NAV: case GUMBO_TAG_OL: case GUMBO_TAG_P:
-    case GUMBO_TAG_PRE: case GUMBO_TAG_SECTION: case GUMBO_TAG_SUMMARY:
-    case GUMBO_TAG_TABLE: case GUMBO_TAG_TBODY: case GUMBO_TAG_THEAD:
-    case GUMBO_TAG_TFOOT: case GUMBO_TAG_TR: case GUMBO_TAG_UL: case GUMBO_TAG_OPTION:
-    case GUMBO_TAG_LEGEND: case GUMBO_TAG_MENU: case GUMBO_TAG_CENTER:
+    case GUMBO_TAG_ADDRESS:
+    case GUMBO_TAG_ARTICLE:
+    case GUMBO_TAG_ASIDE:
+    case GUMBO_TAG_BLOCKQUOTE:
+    case GUMBO_TAG_BODY:
+    case GUMBO_TAG_CAPTION:
+    case GUMBO_TAG_DD:
+    case GUMBO_TAG_DETAILS:
+    case GUMBO_TAG_DIV:
+    case GUMBO_TAG_DL:
+    case GUMBO_TAG_DT:
+    case GUMBO_TAG_FIELDSET:
+    case GUMBO_TAG_FIGCAPTION:
+    case GUMBO_TAG_FIGURE:
+    case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_FORM:
+    case GUMBO_TAG_H1:
+    case GUMBO_TAG_H2:
+    case GUMBO_TAG_H3:
+    case GUMBO_TAG_H4:
+    case GUMBO_TAG_H5:
+    case GUMBO_TAG_H6:
+    case GUMBO_TAG_HEADER:
+    case GUMBO_TAG_HGROUP:
+    case GUMBO_TAG_HR:
+    case GUMBO_TAG_HTML:
+    case GUMBO_TAG_LI:
+    case GUMBO_TAG_MAIN:
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_OL:
+    case GUMBO_TAG_P:
+    case GUMBO_TAG_PRE:
+    case GUMBO_TAG_SECTION:
+    case GUMBO_TAG_SUMMARY:
+    case GUMBO_TAG_TABLE:
+    case GUMBO_TAG_TBODY:
+    case GUMBO_TAG_THEAD:
+    case GUMBO_TAG_TFOOT:
+    case GUMBO_TAG_TR:
+    case GUMBO_TAG_UL:
+    case GUMBO_TAG_OPTION:
+    case GUMBO_TAG_LEGEND:
+    case GUMBO_TAG_MENU:
+    case GUMBO_TAG_CENTER:
         return 1;
     default:
         return 0;
@@ -178,8 +209,8 @@ static int walk_tree(kofts_markup *out, sink *k, const GumboNode *root)
             top--;
             continue;
         }
-        const GumboVector *ch = n->type == GUMBO_NODE_DOCUMENT ? &n->v.document.children
-                                                               : &n->v.element.children;
+        const GumboVector *ch =
+            n->type == GUMBO_NODE_DOCUMENT ? &n->v.document.children : &n->v.element.children;
         if (f->next >= ch->length) {
             /* leaving the element */
             if (n->type == GUMBO_NODE_ELEMENT) {
@@ -279,9 +310,8 @@ static int parse_piece(kofts_markup *out, sink *k, const char *html, size_t len)
 
 static int is_void_tag(const char *s, size_t n)
 {
-    static const char *const v[] = {"area", "base", "br",    "col",  "embed", "hr",
-                                    "img",  "input", "link", "meta", "param", "source",
-                                    "track", "wbr"};
+    static const char *const v[] = {"area",  "base", "br",   "col",   "embed",  "hr",    "img",
+                                    "input", "link", "meta", "param", "source", "track", "wbr"};
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         if (strlen(v[i]) == n && strncasecmp(s, v[i], n) == 0)
             return 1;

@@ -16,12 +16,13 @@
 #define MAX_DEPTH 256
 
 typedef struct {
+    kofts_walk_dir_cb dir;
     kofts_walk_file_cb file;
     kofts_walk_err_cb err;
     void *ctx;
-    char *root_real;            /* realpath of SOURCE (owned) */
+    char *root_real; /* realpath of SOURCE (owned) */
     size_t root_len;
-    dev_t dev[MAX_DEPTH + 1];   /* folders on the current path, for loop checks */
+    dev_t dev[MAX_DEPTH + 1]; /* folders on the current path, for loop checks */
     ino_t ino[MAX_DEPTH + 1];
     int depth;
 } walker;
@@ -67,13 +68,14 @@ static int visit(walker *w, kofts_buf *path, size_t rel_off)
         if (!real)
             return report(w, p, "cannot read: ", strerror(errno));
         int inside = strncmp(real, w->root_real, w->root_len) == 0 &&
-                     (real[w->root_len] == '/' || real[w->root_len] == '\0' ||
-                      w->root_len == 1);
+                     (real[w->root_len] == '/' || real[w->root_len] == '\0' || w->root_len == 1);
         free(real);
         if (!inside)
             return report(w, p, "symlink points outside SOURCE, skipped", "");
     }
     if (S_ISDIR(st.st_mode)) {
+        if (w->dir && !w->dir(w->ctx, p + rel_off))
+            return 0;
         if (on_ancestors(w, &st))
             return report(w, p, "symlink loop, skipped", "");
         return walk_dir(w, path, rel_off);
@@ -149,11 +151,18 @@ done:
 
 int kofts_walk(const char *source, kofts_walk_file_cb file, kofts_walk_err_cb err, void *ctx)
 {
+    return kofts_walk_filtered(source, NULL, file, err, ctx);
+}
+
+int kofts_walk_filtered(const char *source, kofts_walk_dir_cb dir, kofts_walk_file_cb file,
+                        kofts_walk_err_cb err, void *ctx)
+{
     int rc = 0;
     walker w;
     kofts_buf path = {0};
     struct stat st;
     memset(&w, 0, sizeof w);
+    w.dir = dir;
     w.file = file;
     w.err = err;
     w.ctx = ctx;

@@ -31,4 +31,12 @@ typedef int (*kofts_walk_err_cb)(void *ctx, const char *path, const char *reason
  */
 int kofts_walk(const char *source, kofts_walk_file_cb file, kofts_walk_err_cb err, void *ctx);
 
+/* Called for each folder below SOURCE before it is entered (rel: its path relative to
+ * SOURCE). Return 1 to walk it, 0 to leave it out. */
+typedef int (*kofts_walk_dir_cb)(void *ctx, const char *rel);
+
+/* kofts_walk with a folder filter (dir may be NULL). */
+int kofts_walk_filtered(const char *source, kofts_walk_dir_cb dir, kofts_walk_file_cb file,
+                        kofts_walk_err_cb err, void *ctx);
+
 #endif /* KOFTS_WALK_H */

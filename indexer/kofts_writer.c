@@ -18,7 +18,7 @@ enum {
     S_FTS_INS,    /* FTS5 insert */
     S_DOC_INS,    /* new docs row */
     S_DOC_UPD,    /* replace a docs row */
-    S_DOC_SRC,    /* update source/size/mtime only */
+    S_DOC_SRC,    /* update source/size/mtime/url only */
     S_DOC_DEL,    /* delete a docs row */
     S_CAT_DEL,    /* delete doc_category rows */
     S_CAT_INS,    /* add a doc_category row */
@@ -30,7 +30,7 @@ enum {
 };
 
 static const char *const sql_text[S_COUNT] = {
-    "SELECT rowid, hash, source FROM docs WHERE id=?1",
+    "SELECT rowid, hash, source, url FROM docs WHERE id=?1",
     "INSERT INTO fts(fts, rowid, title, excerpt, body, extra, tags, bigram) "
     "SELECT 'delete', rowid, title, excerpt, body, extra, tags, bigram FROM fts_content "
     "WHERE rowid=?1",
@@ -40,7 +40,7 @@ static const char *const sql_text[S_COUNT] = {
     "size, mtime, hash) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
     "UPDATE docs SET id=?1, source=?2, title=?3, categories=?4, tags=?5, date=?6, excerpt=?7, "
     "body=?8, extra=?9, url=?10, size=?11, mtime=?12, hash=?13 WHERE rowid=?14",
-    "UPDATE docs SET source=?1, size=?2, mtime=?3 WHERE rowid=?4",
+    "UPDATE docs SET source=?1, size=?2, mtime=?3, url=?5 WHERE rowid=?4",
     "DELETE FROM docs WHERE rowid=?1",
     "DELETE FROM doc_category WHERE rowid=?1",
     "INSERT OR IGNORE INTO doc_category(category, rowid) VALUES(?1,?2)",
@@ -53,16 +53,16 @@ static const char *const sql_text[S_COUNT] = {
 };
 
 struct kofts_writer {
-    kofts_store *store;           /* owned */
-    sqlite3 *db;                  /* borrowed from store */
-    sqlite3_stmt *st[S_COUNT];    /* owned */
+    kofts_store *store;        /* owned */
+    sqlite3 *db;               /* borrowed from store */
+    sqlite3_stmt *st[S_COUNT]; /* owned */
     int in_txn;
-    long long pending;            /* docs written in the open transaction */
-    int64_t *keep;                /* rowids put since file_begin */
+    long long pending; /* docs written in the open transaction */
+    int64_t *keep;     /* rowids put since file_begin */
     size_t nkeep, capkeep;
-    uint64_t *seen;               /* open-addressing set of id hashes written this run */
-    size_t nseen, capseen;        /* capseen is a power of two */
-    char *dup_src;                /* last duplicate's earlier source */
+    uint64_t *seen;        /* open-addressing set of id hashes written this run */
+    size_t nseen, capseen; /* capseen is a power of two */
+    char *dup_src;         /* last duplicate's earlier source */
     char err[512];
 };
 
@@ -99,8 +99,8 @@ int kofts_writer_open(kofts_writer **out, const char *path, int full, char **err
     kofts_writer *w = calloc(1, sizeof *w);
     if (!w)
         return KOFTS_ENOMEM;
-    rc = kofts_store_open(&w->store, path,
-                          KOFTS_STORE_CREATE | (full ? KOFTS_STORE_RESET : 0), errmsg);
+    rc = kofts_store_open(&w->store, path, KOFTS_STORE_CREATE | (full ? KOFTS_STORE_RESET : 0),
+                          errmsg);
     if (rc)
         goto done;
     w->db = kofts_store_db(w->store);
@@ -138,8 +138,8 @@ int kofts_writer_each_file(kofts_writer *w, kofts_files_cb cb, void *ctx)
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
         const char *p = (const char *)sqlite3_column_text(s, 0);
         const char *h = (const char *)sqlite3_column_text(s, 3);
-        rc = cb(ctx, p ? p : "", sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2),
-                h ? h : "", sqlite3_column_int64(s, 4));
+        rc = cb(ctx, p ? p : "", sqlite3_column_int64(s, 1), sqlite3_column_int64(s, 2), h ? h : "",
+                sqlite3_column_int64(s, 4));
         if (rc)
             goto done;
     }
@@ -284,15 +284,14 @@ static void bind_doc(sqlite3_stmt *s, const kofts_doc *d)
     sqlite3_bind_text(s, 10, d->url, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 11, d->size);
     sqlite3_bind_int64(s, 12, d->mtime);
-    sqlite3_bind_text(s, 13, d->hash, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 13, d->text_hash, -1, SQLITE_STATIC);
 }
 
-int kofts_writer_put(kofts_writer *w, kofts_doc *d, kofts_put_outcome *outcome,
-                     const char **dup_of)
+int kofts_writer_put(kofts_writer *w, kofts_doc *d, kofts_put_outcome *outcome, const char **dup_of)
 {
     int rc = 0;
     int64_t rowid = 0;
-    int exists = 0, same_hash = 0, same_src = 0;
+    int exists = 0, same_hash = 0, same_src = 0, same_url = 0;
     *dup_of = NULL;
     *outcome = KOFTS_PUT_NEW;
     if ((rc = begin(w)))
@@ -309,8 +308,10 @@ int kofts_writer_put(kofts_writer *w, kofts_doc *d, kofts_put_outcome *outcome,
         rowid = sqlite3_column_int64(s, 0);
         const char *h = (const char *)sqlite3_column_text(s, 1);
         const char *so = (const char *)sqlite3_column_text(s, 2);
-        same_hash = h && strcmp(h, d->hash) == 0;
+        same_hash = h && strcmp(h, d->text_hash) == 0;
         same_src = so && strcmp(so, d->source) == 0;
+        const char *uo = (const char *)sqlite3_column_text(s, 3);
+        same_url = uo && strcmp(uo, d->url) == 0;
         if (dup) {
             free(w->dup_src);
             w->dup_src = strdup(so ? so : "");
@@ -324,12 +325,13 @@ int kofts_writer_put(kofts_writer *w, kofts_doc *d, kofts_put_outcome *outcome,
 
     if (exists && same_hash) {
         *outcome = KOFTS_PUT_UNCHANGED;
-        if (!same_src) {
+        if (!same_src || !same_url) { /* the url is not indexed: no FTS work */
             s = stmt(w, S_DOC_SRC);
             sqlite3_bind_text(s, 1, d->source, -1, SQLITE_STATIC);
             sqlite3_bind_int64(s, 2, d->size);
             sqlite3_bind_int64(s, 3, d->mtime);
             sqlite3_bind_int64(s, 4, rowid);
+            sqlite3_bind_text(s, 5, d->url, -1, SQLITE_STATIC);
             if ((rc = run(w, s, "cannot update a document")))
                 return rc;
         }

@@ -128,6 +128,8 @@ static int build_doc(const job *j, kofts_xdoc *d)
     for (int c = 0; c < KOFTS_NCOLS && !rc; c++) {
         const char *pre = kofts_columns[c].xprefix;
         size_t pl = strlen(pre);
+        int word = kofts_columns[c].role == KOFTS_ROLE_WORD;
+        unsigned wdf = kofts_xs_wdf(c);
         memcpy(term, pre, pl);
         const unsigned char *p = (const unsigned char *)j->toks[c].data;
         size_t i = 0, n = j->toks[c].len;
@@ -139,7 +141,12 @@ static int build_doc(const job *j, kofts_xdoc *d)
                 pos++;
             if (len && i + 3 + len <= n) {
                 memcpy(term + pl, p + i + 3, len);
-                rc = kofts_xdoc_posting(d, term, pl + len, pos);
+                /* word columns: the prefixed term with its position (wdf 1, for field
+                 * and phrase queries) and the bare term weighted by the column (for
+                 * plain words); the bigram column: its terms weighted, with positions */
+                rc = kofts_xdoc_posting(d, term, pl + len, pos, word ? 1 : wdf);
+                if (!rc && word && wdf)
+                    rc = kofts_xdoc_add_wdf(d, term + pl, len, wdf);
             }
             i += 3 + len;
         }

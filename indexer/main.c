@@ -27,6 +27,8 @@ enum {
     OPT_GENERATE,
     OPT_BACKEND,
     OPT_SHARDS,
+    OPT_EXCLUDE,
+    OPT_DRAFTS,
 };
 
 #define FIRST_PER_REASON 3 /* messages of one kind shown before they are only counted */
@@ -53,6 +55,9 @@ static const kofts_cli_opt options[] = {
      "fts5 (one SQLite file, default) or xapian (shards + a stub file at --db)", "fts5 xapian"},
     {"shards", OPT_SHARDS, "N", "xapian: shards written in parallel (default: cores; kept later)",
      NULL},
+    {"exclude", OPT_EXCLUDE, "GLOB",
+     "leave out files and folders whose path or name matches GLOB (repeatable)", NULL},
+    {"drafts", OPT_DRAFTS, NULL, "Jekyll site: index _drafts/ too", NULL},
     {"generate", OPT_GENERATE, "WHAT", "print the man page (man) or bash completion (bash)",
      "man bash"},
     {"help", 'h', NULL, "show this help", NULL},
@@ -86,7 +91,9 @@ static const kofts_cli_spec spec = {
     .synopsis = "[OPTION]... SOURCE...",
     .description = "Index posts (.md .markdown .html .htm), JSON lines (.jsonl .ndjson [.gz]) and\n"
                    "text files (.txt) into a kofts index. SOURCE is a file, a folder (walked\n"
-                   "recursively; hidden folders and _site/ skipped) or - for JSON lines on stdin.",
+                   "recursively; hidden folders and _site/ skipped) or - for JSON lines on stdin.\n"
+                   "A folder holding _config.yml is read as a Jekyll site, the way Jekyll reads\n"
+                   "it: posts, collection documents and pages only, each with its site URL.",
     .opts = options,
     .n_opts = sizeof options / sizeof options[0],
     .operands = "@file",
@@ -204,6 +211,17 @@ static int apply_option(prog_opts *p, int c, const char *arg)
         if (strcmp(arg, "fts5") != 0 && strcmp(arg, "xapian") != 0)
             return kofts_cli_usage_error(&spec, "--backend wants fts5 or xapian, not '%s'", arg);
         o->backend = arg;
+        break;
+    case OPT_EXCLUDE: {
+        static const char *globs[256]; /* argv strings, live for the run */
+        if (o->n_exclude >= (int)(sizeof globs / sizeof *globs))
+            return kofts_cli_usage_error(&spec, "--exclude: at most 256 patterns");
+        globs[o->n_exclude++] = arg;
+        o->exclude = globs;
+        break;
+    }
+    case OPT_DRAFTS:
+        o->drafts = 1;
         break;
     case OPT_SHARDS:
         if (parse_num(arg, 0, &v) || v < 1 || v > 64)
@@ -326,6 +344,16 @@ static void explain_empty(const kofts_index_stats *st)
         fprintf(stderr, "kofts-index: nothing indexed: no input files in SOURCE\n");
 }
 
+/* ", left out N (...)" when site rules left documents out quietly, else "". */
+static const char *left_out_note(long long n)
+{
+    static char note[96];
+    if (n <= 0)
+        return "";
+    snprintf(note, sizeof note, ", left out %lld (published: false or Liquid only)", n);
+    return note;
+}
+
 static void print_summary(const prog_opts *p, const kofts_index_stats *st)
 {
     double mbs = st->seconds > 0 ? (double)st->bytes / 1e6 / st->seconds : 0;
@@ -337,17 +365,18 @@ static void print_summary(const prog_opts *p, const kofts_index_stats *st)
     if (!p->quiet || st->interrupted)
         fprintf(stderr,
                 "kofts-index: indexed %lld, updated %lld, unchanged %lld, removed %lld, "
-                "skipped %lld, warnings %lld in %.2f s (%.2f MB/s)\n",
+                "skipped %lld, warnings %lld%s in %.2f s (%.2f MB/s)\n",
                 st->indexed, st->updated, st->unchanged, st->removed, st->skipped, st->warnings,
-                st->seconds, mbs);
+                left_out_note(st->left_out), st->seconds, mbs);
     if (p->json)
         printf("{\"indexed\":%lld,\"updated\":%lld,\"unchanged\":%lld,\"removed\":%lld,"
-               "\"gone_files\":%lld,\"skipped\":%lld,\"warnings\":%lld,\"ignored_files\":%lld,"
+               "\"gone_files\":%lld,\"skipped\":%lld,\"warnings\":%lld,\"left_out\":%lld,"
+               "\"ignored_files\":%lld,"
                "\"seconds\":%.3f,\"bytes\":%lld,\"mb_per_s\":%.3f,\"jobs\":%d,"
                "\"cpu_workers_s\":%.3f,\"cpu_writer_s\":%.3f,\"interrupted\":%s}\n",
                st->indexed, st->updated, st->unchanged, st->removed, st->gone_files, st->skipped,
-               st->warnings, st->ignored_files, st->seconds, st->bytes, mbs, p->o.jobs,
-               st->cpu_workers_s, st->cpu_writer_s, st->interrupted ? "true" : "false");
+               st->warnings, st->left_out, st->ignored_files, st->seconds, st->bytes, mbs,
+               p->o.jobs, st->cpu_workers_s, st->cpu_writer_s, st->interrupted ? "true" : "false");
 }
 
 /* Run the library with the console attached; returns the exit status. */

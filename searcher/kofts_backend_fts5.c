@@ -230,15 +230,18 @@ typedef struct {
     long long df_version;         /* data_version the df cache belongs to; -1: unchecked */
     df_entry *df;                 /* token -> documents cache, open addressing (owned) */
     size_t df_n, df_cap;          /* entries used; slots (a power of two, or 0) */
+    sqlite3_stmt *st_all;         /* browsing: every document (filters), newest first */
+    sqlite3_stmt *st_all_n;       /* browsing: how many that is (with a cap) */
     char err[512];
 } fts5_backend;
 
-#define FILTERS                                                                                    \
-    " WHERE fts MATCH ?1"                                                                          \
+/* The filters ?2..?4 (categories, since, until), shared with the browsing statements. */
+#define FILTER_TERMS                                                                               \
     " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM doc_category c, json_each(?2) j"                    \
     "      WHERE c.category = j.value AND c.rowid = d.rowid))"                                     \
     " AND (?3 IS NULL OR (d.date <> '' AND d.date >= ?3))"                                         \
     " AND (?4 IS NULL OR (d.date <> '' AND d.date <= ?4))"
+#define FILTERS " WHERE fts MATCH ?1" FILTER_TERMS
 
 /* bm25 weights are ?5..?10, one per column of kofts_columns (KOFTS_NCOLS == 6). */
 static const char sql_rel[] =
@@ -261,6 +264,14 @@ static const char sql_count[] =
 static const char sql_count_plain[] =
     "SELECT count(*) FROM (SELECT 1 FROM fts WHERE fts MATCH ?1 AND coalesce(?2, ?3, ?4) IS NULL"
     " LIMIT ?5)";
+/* Browsing (a plan with match_all): no MATCH, the same filters and parameter numbers
+ * (?1 and the weights are bound but unused), newest first, undated documents last. */
+#define BROWSE_FILTERS " WHERE 1" FILTER_TERMS
+static const char sql_browse[] = "SELECT d.rowid, 0.0 FROM docs d" BROWSE_FILTERS
+                                 " AND coalesce(?1, ?5, ?6, ?7, ?8, ?9, ?10, 1) IS NOT NULL"
+                                 " ORDER BY d.date DESC, d.rowid DESC LIMIT ?11 OFFSET ?12";
+static const char sql_browse_count[] = "SELECT count(*) FROM (SELECT 1 FROM docs d" BROWSE_FILTERS
+                                       " AND coalesce(?1, 1) IS NOT NULL LIMIT ?5)";
 static const char sql_doc[] =
     "SELECT id, title, date, categories, body, excerpt, url, source FROM docs WHERE rowid = ?1";
 
@@ -418,11 +429,15 @@ static int f_count(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd,
     fts5_backend *f = (fts5_backend *)b;
     char until_hi[64];
     *n = 0;
+    int browse = p->match_all && rd.term < 0;
     int rc = compile_read(p, rd, &f->expr, NULL);
-    if (rc <= 0)
+    if (rc <= 0 && !browse)
         return rc;
+    rc = 0;
     int filters = rd.term < 0;
-    sqlite3_stmt *st = filters && kofts_plan_filtered(p) ? f->st_count : f->st_count_plain;
+    sqlite3_stmt *st = browse                              ? f->st_all_n
+                       : filters && kofts_plan_filtered(p) ? f->st_count
+                                                           : f->st_count_plain;
     if ((rc = bind_filters(f, st, p, filters, until_hi, sizeof until_hi)) == 0) {
         sqlite3_bind_int64(st, 5, cap);
         if (sqlite3_step(st) == SQLITE_ROW)
@@ -443,12 +458,13 @@ static int f_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
     char until_hi[64];
     kofts_backend_read rd = {reading, -1};
     int rc = compile_read(p, rd, &f->expr, &f->map), src;
-    if (rc <= 0)
+    if (rc <= 0 && !p->match_all)
         return rc;
     rc = 0;
-    sqlite3_stmt *st = sort == KOFTS_SORT_DATE  ? f->st_date
-                       : kofts_plan_filtered(p) ? f->st_rel
-                                                : f->st_plain;
+    sqlite3_stmt *st = p->match_all              ? f->st_all
+                       : sort == KOFTS_SORT_DATE ? f->st_date
+                       : kofts_plan_filtered(p)  ? f->st_rel
+                                                 : f->st_plain;
     if ((rc = bind_filters(f, st, p, 1, until_hi, sizeof until_hi)))
         goto done;
     kofts_rank_refresh(f->rank, "fts"); /* best effort: without it, same scores, slower */
@@ -598,6 +614,8 @@ static void f_close(kofts_backend *b)
     sqlite3_finalize(f->st_count);
     sqlite3_finalize(f->st_count_plain);
     sqlite3_finalize(f->st_doc);
+    sqlite3_finalize(f->st_all);
+    sqlite3_finalize(f->st_all_n);
     sqlite3_finalize(f->st_vocab);
     sqlite3_finalize(f->st_dver);
     kofts_store_close(f->store);
@@ -673,7 +691,9 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
                  {&f->st_date, sql_date},
                  {&f->st_count, sql_count},
                  {&f->st_count_plain, sql_count_plain},
-                 {&f->st_doc, sql_doc}};
+                 {&f->st_doc, sql_doc},
+                 {&f->st_all, sql_browse},
+                 {&f->st_all_n, sql_browse_count}};
     for (size_t i = 0; i < sizeof stmts / sizeof stmts[0]; i++) {
         if (sqlite3_prepare_v3(f->db, stmts[i].sql, -1, SQLITE_PREPARE_PERSISTENT, stmts[i].st,
                                NULL) != SQLITE_OK) {

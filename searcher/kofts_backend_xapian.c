@@ -5,22 +5,23 @@
  *
  * One plain word w with analyzer alternatives a1|a2 at one position becomes
  *
- *   OR( SCALE_WEIGHT(SYNONYM(Sa1 Sa2), 10), SCALE_WEIGHT(SYNONYM(XEa1 XEa2), 3), ...
- *       [word column per kofts_columns, weight from the weights array],
- *       SCALE_WEIGHT(PHRASE(XG bigram positions), w_bigram) [bigram part] )
+ *   OR( SYNONYM(a1 a2)                       [bare terms: column weights are in their
+ *                                             wdf, see kofts_xs_wdf]
+ *       PHRASE(XG bigram positions) )        [bigram part]
  *
- * A word of several positions is a PHRASE of OR(alternatives) per column (as FTS5
- * reads a quoted string); prefix* is an OP_WILDCARD on the last position (alone) ;
- * title: keeps the title column only. Groups are joined with AND (all words) or OR
- * (any word); excluded words with AND_NOT; optional (question) words are left out,
- * as in FTS5 (kofts_plan_reading); category filters are OP_FILTER over XC terms, dates
- * an OP_VALUE_RANGE on slot 0. Ranking: BM25 (k1 1.2, b 0.75, FTS5's values).
+ * A phrase, or a word of several positions, is a PHRASE of OR(alternatives) in each
+ * word column, OP_SCALE_WEIGHT by the column weight (as FTS5 reads a quoted string);
+ * prefix* is an OP_WILDCARD; title: keeps the title column (S terms) only. Groups are joined with
+ * AND (all words) or OR (any word); excluded words with AND_NOT; optional (question) words are left
+ * out, as in FTS5 (kofts_plan_reading); category filters are OP_FILTER over XC terms, dates an
+ * OP_VALUE_RANGE on slot 0. Ranking: BM25 (see BM25_K1).
  *
  * Shards: each shard has its own handle; the searched database combines the ones
  * that answer. A shard that fails to open or to answer within KOFTS_REMOTE_TIMEOUT_MS
  * is an error naming it, or with KOFTS_SEARCH_PARTIAL a warning (warnings()).
  */
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,12 @@
 #include "kofts_xschema.h"
 
 #define WILDCARD_MAX 64 /* terms a prefix* expands to (the most frequent) */
+
+/* BM25 as FTS5's bm25() computes it (k1 1.2, b 0.75; Robertson & Zaragoza 2009): the
+ * bare terms carry wdf = 2 x column weight (kofts_xs_wdf), so k1 is doubled too, which
+ * gives FTS5's frequency curve up to a constant factor. */
+#define BM25_K1 (2 * 1.2)
+#define BM25_B  0.75
 
 typedef struct {
     kofts_xs_shard spec;
@@ -97,8 +104,11 @@ static kofts_xq *toks_query(const char *pre, const kofts_plan_toks *ts, int pref
     kofts_xq *sub[64];
     for (size_t i = 0; i < n; i++)
         sub[i] = pos_query(pre, &ts->pos[i], KOFTS_XOP_OR);
-    /* Xapian's phrase takes terms or ORs of terms; a wildcard end is dropped there. */
-    return kofts_xq_combine(KOFTS_XOP_PHRASE, sub, n);
+    /* Xapian's phrase takes terms or ORs of terms; a wildcard end is dropped there. As
+     * FTS5 scores a phrase as one unit (its frequency, its document count), the phrase
+     * is weighted as one term (OP_SYNONYM), not as the sum of its terms. */
+    kofts_xq *ph = kofts_xq_combine(KOFTS_XOP_PHRASE, sub, n);
+    return ph ? kofts_xq_combine(KOFTS_XOP_SYNONYM, &ph, 1) : NULL;
 }
 
 static kofts_xq *scaled(kofts_xq *q, double w)
@@ -112,20 +122,41 @@ static kofts_xq *scaled(kofts_xq *q, double w)
     return kofts_xq_scale(q, w);
 }
 
-/* Term k: word columns (or its field), plus its bigram and joined forms when asked. */
-static kofts_xq *term_query(const kofts_plan *p, size_t k, int with_bigram, int joins,
+/*
+ * FTS5's IDF for a bare-term query q (alternatives at one position), as a weight scale.
+ * Xapian's BM25 lifts the IDF ratio r = (N - n + 0.5) / (n + 0.5) to 0.5 r + 1 when
+ * r < 2 (a word in over a third of the documents keeps a weight of log 1.5..2), while
+ * FTS5's bm25() uses log r, clamped to 1e-6: such words count next to nothing there.
+ * Scale by log r / log(0.5 r + 1) so both backends weigh common words alike. n is the
+ * largest document count of the alternatives (Xapian's synonym estimate is close). With
+ * x NULL (describing without an index) q is returned as it is.
+ */
+static kofts_xq *fts5_idf(xbackend *x, const kofts_plan_pos *pos, int prefix, kofts_xq *q);
+
+/*
+ * Term k: a plain word of one position is its bare terms (weighted by column at index
+ * time, see kofts_xs_wdf); a phrase or a word of several positions is a phrase per
+ * word column, scaled by the column weight; title: keeps the prefixed title terms.
+ * Plus its bigram and joined forms when asked.
+ */
+static kofts_xq *term_query(xbackend *x, const kofts_plan *p, size_t k, int with_bigram, int joins,
                             const kofts_weights *w)
 {
     const kofts_plan_term *t = &p->t[k];
     kofts_xq *sub[KOFTS_NCOLS + 3];
     size_t n = 0;
-    for (int c = 0; c < KOFTS_NCOLS; c++) {
-        if (kofts_columns[c].role != KOFTS_ROLE_WORD || (t->field >= 0 && t->field != c))
-            continue;
-        sub[n++] = scaled(toks_query(kofts_columns[c].xprefix, &t->word, t->prefix), w->w[c]);
+    if (t->field < 0 && t->word.n_pos == 1) {
+        sub[n++] = fts5_idf(x, &t->word.pos[0], t->prefix, toks_query("", &t->word, t->prefix));
+    } else {
+        for (int c = 0; c < KOFTS_NCOLS; c++) {
+            if (kofts_columns[c].role != KOFTS_ROLE_WORD || (t->field >= 0 && t->field != c))
+                continue;
+            kofts_xq *q = toks_query(kofts_columns[c].xprefix, &t->word, t->prefix);
+            sub[n++] = t->field >= 0 ? q : scaled(q, w->w[c]);
+        }
     }
     const char *bp = kofts_columns[KOFTS_COL_BIGRAM].xprefix;
-    double bw = w->w[KOFTS_COL_BIGRAM];
+    double bw = w->w[KOFTS_COL_BIGRAM] / kofts_columns[KOFTS_COL_BIGRAM].weight;
     int big = with_bigram && t->bigram.n_pos > 0 && !t->prefix && t->field < 0 && !t->phrase;
     if (big)
         sub[n++] = scaled(toks_query(bp, &t->bigram, 0), bw);
@@ -133,7 +164,7 @@ static kofts_xq *term_query(const kofts_plan *p, size_t k, int with_bigram, int 
         sub[n++] = scaled(toks_query(bp, &p->t[k - 1].join, 0), bw);
     if (joins && with_bigram && t->join_next)
         sub[n++] = scaled(toks_query(bp, &t->join, 0), bw);
-    return kofts_xq_combine(KOFTS_XOP_OR, sub, n);
+    return n == 1 ? sub[0] : kofts_xq_combine(KOFTS_XOP_OR, sub, n);
 }
 
 /* The filters of p (categories, dates) applied to q. */
@@ -160,17 +191,21 @@ static kofts_xq *filtered(const kofts_plan *p, kofts_xq *q)
 }
 
 /* Compile reading rd of p; *groups gets the groups used (0: nothing, NULL returned). */
-static kofts_xq *compile(const kofts_plan *p, kofts_backend_read rd, const kofts_weights *w,
-                         int *groups)
+static kofts_xq *compile(xbackend *x, const kofts_plan *p, kofts_backend_read rd,
+                         const kofts_weights *w, int *groups)
 {
     *groups = 0;
     if (rd.term >= 0) {
         if ((size_t)rd.term >= p->n)
             return NULL;
         *groups = 1;
-        return term_query(p, (size_t)rd.term, !p->t[rd.term].neg, 1, w);
+        return term_query(x, p, (size_t)rd.term, !p->t[rd.term].neg, 1, w);
     }
     int use[KOFTS_QUERY_MAX_TERMS], any = rd.reading != KOFTS_READ_ALL;
+    if (p->match_all) { /* browsing: the empty term is Xapian's MatchAll */
+        *groups = 1;
+        return filtered(p, kofts_xq_term("", 0));
+    }
     if ((*groups = kofts_plan_reading(p, rd.reading, use)) == 0)
         return NULL;
     kofts_xq *gq[KOFTS_QUERY_MAX_TERMS], *neg[KOFTS_QUERY_MAX_TERMS];
@@ -183,13 +218,13 @@ static kofts_xq *compile(const kofts_plan *p, kofts_backend_read rd, const kofts
         for (size_t k = 0; k < p->n; k++) {
             const kofts_plan_term *t = &p->t[k];
             if (!t->neg && t->group == g && !t->optional)
-                mem[nm++] = term_query(p, k, 1, !any, w);
+                mem[nm++] = term_query(x, p, k, 1, !any, w);
         }
         gq[ng++] = nm == 1 ? mem[0] : kofts_xq_combine(KOFTS_XOP_OR, mem, nm);
     }
     for (size_t k = 0; k < p->n; k++)
         if (p->t[k].neg)
-            neg[nn++] = term_query(p, k, 0, 0, w);
+            neg[nn++] = term_query(x, p, k, 0, 0, w);
     kofts_xq *q = ng == 1 ? gq[0] : kofts_xq_combine(any ? KOFTS_XOP_OR : KOFTS_XOP_AND, gq, ng);
     if (nn) {
         kofts_xq *pair[2] = {q, kofts_xq_combine(KOFTS_XOP_OR, neg, nn)};
@@ -290,6 +325,23 @@ static int recover(xbackend *x, int rc)
     return combine(x);
 }
 
+static kofts_xq *fts5_idf(xbackend *x, const kofts_plan_pos *pos, int prefix, kofts_xq *q)
+{
+    if (!x || !q || prefix || x->n_docs <= 0)
+        return q;
+    long long n = 0;
+    for (size_t j = 0; j < pos->n_alt; j++) {
+        long long df = kofts_xdb_termfreq(x->all, pos->alt[j].text, pos->alt[j].len);
+        if (df > n)
+            n = df;
+    }
+    double r = ((double)x->n_docs - (double)n + 0.5) / ((double)n + 0.5);
+    if (n == 0 || r >= 2)
+        return q;
+    double fts = r > 1 ? log(r) : 1e-6, xap = log(0.5 * r + 1);
+    return kofts_xq_scale(q, fts / xap);
+}
+
 /* ------------------------------------------------------------------ verbs */
 
 static const char *x_errmsg(const kofts_backend *b)
@@ -305,30 +357,15 @@ static long long x_doc_count(kofts_backend *b)
 static long long x_token_df(kofts_backend *b, const char *tok, size_t len)
 {
     xbackend *x = (xbackend *)b;
-    long long best = 0;
-    for (int c = 0; c < KOFTS_NCOLS; c++) {
-        if (kofts_columns[c].role != KOFTS_ROLE_WORD)
-            continue;
-        char buf[KOFTS_XS_MAX_TERM + 8];
-        size_t pl = strlen(kofts_columns[c].xprefix);
-        if (len + pl > KOFTS_XS_MAX_TERM)
-            return -1;
-        memcpy(buf, kofts_columns[c].xprefix, pl);
-        memcpy(buf + pl, tok, len);
-        long long df = kofts_xdb_termfreq(x->all, buf, pl + len);
-        if (df < 0)
-            return -1;
-        if (df > best)
-            best = df;
-    }
-    return best;
+    /* the bare term is in every document that has tok in a word column */
+    return kofts_xdb_termfreq(x->all, tok, len);
 }
 
 static int describe(const kofts_plan *p, kofts_backend_read rd, kofts_buf *out)
 {
     int groups;
     kofts_weights w = kofts_columns_default_weights();
-    kofts_xq *q = compile(p, rd, &w, &groups);
+    kofts_xq *q = compile(NULL, p, rd, &w, &groups);
     if (!q)
         return groups ? KOFTS_ENOMEM : 0;
     char *d = kofts_xq_describe(q);
@@ -379,11 +416,12 @@ static int x_count(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd,
         tmp.since = tmp.until = NULL;
         pp = &tmp;
     }
-    kofts_xq *q = compile(pp, rd, &w, &groups);
+    kofts_xq *q = compile(x, pp, rd, &w, &groups);
     if (!q)
         return groups ? x_fail(x, KOFTS_ENOMEM, "") : 0;
     long long total = x->n_docs > 0 ? x->n_docs : 1;
-    kofts_xsearch s = {0, 0, (unsigned)(cap >= 0 && cap < total ? cap : total), -1, 1.2, 0.75};
+    kofts_xsearch s = {0,  0,       (unsigned)(cap >= 0 && cap < total ? cap : total),
+                       -1, BM25_K1, BM25_B};
     kofts_xhit *h = NULL;
     size_t nh = 0;
     int rc = search(x, q, &s, &h, &nh, n);
@@ -401,15 +439,12 @@ static int x_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
     xbackend *x = (xbackend *)b;
     int groups;
     kofts_backend_read rd = {reading, -1};
-    kofts_xq *q = compile(p, rd, w, &groups);
+    kofts_xq *q = compile(x, p, rd, w, &groups);
     if (!q)
         return groups ? x_fail(x, KOFTS_ENOMEM, "") : 0;
-    kofts_xsearch s = {(unsigned)offset,
-                       (unsigned)limit,
-                       0,
-                       sort == KOFTS_SORT_DATE ? KOFTS_XS_SLOT_DATE : -1,
-                       1.2,
-                       0.75};
+    kofts_xsearch s = {
+        (unsigned)offset, (unsigned)limit, 0, sort == KOFTS_SORT_DATE ? KOFTS_XS_SLOT_DATE : -1,
+        BM25_K1,          BM25_B};
     kofts_xhit *h = NULL;
     size_t nh = 0;
     long long matches = 0;
@@ -509,6 +544,23 @@ static int x_stats(kofts_backend *b, kofts_buf *out)
     return rc;
 }
 
+/* A snapshot starts at the latest committed revision (a long-running searcher sees
+ * what kofts-index committed since); one Xapian handle reads one revision until then. */
+static int x_snapshot(kofts_backend *b, int on)
+{
+    xbackend *x = (xbackend *)b;
+    if (!on)
+        return 0;
+    int rc = kofts_xdb_reopen(x->all);
+    if (rc == 0) {
+        long long n = kofts_xdb_doc_count(x->all);
+        x->n_docs = n >= 0 ? n : x->n_docs;
+        return 0;
+    }
+    snprintf(x->err, sizeof x->err, "%s", kofts_xdb_errmsg(x->all));
+    return recover(x, rc);
+}
+
 static const char *x_warnings(kofts_backend *b)
 {
     xbackend *x = (xbackend *)b;
@@ -598,7 +650,7 @@ int kofts_backend_xapian_open(kofts_backend **out, const char *path, int flags, 
                               x_run,
                               x_doc,
                               x_stats,
-                              NULL, /* snapshot: each Xapian handle reads one revision */
+                              x_snapshot,
                               NULL, /* set_stop: not supported */
                               x_warnings};
     x->partial = (flags & KOFTS_BACKEND_PARTIAL) != 0;

@@ -246,7 +246,7 @@ int kofts_plan_parse(kofts_plan *qp, kofts_analyzer *a, const char *query, size_
         goto done;
     const char *s = clean.data;
     size_t n = clean.len, i = 0;
-    int pending_or = 0, have_prev = 0, truncated = 0;
+    int pending_or = 0, have_prev = 0, truncated = 0, typed = 0;
     while (i < n) {
         while (i < n && is_blank(s[i]))
             i++;
@@ -311,6 +311,8 @@ int kofts_plan_parse(kofts_plan *qp, kofts_analyzer *a, const char *query, size_
                 goto done;
             continue;
         }
+        if (te > ts || phrase || neg || title_only)
+            typed++; /* anything but a bare '*' or a filter */
         if (!phrase && !neg && !title_only && !prefix && te - ts == 2 &&
             memcmp(s + ts, "OR", 2) == 0) {
             if (!have_prev || pending_or) {
@@ -404,6 +406,7 @@ int kofts_plan_parse(kofts_plan *qp, kofts_analyzer *a, const char *query, size_
             (rc = kofts_plan_note(qp, "not required (question word)", qp->t[k].text, qp->t[k].len)))
             goto done;
     rc = mark_joins(qp, a);
+    qp->match_all = rc == 0 && typed == 0;
 done:
     kofts_buf_free(&clean);
     return rc;
@@ -486,6 +489,8 @@ int kofts_plan_print(const kofts_plan *p, kofts_buf *out)
             (t->join_next && print_toks(out, "  joined with the next (bigram):", &t->join)))
             return KOFTS_ENOMEM;
     }
+    if (p->match_all && kofts_buf_puts(out, "match: every document\n"))
+        return KOFTS_ENOMEM;
     for (size_t i = 0; i < p->n_cats; i++)
         if (kofts_buf_puts(out, "category: ") || kofts_buf_puts(out, p->cats[i]) ||
             kofts_buf_puts(out, "\n"))

@@ -76,6 +76,8 @@ typedef struct {
     char *since;     /* ISO date, inclusive lower bound, or NULL (owned) */
     char *until;     /* ISO date, inclusive upper bound, or NULL (owned) */
     kofts_buf notes; /* '\n'-separated notes on how the query was read */
+    int match_all;   /* no words were typed ("*", or only filters): every document
+                        matches, the filters still apply (browsing an archive) */
 } kofts_plan;
 
 /* Readings of a plan. KOFTS_READ_RANKED is the any-word reading ranked with a

@@ -376,6 +376,10 @@ static int choose_reading(kofts_search *s, kofts_plan *qp, const kofts_search_op
     int use[KOFTS_QUERY_MAX_TERMS];
     *all_first = 0;
     *reading = o->match == KOFTS_MATCH_ANY ? KOFTS_READ_ANY : KOFTS_READ_ALL;
+    if (qp->match_all) { /* browsing: every document, the filters decide */
+        *reading = KOFTS_READ_ALL;
+        return 1;
+    }
     int groups = kofts_plan_reading(qp, *reading, use);
     if (groups == 0) {
         int negs = 0;
@@ -450,6 +454,7 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
         goto done;
     }
     r->total = -1;
+    r->browse = qp.match_all;
     int groups = choose_reading(s, &qp, opts, r, &reading, &all_first);
     if (groups < 0) {
         rc = groups;
@@ -462,14 +467,21 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
         if ((rc = s->be->describe(s->be, &qp, rd, &expr)) < 0)
             goto done;
         rc = 0;
-        if (opts->want_total && (rc = s->be->count(s->be, &qp, rd, -1, &r->total)) < 0) {
+        if (opts->want_total && reading != KOFTS_READ_RANKED &&
+            (rc = s->be->count(s->be, &qp, rd, -1, &r->total)) < 0) {
             rc = backend_error(s, rc);
             goto done;
         }
         if (all_first == 0) {
             rc = fetch(s, &qp, reading, opts, opts->limit, opts->offset, r, &bh, &bcap);
-            if (!rc && reading == KOFTS_READ_RANKED)
+            if (!rc && reading == KOFTS_READ_RANKED) {
                 set_ranked_scores(r);
+                /* The total of the reading the page shows: all words when every hit
+                 * holds them all, else any word. */
+                kofts_backend_read tr = {r->used_any ? KOFTS_READ_ANY : KOFTS_READ_ALL, -1};
+                if (opts->want_total && (rc = s->be->count(s->be, &qp, tr, -1, &r->total)) < 0)
+                    rc = backend_error(s, rc);
+            }
         } else {
             /* all-word hits, then any-word hits not among them; then the page. */
             long long want = (long long)opts->offset + opts->limit;
@@ -611,6 +623,14 @@ int kofts_search_explain(kofts_search *s, const char *query, size_t len,
         kofts_buf_clear(&part);
         if ((rc = s->be->describe(s->be, &qp, rd, &part)) < 0)
             goto done;
+        if (rc == 0 && qp.match_all) {
+            long long n = -1;
+            if (s->be->count(s->be, &qp, rd, -1, &n) < 0)
+                n = -1;
+            kofts_buf_printf(out, "expression: (every document, newest first)\n  documents: %lld\n",
+                             n);
+            break;
+        }
         if (rc == 0) {
             kofts_buf_puts(out, "expression: (none: nothing to search for)\n");
             break;

@@ -74,6 +74,7 @@ typedef struct {
     size_t n_hits;
     long long total; /* matching documents, or -1 when not counted */
     int used_any;    /* 1 if the any-word reading was used */
+    int browse;      /* 1 if no words were given: every document (filtered), newest first */
     char *expr;      /* the FTS5 expression that ran, "" if none (owned) */
     char *notes;     /* how the query was read, '\n'-separated lines, "" if none (owned) */
     char *warnings;  /* e.g. shards missing from the results, '\n'-separated, "" if none (owned) */

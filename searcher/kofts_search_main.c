@@ -105,6 +105,8 @@ static const kofts_cli_spec spec = {
     .description = "Search a kofts index. Words are all required (question words and particles\n"
                    "are not), falling back to any word when that finds too few. Operators:\n"
                    "\"exact phrase\", -word, a OR b, title:word, category:value, prefix*.\n"
+                   "'*' alone (or only --category/--since/--until) lists every document,\n"
+                   "newest first: browse an archive, page with --limit/--offset.\n"
                    "Options go before the query; put -- before a query that starts with '-'.",
     .opts = options,
     .n_opts = sizeof options / sizeof options[0],
@@ -255,7 +257,7 @@ static int put_snippet(kofts_buf *b, const kofts_hit *h, const char *open, const
     return rc || kofts_buf_append(b, h->snippet + at, h->snippet_len - at);
 }
 
-static int hit_human(kofts_buf *b, size_t rank, const kofts_hit *h, const cli *c)
+static int hit_human(kofts_buf *b, size_t rank, const kofts_hit *h, const cli *c, int browse)
 {
     int rc = kofts_buf_printf(b, "%zu. %s\n   %s", rank, h->title[0] ? h->title : "(no title)",
                               h->url[0] ? h->url : h->id);
@@ -266,7 +268,8 @@ static int hit_human(kofts_buf *b, size_t rank, const kofts_hit *h, const cli *c
         for (const char *p = h->categories; !rc && *p; p++)
             rc = *p == '\n' ? kofts_buf_puts(b, ", ") : kofts_buf_append(b, p, 1);
     }
-    rc = rc || kofts_buf_printf(b, " · score %.3f\n", h->score);
+    rc =
+        rc || (browse ? kofts_buf_puts(b, "\n") : kofts_buf_printf(b, " · score %.3f\n", h->score));
     if (!rc && h->snippet_len)
         rc = kofts_buf_puts(b, "   ") || put_snippet(b, h, c->hl_open, c->hl_close) ||
              kofts_buf_puts(b, "\n");
@@ -331,7 +334,8 @@ static int run_one(kofts_search *s, cli *c, const char *query)
     print_warnings(r, c, &b);
     for (size_t i = 0; i < r->n_hits; i++) {
         size_t rank = (size_t)c->so.offset + i + 1;
-        if (c->json ? hit_json(&b, NULL, rank, &r->hits[i]) : hit_human(&b, rank, &r->hits[i], c)) {
+        if (c->json ? hit_json(&b, NULL, rank, &r->hits[i])
+                    : hit_human(&b, rank, &r->hits[i], c, r->browse)) {
             rc = 1;
             goto done;
         }
@@ -342,7 +346,10 @@ static int run_one(kofts_search *s, cli *c, const char *query)
                              (size_t)c->so.offset + r->n_hits, r->total);
         else
             kofts_buf_printf(&b, "%lld hits", r->total > 0 ? r->total : 0);
-        kofts_buf_printf(&b, " (%s) in %.1f ms\n", r->used_any ? "any word" : "all words",
+        kofts_buf_printf(&b, " (%s) in %.1f ms\n",
+                         r->browse     ? "every document, newest first"
+                         : r->used_any ? "any word"
+                                       : "all words",
                          (t1 - t0) / 1000.0);
     }
 done:
@@ -630,7 +637,10 @@ int main(int argc, char **argv)
             goto done;
         }
     }
-    int modes = (c.batch != NULL) + c.stats + (optind < argc);
+    /* only filters (--category, --since, --until) and no words: browse every document */
+    int filters_only =
+        optind >= argc && !c.batch && !c.stats && (c.so.category || c.so.since || c.so.until);
+    int modes = (c.batch != NULL) + c.stats + (optind < argc || filters_only);
     if (modes == 0) {
         rc = usage_error("%s", "no query given");
         goto done;
@@ -676,7 +686,7 @@ int main(int argc, char **argv)
     } else if (c.batch) {
         rc = run_batch(s, &c);
     } else {
-        rc = run_one(s, &c, query.data);
+        rc = run_one(s, &c, query.data ? query.data : "");
     }
     if (!rc && fflush(stdout) != 0) {
         fprintf(stderr, PROG ": cannot write the output: %s\n", strerror(errno));

@@ -73,10 +73,21 @@ kofts_xdoc *kofts_xdoc_new(void)
     return new (std::nothrow) kofts_xdoc;
 }
 
-int kofts_xdoc_posting(kofts_xdoc *d, const char *term, size_t len, unsigned pos)
+int kofts_xdoc_posting(kofts_xdoc *d, const char *term, size_t len, unsigned pos, unsigned wdfinc)
 {
     try {
-        d->doc.add_posting(std::string(term, len), pos);
+        d->doc.add_posting(std::string(term, len), pos, wdfinc);
+        return 0;
+    } catch (...) {
+        std::string e;
+        return caught(e, "document", "cannot add a term");
+    }
+}
+
+int kofts_xdoc_add_wdf(kofts_xdoc *d, const char *term, size_t len, unsigned wdfinc)
+{
+    try {
+        d->doc.add_term(std::string(term, len), wdfinc);
         return 0;
     } catch (...) {
         std::string e;
@@ -354,6 +365,16 @@ int kofts_xdb_add_db(kofts_xdb *db, const kofts_xdb *src)
         return 0;
     } catch (...) {
         return caught(db->err, "database", "cannot combine shards");
+    }
+}
+
+int kofts_xdb_reopen(kofts_xdb *db)
+{
+    try {
+        db->db.reopen();
+        return 0;
+    } catch (...) {
+        return caught(db->err, "database", "cannot reopen");
     }
 }
 

@@ -29,8 +29,10 @@ typedef struct kofts_xwdb kofts_xwdb;
 
 /* A new empty document, or NULL when out of memory. */
 kofts_xdoc *kofts_xdoc_new(void);
-/* Add term (wdf + 1) at position pos (>= 1). Returns 0 or a negative code. */
-int kofts_xdoc_posting(kofts_xdoc *d, const char *term, size_t len, unsigned pos);
+/* Add term at position pos (>= 1), wdf + wdfinc. Returns 0 or a negative code. */
+int kofts_xdoc_posting(kofts_xdoc *d, const char *term, size_t len, unsigned pos, unsigned wdfinc);
+/* Add term without a position, wdf + wdfinc. Returns 0 or a negative code. */
+int kofts_xdoc_add_wdf(kofts_xdoc *d, const char *term, size_t len, unsigned wdfinc);
 /* Add a term without position (boolean: wdf 0). Returns 0 or a negative code. */
 int kofts_xdoc_term(kofts_xdoc *d, const char *term, size_t len);
 /* Set value slot to val[0..len). Returns 0 or a negative code. */
@@ -107,6 +109,8 @@ int kofts_xdb_add_local(kofts_xdb *db, const char *path);
 int kofts_xdb_add_remote(kofts_xdb *db, const char *host, unsigned port, unsigned timeout_ms);
 /* Add every database of src to db (they share src's files or connections). */
 int kofts_xdb_add_db(kofts_xdb *db, const kofts_xdb *src);
+/* Move to the latest committed revision of every part (new documents become visible). */
+int kofts_xdb_reopen(kofts_xdb *db);
 /* Send a keep-alive to the remote parts (checks they answer). */
 int kofts_xdb_ping(kofts_xdb *db);
 /* Databases added. */

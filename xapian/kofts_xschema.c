@@ -4,9 +4,17 @@
  */
 #include "kofts_xschema.h"
 
+#include "kofts_columns.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+unsigned kofts_xs_wdf(int col)
+{
+    double w = kofts_columns[col].weight * 2.0;
+    return w <= 0 ? 0 : (unsigned)(w + 0.5);
+}
 
 size_t kofts_xs_idterm(const char *id, char *out)
 {

@@ -11,8 +11,9 @@
  *
  * Terms of a document: for column c of kofts_columns, every analyzer token t becomes
  * kofts_columns[c].xprefix + t at its position (colocated variants share a position;
- * positions restart at 1 per column, as in FTS5); the bigram column's tokens go under
- * its own prefix. Q<id> is the unique id term (ids over KOFTS_XS_MAX_TERM bytes use
+ * positions restart at 1 per column, as in FTS5), and t itself without prefix and
+ * position, with the column's weight as wdf (kofts_xs_wdf); the bigram column's tokens
+ * go under its own prefix. Q<id> is the unique id term (ids over KOFTS_XS_MAX_TERM bytes use
  * Q#<fnv1a hex>); XC<category> one boolean term per category. Value slot 0 holds the
  * date (ISO, sorts as text). The document data holds the stored fields.
  */
@@ -29,6 +30,15 @@
 #define KOFTS_XS_MAX_TERM   240 /* longest term written (Xapian's limit is 245 bytes) */
 #define KOFTS_XS_MAX_SHARDS 64
 #define KOFTS_XS_STUB_MAGIC "# kofts xapian index"
+
+/*
+ * Column weights at index time: a word column's tokens are also indexed without prefix
+ * with wdf = 2 x weight per occurrence (title 20, excerpt 6, body 2, extra 1, tags 4),
+ * and the bigram column's with wdf 2 x its weight - so BM25 saturates the weighted
+ * frequency, as FTS5's bm25() does with its column weights (Robertson & Zaragoza's
+ * BM25F-like treatment), instead of adding one whole BM25 score per field.
+ */
+unsigned kofts_xs_wdf(int col);
 
 /* Write the id term of id into out (>= KOFTS_XS_MAX_TERM + 1 bytes); returns its length. */
 size_t kofts_xs_idterm(const char *id, char *out);

@@ -199,7 +199,7 @@ expect_err bad-empty "kofts-index: bad/empty.md: empty file, skipped"
 expect_err bad-blank "kofts-index: bad/blank.md: empty file, skipped"
 expect_err bad-nul "kofts-index: bad/nul.md: NUL bytes removed"
 expect_err bad-unterminated "kofts-index: bad/unterminated.md:1: unterminated front matter (no closing ---), indexed as body"
-expect_err bad-invalid "kofts-index: bad/invalid.md:3: invalid front matter (did not find expected ',' or ']'), ignored"
+expect_err bad-invalid "kofts-index: bad/invalid.md:3: front matter is not valid YAML (did not find expected ',' or ']'); recovered title"
 expect_err bad-listfront "kofts-index: bad/listfront.md: front matter is not a mapping, ignored"
 expect_err bad-numtitle "kofts-index: bad/numtitle.md: front matter: title is a number, used as text"
 expect_err bad-laughs "kofts-index: bad/laughs.md: front matter: YAML aliases are not expanded, ignored"
@@ -222,7 +222,7 @@ expect_q bad-nul-body b.db "SELECT body FROM docs WHERE id='nul.md'" "앞뒤 본
 expect_q bad-crlf-cats b.db "SELECT categories, body FROM docs WHERE id='crlf.md'" "가
 나	CRLF 본문"
 expect_q bad-unterminated-body b.db "SELECT count(*) FROM docs WHERE id='unterminated.md' AND body LIKE '%본문 계속%'" "1"
-expect_q bad-invalid-body b.db "SELECT title FROM docs WHERE id='invalid.md'" "invalid"
+expect_q bad-invalid-body b.db "SELECT title FROM docs WHERE id='invalid.md'" "[열린괄호"
 expect_q bad-deep-body b.db "SELECT count(*) FROM docs WHERE id='deep.html' AND body LIKE '%깊은중첩 본문%'" "1"
 expect_q bad-json-around b.db "SELECT id, title FROM docs WHERE source='bad/dump.jsonl' ORDER BY id" "b1	중복 레코드
 b3	셋째 레코드"

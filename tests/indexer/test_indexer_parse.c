@@ -186,8 +186,25 @@ static void test_posts(void)
         {"post-unterminated", "a.md", "---\ntitle: x\n본문만\n", 0, "a", "", "", "", "",
          "title: x 본문만",
          "P:1: unterminated front matter (no closing ---), indexed as body\n"},
-        {"post-invalid-yaml", "a.md", "---\ntitle: [unclosed\n---\n본문\n", 0, "a", "", "", "", "",
-         "본문", "P:3: invalid front matter (did not find expected ',' or ']'), ignored\n"},
+        {"post-invalid-yaml", "a.md", "---\ntitle: [unclosed\n---\n본문\n", 0, "[unclosed", "", "",
+         "", "", "본문",
+         "P:3: front matter is not valid YAML (did not find expected ',' or ']'); recovered "
+         "title\n"},
+        /* recovery: a flow sequence followed by text, alternatives on unindented lines */
+        {"post-recover-flow-title", "2024-07-30-5094.md",
+         "---\nlayout: post\ntitle: [올림픽] 금메달 소식\ncategories: [스포츠, 올림픽]\n---\n본문\n", 0,
+         "[올림픽] 금메달 소식", "스포츠\n올림픽", "", "2024-07-30", "", "본문",
+         "P:3: front matter is not valid YAML (did not find expected key); "
+         "recovered title, categories\n"},
+        {"post-recover-lines", "2024-01-02-5095.md",
+         "---\ntitle: 1. 첫째 제목\n2. 둘째 제목\ndate: 2024-01-03\ncategories:\n  - 사회\n  - "
+         "'교육'\ntags: a b\n---\n본문\n",
+         0, "1. 첫째 제목", "사회\n교육", "a\nb", "2024-01-03", "", "본문",
+         "P:4: front matter is not valid YAML (could not find expected ':'); recovered title, "
+         "date, categories, tags\n"},
+        {"post-recover-nothing", "a.md", "---\n: : :\n  - [\n---\n본문\n", 0, "a", "", "", "", "",
+         "본문", "P:2: front matter is not valid YAML (did not find expected key); "
+         "nothing recovered\n"},
         {"post-list-front", "a.md", "---\n- a\n- b\n---\n본문\n", 0, "a", "", "", "", "", "본문",
          "P: front matter is not a mapping, ignored\n"},
         {"post-number-title", "a.md", "---\ntitle: 2024\n---\n본문\n", 0, "2024", "", "", "", "",

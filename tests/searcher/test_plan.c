@@ -31,10 +31,11 @@ static const plan_case cases[] = {
     {"P06-title", "title:임종석", "field=title", "S임종석", 1},
     {"P07-prefix", "반도*", "prefix", "WILDCARD", 1},
     {"P08-category", "category:과학 양자", "category: 과학", "XC과학", 1},
-    {"P09-question-optional", "광주 무엇", "term 2: \"무엇\" optional", "S광주", 1},
+    {"P09-question-optional", "광주 무엇", "term 2: \"무엇\" optional", "(광주 OR XG^광주)", 1},
     {"P10-nothing", ")))", "", NULL, 0},
     {"P11-only-excluded", "-광주", "excluded", NULL, 0},
-    {"P12-weights", "광주", "word: 광주(surface)", "10 * S광주 OR 3 * XE광주 OR XB광주", 1},
+    {"P12-bare-terms", "광주", "word: 광주(surface)", "Query((광주 OR XG^광주))", 1},
+    {"P13-phrase-weights", "\"양자 컴퓨팅\"", "phrase", "10 * (SYNONYM (S양자 PHRASE 2 S컴퓨팅))", 1},
 };
 
 static int print_one(kofts_analyzer *a, const char *q, kofts_buf *plan, kofts_buf *fts,

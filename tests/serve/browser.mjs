@@ -2,20 +2,23 @@
 // the DevTools protocol on a pipe (--remote-debugging-pipe: NUL-separated JSON on file
 // descriptors 3 and 4), with Node's standard library only (no npm packages).
 //
-//   node browser.mjs BASE_URL QUERY HOSTILE_QUERY SCREENSHOT.png
+//   node browser.mjs BASE_URL QUERY HOSTILE_QUERY SCREENSHOT.png [JEKYLL_PAGE.html]
 //
 // Loads BASE_URL/, types QUERY into the search box with keyboard events and presses
 // Enter (the form is plain HTML: no script on the page), then checks the rendered DOM:
 // lang="ko", result titles, <mark> highlights inside snippets, a "next page" link. Then
 // searches HOSTILE_QUERY, whose documents hold <script>, onerror= and </mark>, and
 // checks that they show as text and that no document script ran. Saves a phone-sized
-// screenshot of the first result page. Exit 0 when every check passes, 1 otherwise.
+// screenshot of the first result page. With JEKYLL_PAGE (the Jekyll include rendered
+// with kofts_api = BASE_URL; the server must allow its origin with --cors), also checks
+// the drop-in: Enter fetches /api/search and the list shows titles and <mark>s, hostile
+// titles as text. Exit 0 when every check passes, 1 otherwise.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const [base, query, hostile, shot] = process.argv.slice(2);
+const [base, query, hostile, shot, jekyll] = process.argv.slice(2);
 const chrome = process.env.CHROMIUM || '/usr/bin/chromium';
 const profile = mkdtempSync(join(tmpdir(), 'kofts-chromium-'));
 const proc = spawn(chrome, [
@@ -113,6 +116,42 @@ async function main() {
   check('B08', h.titles.some((t) => t.includes('<script>')), 'a <script> title shows as text');
   check('B09', h.scripts === 0 && h.foreign === 0, `no elements from documents: ${h.scripts} scripts, ${h.foreign} others`);
   check('B10', !h.links.some((l) => /^\s*javascript:/i.test(l || '')), 'no javascript: links');
+  if (jekyll) await dropin(s, evaluate);
+}
+
+// Type q into the drop-in's box, press Enter, wait for the list to fill.
+async function dropinSearch(s, evaluate, q) {
+  await evaluate("document.getElementById('kofts-results').textContent = ''; " +
+    "var e = document.getElementById('kofts-q'); e.value = ''; e.focus()");
+  await s('Input.insertText', { text: q });
+  for (const type of ['keyDown', 'keyUp'])
+    await s('Input.dispatchKeyEvent',
+      { type, key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13, text: type === 'keyDown' ? '\r' : undefined });
+  for (let i = 0; i < 100; i++) {
+    const n = await evaluate("document.querySelectorAll('#kofts-results li').length");
+    if (n > 0) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return evaluate(`({
+    items: [...document.querySelectorAll('#kofts-results li')].map(li => li.firstChild.textContent),
+    marks: document.querySelectorAll('#kofts-results li mark').length,
+    pwned: window.__kofts_pwned === undefined ? null : window.__kofts_pwned,
+    foreign: document.querySelectorAll('#kofts-results img, #kofts-results script, #kofts-results iframe').length,
+    url: location.href,
+  })`);
+}
+
+async function dropin(s, evaluate) {
+  const loaded = once('Page.loadEventFired');
+  await s('Page.navigate', { url: 'file://' + jekyll });
+  await loaded;
+  const r = await dropinSearch(s, evaluate, query);
+  check('J01', r.items.length > 0 && r.marks > 0, `drop-in lists hits with <mark>: ${r.items.length} items, ${r.marks} marks`);
+  check('J02', r.url.startsWith('file://'), 'the drop-in stays on the site page (fetch, not navigation)');
+  console.log(`drop-in: ${r.items.length} items, ${r.marks} marks; first: ${r.items[0]}`);
+  const h = await dropinSearch(s, evaluate, hostile);
+  check('J03', h.items.some((t) => t.includes('<script>')) && h.foreign === 0 && h.pwned === null,
+    `drop-in shows hostile titles as text (pwned ${h.pwned}, ${h.foreign} foreign elements)`);
 }
 
 const timer = setTimeout(() => { console.log('FAIL: browser test timed out'); proc.kill('SIGKILL'); process.exit(1); }, 60000);

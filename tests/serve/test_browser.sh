@@ -23,7 +23,7 @@ cat > "$WORK/hostile.jsonl" <<'JSONL'
 {"id":"hostile-1","title":"<script>window.__kofts_pwned=1</script> 해킹 <img src=x onerror=\"window.__kofts_pwned=2\">","url":"javascript:window.__kofts_pwned=3","categories":["<b>보안</b>"],"date":"2024-06-01","body":"해킹 본문 </mark><script>window.__kofts_pwned=4</script> \"onerror=window.__kofts_pwned=5 <iframe src=\"javascript:window.__kofts_pwned=6\"></iframe>"}
 JSONL
 "$INDEX" --quiet --full --db "$DB" "$SRC/corpus/sample" "$WORK/hostile.jsonl" || exit 1
-"$SERVE" --db "$DB" --listen 127.0.0.1:0 --threads 2 2>"$WORK/serve.log" &
+"$SERVE" --db "$DB" --listen 127.0.0.1:0 --threads 2 --cors '*' 2>"$WORK/serve.log" &
 pid=$!
 port=""
 for _ in $(seq 1 100); do
@@ -34,8 +34,12 @@ done
 if [ -z "$port" ]; then
     echo "FAIL: kofts-serve did not start"; cat "$WORK/serve.log"; kill $pid; exit 1
 fi
+# The Jekyll include as a site would render it (kofts_api = this server), opened from a
+# file:// page (origin "null", allowed by --cors '*').
+sed "s|{{ site.kofts_api }}|http://127.0.0.1:$port|g" "$SRC/serve/jekyll/_includes/kofts-search.html" \
+    > "$WORK/jekyll.html"
 node "$SRC/tests/serve/browser.mjs" "http://127.0.0.1:$port" "과학기술정보통신부 예산" "해킹" \
-    "$WORK/kofts-serve.png"
+    "$WORK/kofts-serve.png" "$(cd "$WORK" && pwd)/jekyll.html"
 rc=$?
 kill $pid
 wait $pid 2>/dev/null

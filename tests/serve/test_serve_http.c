@@ -360,11 +360,11 @@ static int build_index(const char *db, const char *jsonl, int full)
 
 /* ----------------------------------------------------------------- cases */
 
-static void test_endpoints(int port)
+/* The HTML side: /healthz, the front page, the result page, paging, notes. */
+static void test_pages(int port)
 {
     resp r;
     char u[2048], h[512];
-    int st;
     CHECK("H01",
           get(port, "/healthz", &r) == 0 && r.status == 200 && strcmp(r.body.data, "ok\n") == 0,
           "healthz: %d", r.status);
@@ -409,7 +409,15 @@ static void test_endpoints(int port)
     CHECK("H05", r.status == 200 && strstr(r.body.data, "일부 단어만 들어간 문서도"),
           "any-word note: %d", r.status);
     resp_free(&r);
-    /* JSON: total, reading, took_ms, hits with the kofts-search --json fields + url */
+}
+
+/* /api/search: total, reading, took_ms, hits with the kofts-search --json fields + url;
+ * paging, filters, sort; /api/stats, HEAD, assets. */
+static void test_api(int port)
+{
+    resp r;
+    char u[2048];
+    int st;
     cJSON *j = get_json(port, url(u, sizeof u, "/api/search", "보고서", "&limit=10&page=3"), &st);
     const cJSON *hits = cJSON_GetObjectItemCaseSensitive(j, "hits");
     CHECK("H06",
@@ -721,62 +729,72 @@ static int start_as(server *s, const char *serve_bin, const char *db, int as_nob
     return server_start(s, as_nobody ? nobody : plain);
 }
 
-/*
- * The index in a folder nobody may write, served by kofts-serve as nobody (when we are
- * root), while kofts-index (as us) updates it, rebuilds it with --full and finally
- * replaces the file.
- */
-static void test_readonly_reindex(void)
+/* Paths of the read-only case: a root-owned 0755 folder in /tmp with copies of the
+ * programs (the build folder may not be reachable for nobody). */
+typedef struct {
+    int as_nobody;
+    char dir[64];
+    char db[300], jsonl[300], bin[300], sbin[300], newdb[300];
+} ro_env;
+
+/* Run kofts-search (the copy in the folder) on db as nobody; returns its exit status. */
+static int search_as_nobody(const ro_env *e, const char *db)
 {
-    int as_nobody = geteuid() == 0 && access("/usr/bin/setpriv", X_OK) == 0;
-    if (!as_nobody)
+    char q[] = "보고서";
+    char *argv[] = {"/usr/bin/setpriv",
+                    "--reuid=nobody",
+                    "--regid=nogroup",
+                    "--clear-groups",
+                    (char *)e->sbin,
+                    "--db",
+                    (char *)db,
+                    q,
+                    NULL};
+    return run(argv);
+}
+
+/* R00-R02: the folder, the programs, an index built by kofts-index; kofts-search as nobody. */
+static int ro_prepare(ro_env *e)
+{
+    char wal[320];
+    e->as_nobody = geteuid() == 0 && access("/usr/bin/setpriv", X_OK) == 0;
+    if (!e->as_nobody)
         printf("note: not root (or no setpriv): the R cases run as the current user\n");
-    char dir[] = "/tmp/kofts-serve-ro-XXXXXX";
-    if (!mkdtemp(dir) || chmod(dir, 0755)) {
+    snprintf(e->dir, sizeof e->dir, "/tmp/kofts-serve-ro-XXXXXX");
+    if (!mkdtemp(e->dir) || chmod(e->dir, 0755)) {
         CHECK("R00", 0, "mkdtemp: %s", strerror(errno));
-        return;
+        return -1;
     }
-    char db[300], jsonl[300], bin[300], sbin[300], newdb[300], wal[320];
-    snprintf(db, sizeof db, "%s/ro.db", dir);
-    snprintf(jsonl, sizeof jsonl, "%s/docs.jsonl", dir);
-    snprintf(bin, sizeof bin, "%s/kofts-serve", dir);
-    snprintf(sbin, sizeof sbin, "%s/kofts-search", dir);
-    snprintf(newdb, sizeof newdb, "%s/new.db", dir);
-    snprintf(wal, sizeof wal, "%s-wal", db);
-    if (copy_file(g_serve, bin, 0755) || copy_file(g_search, sbin, 0755) ||
-        write_docs(jsonl, NULL, 1) || build_index(db, jsonl, 1) || chmod(db, 0644)) {
-        CHECK("R00", 0, "cannot prepare %s (see %s/cmd.log)", dir, g_work);
-        return;
+    snprintf(e->db, sizeof e->db, "%s/ro.db", e->dir);
+    snprintf(e->jsonl, sizeof e->jsonl, "%s/docs.jsonl", e->dir);
+    snprintf(e->bin, sizeof e->bin, "%s/kofts-serve", e->dir);
+    snprintf(e->sbin, sizeof e->sbin, "%s/kofts-search", e->dir);
+    snprintf(e->newdb, sizeof e->newdb, "%s/new.db", e->dir);
+    snprintf(wal, sizeof wal, "%s-wal", e->db);
+    if (copy_file(g_serve, e->bin, 0755) || copy_file(g_search, e->sbin, 0755) ||
+        write_docs(e->jsonl, NULL, 1) || build_index(e->db, e->jsonl, 1) || chmod(e->db, 0644)) {
+        CHECK("R00", 0, "cannot prepare %s (see %s/cmd.log)", e->dir, g_work);
+        return -1;
     }
-    CHECK("R01", journal_mode_byte(db) == 1 && access(wal, F_OK) != 0,
+    CHECK("R01", journal_mode_byte(e->db) == 1 && access(wal, F_OK) != 0,
           "kofts-index leaves a rollback-journal file with no -wal (mode byte %d)",
-          journal_mode_byte(db));
-    if (as_nobody) {
-        char q[] = "보고서";
-        char *argv[] = {"/usr/bin/setpriv",
-                        "--reuid=nobody",
-                        "--regid=nogroup",
-                        "--clear-groups",
-                        sbin,
-                        "--db",
-                        db,
-                        q,
-                        NULL};
-        CHECK("R02", run(argv) == 0, "kofts-search as nobody on a read-only index");
-    }
-    server s;
-    if (start_as(&s, bin, db, as_nobody)) {
-        CHECK("R03", 0, "kofts-serve on a read-only index did not start");
-        return;
-    }
-    CHECK("R03", total_of(s.port, "보고서") == N_REPORTS, "search as nobody");
-    hammer h = {.port = s.port, .lo = N_REPORTS, .hi = N_REPORTS + 1};
+          journal_mode_byte(e->db));
+    if (e->as_nobody)
+        CHECK("R02", search_as_nobody(e, e->db) == 0,
+              "kofts-search as nobody on a read-only index");
+    return 0;
+}
+
+/* R04-R06: searches while kofts-index updates the index three times, then --full. */
+static void ro_updates(ro_env *e, server *s)
+{
+    hammer h = {.port = s->port, .lo = N_REPORTS, .hi = N_REPORTS + 1};
     pthread_t t;
     pthread_create(&t, NULL, hammer_main, &h);
     for (int v = 2; v <= 4; v++) {
         usleep(200000);
-        write_docs(jsonl, k_report26, v);
-        CHECK("R04", build_index(db, jsonl, 0) == 0, "incremental kofts-index %d", v);
+        write_docs(e->jsonl, k_report26, v);
+        CHECK("R04", build_index(e->db, e->jsonl, 0) == 0, "incremental kofts-index %d", v);
     }
     usleep(200000);
     h.stop = 1;
@@ -784,64 +802,79 @@ static void test_readonly_reindex(void)
     CHECK("R04", h.n > 0 && h.bad == 0 && h.mixed == 0,
           "%d searches during 3 updates: %d failed, %d with a total outside 25..26 (%s)", h.n,
           h.bad, h.mixed, h.last_bad);
-    CHECK("R05", total_of(s.port, "보고서") == N_REPORTS + 1, "the update is seen");
-    hammer h2 = {.port = s.port, .lo = 0, .hi = N_REPORTS + 1};
+    CHECK("R05", total_of(s->port, "보고서") == N_REPORTS + 1, "the update is seen");
+    hammer h2 = {.port = s->port, .lo = 0, .hi = N_REPORTS + 1};
     pthread_create(&t, NULL, hammer_main, &h2);
     usleep(100000);
-    CHECK("R06", build_index(db, jsonl, 1) == 0, "kofts-index --full while serving");
+    CHECK("R06", build_index(e->db, e->jsonl, 1) == 0, "kofts-index --full while serving");
     usleep(200000);
     h2.stop = 1;
     pthread_join(t, NULL);
     CHECK("R06", h2.n > 0 && h2.bad == 0, "%d searches during --full: %d failed (%s)", h2.n, h2.bad,
           h2.last_bad);
     if (h2.bad) {
-        pthread_mutex_lock(&s.mu);
-        printf("server log:\n%.3000s\n",
-               strstr(s.log.data, "kofts-serve: /") ? strstr(s.log.data, "kofts-serve: /") : "");
-        pthread_mutex_unlock(&s.mu);
+        pthread_mutex_lock(&s->mu);
+        const char *m = strstr(s->log.data, "kofts-serve: /");
+        printf("server log:\n%.3000s\n", m ? m : "");
+        pthread_mutex_unlock(&s->mu);
     }
-    CHECK("R06", total_of(s.port, "보고서") == N_REPORTS + 1, "after --full");
+    CHECK("R06", total_of(s->port, "보고서") == N_REPORTS + 1, "after --full");
+}
+
+/* R09: a WAL-mode copy without its -shm: kofts-search as nobody says what to do. */
+static void ro_wal_message(const ro_env *e)
+{
+    char wdb[320];
+    snprintf(wdb, sizeof wdb, "%s/wal.db", e->dir);
+    char *cp[] = {"/bin/cp", (char *)e->db, wdb, NULL};
+    char *wal_mode[] = {"/usr/bin/sqlite3", wdb, "PRAGMA journal_mode=WAL", NULL};
+    if (access("/usr/bin/sqlite3", X_OK) == 0 && run(cp) == 0 && run(wal_mode) == 0 &&
+        chmod(wdb, 0644) == 0) {
+        CHECK("R09", search_as_nobody(e, wdb) == 1,
+              "kofts-search on a WAL file without -shm fails");
+        CHECK("R09", cmd_log_has("its -shm file is missing"), "and says why");
+    }
+}
+
+/*
+ * The index in a folder nobody may write, served by kofts-serve as nobody (when we are
+ * root), while kofts-index (as us) updates it, rebuilds it with --full and finally
+ * replaces the file.
+ */
+static void test_readonly_reindex(void)
+{
+    ro_env e;
+    memset(&e, 0, sizeof e);
+    if (ro_prepare(&e))
+        return;
+    server s;
+    if (start_as(&s, e.bin, e.db, e.as_nobody)) {
+        CHECK("R03", 0, "kofts-serve on a read-only index did not start");
+        return;
+    }
+    CHECK("R03", total_of(s.port, "보고서") == N_REPORTS, "search as nobody");
+    ro_updates(&e, &s);
     /* a new index file renamed over the old one is picked up without a restart */
     static const char unique[] =
         "{\"id\":\"swap\",\"title\":\"교체색인 문서\",\"body\":\"교체색인\"}\n";
-    if (write_docs(jsonl, unique, 5) || build_index(newdb, jsonl, 1) || chmod(newdb, 0644) ||
-        rename(newdb, db))
+    if (write_docs(e.jsonl, unique, 5) || build_index(e.newdb, e.jsonl, 1) ||
+        chmod(e.newdb, 0644) || rename(e.newdb, e.db))
         CHECK("R07", 0, "cannot build and rename a new index");
     CHECK("R07", total_of(s.port, "교체색인") == 1, "a replaced index file is picked up");
     server_stop(&s);
     printf("note: journal mode byte after serving through updates: %d (1 rollback, 2 WAL)\n",
-           journal_mode_byte(db));
+           journal_mode_byte(e.db));
     kofts_buf_free(&s.log);
-    /* a fresh start as nobody on what the updates left */
-    if (start_as(&s, bin, db, as_nobody) == 0) {
+    if (start_as(&s, e.bin, e.db, e.as_nobody) == 0) {
         CHECK("R08", total_of(s.port, "보고서") == N_REPORTS, "restart as nobody after updates");
         server_stop(&s);
         kofts_buf_free(&s.log);
     } else {
         CHECK("R08", 0, "restart as nobody after updates failed");
     }
-    if (as_nobody) {
-        /* A WAL-mode copy without its -shm: kofts-search says what to do. */
-        char wdb[320], q[] = "보고서";
-        snprintf(wdb, sizeof wdb, "%s/wal.db", dir);
-        char *cp[] = {"/bin/cp", db, wdb, NULL};
-        char *wal_mode[] = {"/usr/bin/sqlite3", wdb, "PRAGMA journal_mode=WAL", NULL};
-        char *argv[] = {"/usr/bin/setpriv",
-                        "--reuid=nobody",
-                        "--regid=nogroup",
-                        "--clear-groups",
-                        sbin,
-                        "--db",
-                        wdb,
-                        q,
-                        NULL};
-        if (access("/usr/bin/sqlite3", X_OK) == 0 && run(cp) == 0 && run(wal_mode) == 0 &&
-            chmod(wdb, 0644) == 0) {
-            CHECK("R09", run(argv) == 1, "kofts-search on a WAL file without -shm fails");
-            CHECK("R09", cmd_log_has("its -shm file is missing"), "and says why");
-        }
-    }
-    char *rm[] = {"/bin/rm", "-rf", dir, NULL};
+    if (e.as_nobody)
+        ro_wal_message(&e);
+    char *rm[] = {"/bin/rm", "-rf", e.dir, NULL};
     run(rm);
 }
 
@@ -879,7 +912,8 @@ int main(int argc, char **argv)
                      NULL};
     if (server_start(&s, sargv))
         return 1;
-    test_endpoints(s.port);
+    test_pages(s.port);
+    test_api(s.port);
     test_4xx(s.port);
     test_hostile(s.port);
     test_cors(s.port, "https://news.example.kr");
