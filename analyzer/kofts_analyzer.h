@@ -108,10 +108,10 @@ int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char
 const char *kofts_analyzer_errmsg(const kofts_analyzer *a);
 
 /*
- * Start loading the hunspell-ko dictionary (0.4 s, 55 MB) in a background thread, once per
- * process, for long-running programs (kofts-serve) whose first verb should not pay the load
- * inside a request's time limit. Other programs load it on first need. Never fails: without
- * the dictionary, analysis goes on without hunspell lemmas.
+ * Load the hunspell-ko dictionary (0.4 s CPU, 55 MB) now, once per process. For
+ * long-running programs (kofts-serve calls it before it listens) whose first verb should
+ * not pay the load inside a request's time limit; other programs load it on first need.
+ * Never fails: without the dictionary, analysis goes on without hunspell lemmas.
  */
 void kofts_analyzer_preload(void);
 

@@ -11,7 +11,6 @@
 
 #include <hunspell.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,33 +51,9 @@ static void load(void)
              "no hunspell-ko dictionary in %s (install hunspell-ko): verb lemmas are off", dir);
 }
 
-static void *preload_main(void *unused)
-{
-    (void)unused;
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, NULL); /* signals stay with the program's own threads */
-    pthread_once(&once, load);
-    return NULL;
-}
-
-static pthread_once_t preload_once = PTHREAD_ONCE_INIT;
-
-static void preload_start(void)
-{
-    pthread_t t;
-    pthread_attr_t at;
-    if (pthread_attr_init(&at) != 0)
-        return;
-    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&t, &at, preload_main, NULL) != 0)
-        pthread_once(&once, load); /* no thread: load now */
-    pthread_attr_destroy(&at);
-}
-
 void kofts_morph_preload(void)
 {
-    pthread_once(&preload_once, preload_start);
+    pthread_once(&once, load);
 }
 
 int kofts_morph_available(void)
@@ -128,7 +103,7 @@ static void add_lemma(kofts_morph_result *out, const char *s, size_t n)
  *
  *   slots[i] = { hash (0 = empty), len, word[72], result }
  */
-#define CACHE_SLOTS (1u << 17)
+#define CACHE_SLOTS (1u << 18)
 typedef struct {
     uint32_t hash;
     unsigned char len;

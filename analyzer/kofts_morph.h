@@ -42,11 +42,7 @@ int kofts_morph_analyze(const char *w, size_t n, kofts_morph_result *out);
  */
 int kofts_morph_available(void);
 
-/*
- * Start loading the dictionary in a background thread (once per process), so that the
- * first word that needs it does not pay the load inside a query's time limit (through
- * kofts_analyzer_preload); the first kofts_morph_analyze waits for the load to finish.
- */
+/* Load the dictionary now (once per process) instead of on first need. */
 void kofts_morph_preload(void);
 
 /* The .aff path in use, or a message saying why none could be loaded. Static. */
