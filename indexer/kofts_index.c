@@ -394,6 +394,28 @@ static int is_blank(const char *s, size_t n)
     return 1;
 }
 
+/* Site mode: is the parsed document published? published: from its front matter, else
+ * from the site's defaults:; a post dated later than now only with future: true (a
+ * post whose front matter was lost is dated by the build, never in the future). */
+static int site_published(const finfo *fi, const kofts_post_meta *m)
+{
+    const char *dperm;
+    int dpub;
+    kofts_site_defaults(fi->site, (kofts_site_kind)fi->kind, fi->rel, &dperm, &dpub);
+    int pub = !m->front_matter_lost && m->published >= 0 ? m->published : dpub;
+    if (pub == 0)
+        return 0;
+    if (fi->kind == KOFTS_SITE_PAGE || m->front_matter_lost || kofts_site_future(fi->site) ||
+        !m->date || !m->date[0])
+        return 1;
+    char now[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || !strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%S", &tm))
+        return 1;
+    return strcmp(m->date, now) <= 0;
+}
+
 /* Site mode: a post's folder categories (news/_posts -> news) go before its own, as
  * in Jekyll's page.categories. */
 static int add_path_categories(const finfo *fi, kofts_doc *d)
@@ -453,8 +475,12 @@ static int parse_file(ctx *c, item *it, kofts_doc *d, const char *text, size_t l
     m.site = 1;
     m.sniff = fi->fmt == F_SNIFF;
     rc = kofts_post_parse_meta(d, &it->dg, fi->path, fi->fname, text, len, fi->fmt == F_HTML, &m);
-    if (rc == 1)
+    if (rc == 0 && !site_published(fi, &m)) {
+        rc = 1;
         it->left_out++;
+    } else if (rc == 1) {
+        it->left_out++;
+    }
     if (rc == 0) {
         kofts_site_fm fm = {m.permalink, m.slug, m.date, m.categories, m.front_matter_lost};
         kofts_buf url = {0};
@@ -807,7 +833,11 @@ static void *writer_main(void *arg)
             break;
 
         double t = now_s();
-        if (c->w->pending(c->w) >= c->o->batch_docs || t - c->last_commit >= COMMIT_SECONDS) {
+        long long batch = c->w->commit_docs > c->o->batch_docs ? c->w->commit_docs
+                                                              : c->o->batch_docs;
+        double secs = c->w->commit_seconds > COMMIT_SECONDS ? c->w->commit_seconds
+                                                            : COMMIT_SECONDS;
+        if (c->w->pending(c->w) >= batch || t - c->last_commit >= secs) {
             if ((rc = c->w->commit(c->w)) != 0)
                 break;
             c->last_commit = t;

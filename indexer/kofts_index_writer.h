@@ -25,8 +25,11 @@
 typedef struct kofts_index_writer kofts_index_writer;
 
 struct kofts_index_writer {
-    int version;      /* KOFTS_INDEX_WRITER_VERSION */
-    const char *name; /* "fts5", "xapian" */
+    int version;           /* KOFTS_INDEX_WRITER_VERSION */
+    const char *name;      /* "fts5", "xapian" */
+    long long commit_docs; /* commit at most this often in documents (0: the pipeline's
+                              --batch); a backend whose commits are costly raises it */
+    double commit_seconds; /* and in seconds (0: the pipeline's default) */
 
     /* Roll back anything uncommitted, close and free; NULL is allowed. */
     void (*close)(kofts_index_writer *w);

@@ -16,9 +16,10 @@ typedef struct {
     kofts_buf cats, tags;  /* one item per line */
     kofts_buf jcats, jcat; /* Jekyll's reading: categories: (split on blanks), category: */
     int alias_seen;
-    int unpublished; /* published: false */
-    long err_line;   /* invalid YAML: file line of the problem */
-    char err[128];   /* and libyaml's problem */
+    int unpublished;   /* published: false */
+    int published_set; /* published: was given (true or false) */
+    long err_line;     /* invalid YAML: file line of the problem */
+    char err[128];     /* and libyaml's problem */
 } fm_vals;
 
 static void fm_free(fm_vals *v)
@@ -199,6 +200,7 @@ static int parse_front(fm_vals *v, kofts_diag *out, const char *path, long line0
         if (key && !strcmp(key, "published") && e.type == YAML_SCALAR_EVENT &&
             e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
             const char *pv = (const char *)e.data.scalar.value;
+            v->published_set = 1;
             v->unpublished = !strcmp(pv, "false") || !strcmp(pv, "False") || !strcmp(pv, "FALSE") ||
                              !strcmp(pv, "no") || !strcmp(pv, "off");
         }
@@ -551,6 +553,7 @@ static int fill_meta(kofts_post_meta *m, fm_vals *v, const char *date)
     m->permalink = v->permalink;
     m->slug = v->slug;
     v->permalink = v->slug = NULL;
+    m->published = v->published_set ? !v->unpublished : -1;
     m->date = strdup(date);
     return m->date ? 0 : KOFTS_ENOMEM;
 }

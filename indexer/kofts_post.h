@@ -41,6 +41,7 @@ typedef struct {
     int front_matter_lost; /* out: its YAML was invalid (fields recovered, warned once) */
     int liquid;            /* out: Liquid markup was removed from the body */
     int left_out;          /* out: KOFTS_POST_* when 1 was returned */
+    int published;         /* out: published: true 1, false 0, not given -1 */
     char *permalink;       /* out: permalink: or NULL (owned; kofts_post_meta_free) */
     char *slug;            /* out: slug: or NULL (owned) */
     char *date;            /* out: the document's date as stored, maybe "" (owned) */

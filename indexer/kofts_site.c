@@ -26,6 +26,14 @@ typedef struct {
     char *permalink; /* its permalink: or NULL */
 } collection;
 
+/* One entry of defaults: (front matter defaults by scope). */
+typedef struct {
+    char *path;      /* scope path: a prefix of the relative path, or a glob with '*' */
+    char *type;      /* scope type: posts, pages, drafts, a collection label; NULL: any */
+    char *permalink; /* values: permalink, or NULL */
+    int published;   /* values: published (1/0), -1 when not set */
+} fm_default;
+
 struct kofts_site {
     char *root;      /* SOURCE folder */
     char *permalink; /* site permalink: (style name or template), default "date" */
@@ -38,6 +46,9 @@ struct kofts_site {
     collection coll[MAX_LIST];
     int n_coll;
     char *markdown_ext; /* "markdown,mkdown,mkdn,mkd,md" */
+    fm_default defs[MAX_LIST];
+    int n_defs;
+    int future; /* future: true (posts dated later than now are published) */
     char hash[17];
 };
 
@@ -75,6 +86,11 @@ void kofts_site_free(kofts_site *s)
         free(s->coll[i].permalink);
     }
     free(s->markdown_ext);
+    for (int i = 0; i < s->n_defs; i++) {
+        free(s->defs[i].path);
+        free(s->defs[i].type);
+        free(s->defs[i].permalink);
+    }
     free(s);
 }
 
@@ -165,6 +181,57 @@ static int read_collections(kofts_site *s, yaml_document_t *doc, yaml_node_t *n)
     return 0;
 }
 
+/* The scalar value of key in mapping node n, or NULL. */
+static const char *map_get(yaml_document_t *doc, yaml_node_t *n, const char *key)
+{
+    if (!n || n->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        const char *k = scalar(doc, yaml_document_get_node(doc, p->key));
+        if (k && !strcmp(k, key))
+            return scalar(doc, yaml_document_get_node(doc, p->value));
+    }
+    return NULL;
+}
+
+/* The mapping node of key in mapping n, or NULL. */
+static yaml_node_t *map_node(yaml_document_t *doc, yaml_node_t *n, const char *key)
+{
+    if (!n || n->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        const char *k = scalar(doc, yaml_document_get_node(doc, p->key));
+        if (k && !strcmp(k, key))
+            return yaml_document_get_node(doc, p->value);
+    }
+    return NULL;
+}
+
+/* defaults: [{scope: {path, type}, values: {permalink, published, ...}}, ...] */
+static int read_defaults(kofts_site *s, yaml_document_t *doc, yaml_node_t *n)
+{
+    if (!n || n->type != YAML_SEQUENCE_NODE)
+        return 0;
+    for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+         it++) {
+        yaml_node_t *e = yaml_document_get_node(doc, *it);
+        yaml_node_t *scope = map_node(doc, e, "scope"), *values = map_node(doc, e, "values");
+        if (!values || s->n_defs >= MAX_LIST)
+            continue;
+        const char *path = map_get(doc, scope, "path"), *type = map_get(doc, scope, "type");
+        const char *perm = map_get(doc, values, "permalink");
+        const char *pub = map_get(doc, values, "published");
+        if (!perm && !pub)
+            continue;
+        fm_default *d = &s->defs[s->n_defs++];
+        d->published = !pub ? -1 : yaml_true(pub) ? 1 : 0;
+        if (!(d->path = strdup(path ? path : "")) || (type && !(d->type = strdup(type))) ||
+            (perm && !(d->permalink = strdup(perm))))
+            return KOFTS_ENOMEM;
+    }
+    return 0;
+}
+
 /* Take the keys kofts needs from the root mapping of the config. */
 static int read_config(kofts_site *s, yaml_document_t *doc)
 {
@@ -198,6 +265,10 @@ static int read_config(kofts_site *s, yaml_document_t *doc)
             rc = read_list(doc, vn, s->include, &s->n_include);
         } else if (!strcmp(k, "collections"))
             rc = read_collections(s, doc, vn);
+        else if (!strcmp(k, "defaults"))
+            rc = read_defaults(s, doc, vn);
+        else if (!strcmp(k, "future"))
+            s->future = yaml_true(v);
         if (slot) {
             free(*slot);
             if (!(*slot = slot == &s->permalink || slot == &s->markdown_ext ? strdup(v)
@@ -459,6 +530,71 @@ int kofts_site_is_markdown(const kofts_site *s, const char *rel)
         p += n + (c ? 1 : 0);
     }
     return 0;
+}
+
+/* ------------------------------------------------------------------ defaults */
+
+/* Does glob pat (with FNM_PATHNAME) match rel or one of its leading folders? */
+static int glob_leading(const char *pat, const char *rel)
+{
+    char buf[4096];
+    size_t n = strlen(rel);
+    if (n >= sizeof buf)
+        return 0;
+    memcpy(buf, rel, n + 1);
+    for (size_t i = n;; i--) {
+        if (i == n || buf[i] == '/') {
+            buf[i] = '\0';
+            if (fnmatch(pat, buf, FNM_PATHNAME) == 0)
+                return 1;
+        }
+        if (i == 0)
+            return 0;
+    }
+}
+
+int kofts_site_future(const kofts_site *s)
+{
+    return s->future;
+}
+
+void kofts_site_defaults(const kofts_site *s, kofts_site_kind k, const char *rel,
+                         const char **permalink, int *published)
+{
+    char type[300];
+    int best_perm = -1, best_pub = -1;
+    *permalink = NULL;
+    *published = -1;
+    if (k == KOFTS_SITE_PAGE)
+        snprintf(type, sizeof type, "pages");
+    else if (k == KOFTS_SITE_DOC)
+        snprintf(type, sizeof type, "%.*s", (int)strcspn(rel + 1, "/"), rel + 1);
+    else
+        snprintf(type, sizeof type, "posts");
+    for (int i = 0; i < s->n_defs; i++) {
+        const fm_default *d = &s->defs[i];
+        size_t pl = strlen(d->path);
+        while (pl > 0 && d->path[pl - 1] == '/')
+            pl--;
+        /* FrontmatterDefaults#applies_path?: a plain prefix of the path ("old" also
+         * covers "older/"), or paths below what a glob names */
+        int path_ok = pl == 0 || (strchr(d->path, '*') ? glob_leading(d->path, rel)
+                                                       : strncmp(rel, d->path, pl) == 0);
+        int type_ok = !d->type || !strcmp(d->type, type) ||
+                      (k == KOFTS_SITE_DRAFT && !strcmp(d->type, "drafts"));
+        if (!path_ok || !type_ok)
+            continue;
+        /* the more specific scope wins (longer path, then a type); later ones on ties */
+        int rank = (int)pl * 2 + (d->type ? 1 : 0);
+        if (d->permalink && rank >= best_perm) {
+            best_perm = rank;
+            *permalink = d->permalink;
+        }
+        if (d->published >= 0 && rank >= best_pub) {
+            best_pub = rank;
+            *published = d->published;
+        }
+    }
 }
 
 /* ---------------------------------------------------------------------- URLs */
@@ -854,8 +990,13 @@ static int page_url(const kofts_site *s, const char *rel, const kofts_site_fm *f
         return 1;
     kofts_buf t = {0};
     int rc = 0;
+    const char *dperm = NULL;
+    int dpub;
+    kofts_site_defaults(s, KOFTS_SITE_PAGE, rel, &dperm, &dpub);
     if (fm && fm->permalink && *fm->permalink && !fm->front_matter_lost)
         rc = kofts_buf_puts(&t, fm->permalink);
+    else if (dperm && *dperm)
+        rc = kofts_buf_puts(&t, dperm);
     else if (!strcmp(base, "index"))
         rc = kofts_buf_puts(&t, "/:path/");
     else
@@ -953,8 +1094,13 @@ int kofts_site_url(const kofts_site *s, kofts_site_kind k, const char *rel, cons
 
     kofts_buf t = {0};
     if (!rc) {
+        const char *dperm = NULL;
+        int dpub;
+        kofts_site_defaults(s, k, rel, &dperm, &dpub);
         if (!lost && fm && fm->permalink && *fm->permalink)
             rc = kofts_buf_puts(&t, fm->permalink);
+        else if (dperm && *dperm) /* defaults apply before the front matter is read */
+            rc = kofts_buf_puts(&t, dperm);
         else if (coll && coll->permalink)
             rc = kofts_buf_puts(&t, coll->permalink);
         else if (coll)

@@ -96,6 +96,18 @@ int kofts_site_url(const kofts_site *s, kofts_site_kind k, const char *rel, cons
  * '\n'-separated, to out (nothing for other kinds). Returns 0 or KOFTS_ENOMEM. */
 int kofts_site_path_categories(kofts_site_kind k, const char *rel, kofts_buf *out);
 
+/*
+ * Front matter defaults (defaults: in _config.yml) for the file rel of kind k: the most
+ * specific applicable scope's permalink (*permalink, borrowed from s, NULL when none) and
+ * published (*published 1/0, -1 when none). Scopes match by path (prefix, or glob with
+ * '*') and type (posts, pages, drafts, or a collection label).
+ */
+void kofts_site_defaults(const kofts_site *s, kofts_site_kind k, const char *rel,
+                         const char **permalink, int *published);
+
+/* future: true in _config.yml (else posts dated after now are not published). */
+int kofts_site_future(const kofts_site *s);
+
 /* Does rel's extension make Markdown in this site (markdown_ext)? 1 yes, 0 no. */
 int kofts_site_is_markdown(const kofts_site *s, const char *rel);
 

@@ -91,6 +91,8 @@ int kofts_index_writer_open_fts5(kofts_index_writer **out, const char *path, int
         return KOFTS_ENOMEM;
     f->base = (kofts_index_writer){KOFTS_INDEX_WRITER_VERSION,
                                    "fts5",
+                                   0,
+                                   0,
                                    f_close,
                                    f_errmsg,
                                    f_doc_count,

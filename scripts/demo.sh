@@ -3,7 +3,9 @@
 # articles (corpus/sample) into BUILD_DIR/demo.db with kofts-index, then runs a
 # few kofts-search queries that show what the Korean analyzer is for (particles,
 # spacing variants, mixed Latin, Hanja, a question, a precision trap) and prints
-# each query with its results. Fails loudly if any program fails.
+# each query with its results; then indexes the Jekyll fixture site
+# (tests/site/fixture) to show site URLs and browsing without words. Fails loudly if
+# any program fails.
 set -eu
 
 die() {
@@ -46,5 +48,19 @@ echo "$QUERIES" | while IFS=$TAB read -r what query; do
     printf '\n== %s\n$ kofts-search --limit 3 "%s"\n' "$what" "$query"
     "$SEARCH" --db "$DB" --limit 3 "$query" || die "kofts-search failed for '$query' (exit $?)"
 done
+# A Jekyll site (the test fixture, written for kofts): documents get the URL Jekyll
+# gives them; no query words lists the archive newest first.
+SITE=$ROOT/tests/site/fixture
+SITEDB=$BUILD/demo-site.db
+if [ -d "$SITE" ]; then
+    printf '\n== A Jekyll site: kofts-index reads tests/site/fixture the way Jekyll does\n'
+    printf '$ kofts-index --db demo-site.db tests/site/fixture\n'
+    "$INDEX" --db "$SITEDB" --full "$SITE" || die "kofts-index failed on the site (exit $?)"
+    printf '\n== Browse without words, newest first, with each post'"'"'s URL\n'
+    printf '$ kofts-search --db demo-site.db --sort date --limit 4 '"'"'*'"'"'\n'
+    "$SEARCH" --db "$SITEDB" --sort date --limit 4 '*' || die "kofts-search failed (exit $?)"
+    printf '\n$ kofts-search --db demo-site.db 금메달\n'
+    "$SEARCH" --db "$SITEDB" 금메달 || die "kofts-search failed (exit $?)"
+fi
 printf '\nDone. Try your own: %s --db %s "검색어"\n' "$SEARCH" "$DB"
 printf 'Search page: run %s/kofts-serve --db %s and open http://127.0.0.1:8080/\n' "$BUILD" "$DB"

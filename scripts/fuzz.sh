@@ -20,6 +20,7 @@ BUILD=${FUZZ_BUILD:-build-fuzz}
 WORK=${FUZZ_WORK:-$BUILD/fuzz-work}
 SEEDS=tests/reliability/fuzz/seeds
 CC_FUZZ=${CC_FUZZ:-clang}
+CXX_FUZZ=${CXX_FUZZ:-clang++} # the Xapian wrapper (C++) takes the same sanitizer flags
 
 if ! command -v "$CC_FUZZ" >/dev/null 2>&1; then
     echo "fuzz.sh: $CC_FUZZ not found (install clang and libclang-rt-14-dev)" >&2
@@ -27,7 +28,7 @@ if ! command -v "$CC_FUZZ" >/dev/null 2>&1; then
 fi
 # Instrument the libraries too (fuzzer-no-link), so coverage guides into analyzer/,
 # indexer/ and searcher/, not only into the target file.
-CC="$CC_FUZZ" cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+CC="$CC_FUZZ" CXX="$CXX_FUZZ" cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DKOFTS_BUILD_FUZZ=ON -DKOFTS_BUILD_BENCH=OFF \
     "-DKOFTS_SANITIZE=address;undefined;fuzzer-no-link" >/dev/null || exit 1
 

@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 
 #include <sqlite3.h>
+#include <time.h>
+#include <unicode/uchar.h>
 
 #include "kofts_backend.h"
 #include "kofts_rank.h"
@@ -224,6 +226,8 @@ typedef struct {
     long long n_docs;             /* documents when opened */
     kofts_buf expr;               /* the last compiled expression */
     kofts_buf cats;               /* the plan's categories as a JSON array */
+    kofts_buf catlist;            /* distinct stored categories, each NUL-terminated */
+    int catlist_state;            /* 0 not loaded, 1 loaded, -1 unavailable (exact match) */
     phrase_map map;               /* the last ranked expression's phrases (kofts_rank) */
     kofts_rank_state *rank;       /* kofts_rank's row lengths (borrowed from db) */
     sqlite3_stmt *st_dver;        /* PRAGMA data_version */
@@ -384,6 +388,83 @@ static int until_bound(const char *until, char *out, size_t cap)
     return snprintf(out, cap, "%s~", until) < (int)cap ? 0 : KOFTS_EINVAL;
 }
 
+/* 1 if a and b are equal after Unicode simple case folding ("News" = "news" = "NEWS"). */
+static int same_folded(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b), i = 0, j = 0;
+    while (i < na && j < nb) {
+        size_t da = 1, db = 1;
+        int32_t ca = kofts_utf8_decode(a, na, i, &da), cb = kofts_utf8_decode(b, nb, j, &db);
+        if (ca < 0 || cb < 0) {
+            if (ca != cb || a[i] != b[j])
+                return 0;
+        } else if (u_foldCase(ca, U_FOLD_CASE_DEFAULT) != u_foldCase(cb, U_FOLD_CASE_DEFAULT)) {
+            return 0;
+        }
+        i += da;
+        j += db;
+    }
+    return i == na && j == nb;
+}
+
+#define MAX_CATEGORIES 100000 /* distinct categories kept for case-insensitive matching */
+
+/*
+ * Load the distinct stored categories once (one index seek each, so cheap however many
+ * documents there are). Categories match case-insensitively, as Jekyll lower-cases them
+ * in URLs: --category news finds "News". Beyond MAX_CATEGORIES, or on an error, the
+ * match stays exact.
+ */
+static void load_categories(fts5_backend *f)
+{
+    sqlite3_stmt *st = NULL;
+    kofts_buf last = {0};
+    size_t n = 0;
+    f->catlist_state = -1;
+    if (sqlite3_prepare_v2(f->db,
+                           "SELECT category FROM doc_category WHERE category > ?1"
+                           " ORDER BY category LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto done;
+    for (;;) {
+        sqlite3_bind_text(st, 1, last.data ? last.data : "", (int)last.len, SQLITE_TRANSIENT);
+        int src = sqlite3_step(st);
+        if (src == SQLITE_DONE)
+            break;
+        const char *c = (const char *)sqlite3_column_text(st, 0);
+        if (src != SQLITE_ROW || ++n > MAX_CATEGORIES || !c)
+            goto done;
+        kofts_buf_clear(&last);
+        if (kofts_buf_puts(&last, c) || kofts_buf_append(&f->catlist, c, strlen(c) + 1))
+            goto done;
+        sqlite3_reset(st);
+    }
+    f->catlist_state = 1;
+done:
+    sqlite3_finalize(st);
+    kofts_buf_free(&last);
+}
+
+/* Append cat and every stored category equal to it but for case, as JSON strings. */
+static int add_category(fts5_backend *f, const char *cat, int first)
+{
+    if ((!first && kofts_buf_puts(&f->cats, ",")) || kofts_buf_json_str(&f->cats, cat, strlen(cat)))
+        return KOFTS_ENOMEM;
+    if (f->catlist_state == 0)
+        load_categories(f);
+    if (f->catlist_state != 1)
+        return 0;
+    for (size_t at = 0; at < f->catlist.len;) {
+        const char *c = f->catlist.data + at;
+        size_t n = strlen(c);
+        if (strcmp(c, cat) != 0 && same_folded(c, cat) &&
+            (kofts_buf_puts(&f->cats, ",") || kofts_buf_json_str(&f->cats, c, n)))
+            return KOFTS_ENOMEM;
+        at += n + 1;
+    }
+    return 0;
+}
+
 /* Bind the filter parameters ?1..?4 shared by the ranked and counting statements. */
 static int bind_filters(fts5_backend *f, sqlite3_stmt *st, const kofts_plan *p, int filters,
                         char *until_hi, size_t cap)
@@ -391,9 +472,10 @@ static int bind_filters(fts5_backend *f, sqlite3_stmt *st, const kofts_plan *p, 
     sqlite3_bind_text(st, 1, f->expr.data, (int)f->expr.len, SQLITE_STATIC);
     kofts_buf_clear(&f->cats);
     if (filters && p->n_cats) {
+        if (kofts_buf_puts(&f->cats, "["))
+            return KOFTS_ENOMEM;
         for (size_t i = 0; i < p->n_cats; i++)
-            if (kofts_buf_puts(&f->cats, i ? "," : "[") ||
-                kofts_buf_json_str(&f->cats, p->cats[i], strlen(p->cats[i])))
+            if (add_category(f, p->cats[i], i == 0))
                 return KOFTS_ENOMEM;
         if (kofts_buf_puts(&f->cats, "]"))
             return KOFTS_ENOMEM;
@@ -530,12 +612,74 @@ static int f_doc(kofts_backend *b, long long ref, kofts_backend_doc *out)
     return 1;
 }
 
+/* Newest modification time of the index file or its -wal file, as ISO 8601 UTC. */
+static void last_updated(const char *path, char *out, size_t cap)
+{
+    struct stat sb;
+    time_t t = 0;
+    char wal[4096];
+    if (stat(path, &sb) == 0)
+        t = sb.st_mtime;
+    if (snprintf(wal, sizeof wal, "%s-wal", path) < (int)sizeof wal && stat(wal, &sb) == 0 &&
+        sb.st_mtime > t)
+        t = sb.st_mtime;
+    struct tm tm;
+    if (!t || !gmtime_r(&t, &tm) || !strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, cap, "%s", "");
+}
+
+/* ,"files":N,"first_date":..,"last_date":..,"top_categories":[{"category":..,"documents":N}] */
+static int stats_content(fts5_backend *f, kofts_buf *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(f->db,
+                           "SELECT (SELECT count(*) FROM files),"
+                           " (SELECT min(date) FROM docs WHERE date <> ''),"
+                           " (SELECT max(date) FROM docs WHERE date <> '')",
+                           -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        rc = db_error(f, "cannot read index statistics");
+        goto done;
+    }
+    rc = kofts_buf_printf(out, ",\"files\":%lld", sqlite3_column_int64(st, 0));
+    for (int i = 1; i <= 2 && !rc; i++) {
+        const char *d = (const char *)sqlite3_column_text(st, i);
+        rc = kofts_buf_puts(out, i == 1 ? ",\"first_date\":" : ",\"last_date\":") ||
+             (d ? kofts_buf_json_str(out, d, strlen(d)) : kofts_buf_puts(out, "null"));
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc || kofts_buf_puts(out, ",\"top_categories\":[")) {
+        rc = KOFTS_ENOMEM;
+        goto done;
+    }
+    if (sqlite3_prepare_v2(f->db,
+                           "SELECT category, count(*) AS n FROM doc_category GROUP BY category"
+                           " ORDER BY n DESC, category LIMIT 10",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = db_error(f, "cannot read index statistics");
+        goto done;
+    }
+    for (int k = 0; !rc && sqlite3_step(st) == SQLITE_ROW; k++) {
+        const char *c = (const char *)sqlite3_column_text(st, 0);
+        rc = kofts_buf_puts(out, k ? ",{\"category\":" : "{\"category\":") ||
+             kofts_buf_json_str(out, c ? c : "", c ? strlen(c) : 0) ||
+             kofts_buf_printf(out, ",\"documents\":%lld}", sqlite3_column_int64(st, 1));
+    }
+    if (rc || kofts_buf_puts(out, "]"))
+        rc = KOFTS_ENOMEM;
+done:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int f_stats(kofts_backend *b, kofts_buf *out)
 {
     fts5_backend *f = (fts5_backend *)b;
     int rc = 0;
     sqlite3_stmt *st = NULL;
-    char *av = NULL, *sv = NULL;
+    char *av = NULL, *sv = NULL, updated[32];
     long long docs = 0, bytes = 0;
     if (sqlite3_prepare_v2(
             f->db,
@@ -556,14 +700,21 @@ static int f_stats(kofts_backend *b, kofts_buf *out)
     struct stat sb;
     const char *path = kofts_store_path(f->store);
     long long file_bytes = stat(path, &sb) == 0 ? (long long)sb.st_size : bytes;
+    last_updated(path, updated, sizeof updated);
     if (kofts_buf_printf(out, "{\"documents\":%lld,\"analyzer\":", docs) ||
         kofts_buf_json_str(out, av ? av : "", av ? strlen(av) : 0) ||
         kofts_buf_printf(out,
                          ",\"schema_version\":%s,\"index_bytes\":%lld,\"file_bytes\":%lld,"
                          "\"path\":",
                          sv && *sv ? sv : "null", bytes, file_bytes) ||
-        kofts_buf_json_str(out, path, strlen(path)) ||
-        kofts_buf_printf(out, ",\"backend\":\"fts5\",\"searcher\":\"%s\"}", KOFTS_VERSION_STRING))
+        kofts_buf_json_str(out, path, strlen(path))) {
+        rc = KOFTS_ENOMEM;
+        goto done;
+    }
+    if ((rc = stats_content(f, out)) != 0)
+        goto done;
+    if (kofts_buf_printf(out, ",\"last_updated\":\"%s\",\"backend\":\"fts5\",\"searcher\":\"%s\"}",
+                         updated, KOFTS_VERSION_STRING))
         rc = KOFTS_ENOMEM;
 done:
     sqlite3_finalize(st);
@@ -618,9 +769,11 @@ static void f_close(kofts_backend *b)
     sqlite3_finalize(f->st_all_n);
     sqlite3_finalize(f->st_vocab);
     sqlite3_finalize(f->st_dver);
+    kofts_rank_release(f->rank); /* its statement too, or the connection never closes */
     kofts_store_close(f->store);
     kofts_buf_free(&f->expr);
     kofts_buf_free(&f->cats);
+    kofts_buf_free(&f->catlist);
     kofts_buf_free(&f->map.groups);
     kofts_buf_free(&f->map.keys);
     df_clear(f);

@@ -393,6 +393,14 @@ done:
     return rc;
 }
 
+void kofts_rank_release(kofts_rank_state *st)
+{
+    if (!st)
+        return;
+    sqlite3_finalize(st->dver);
+    st->dver = NULL;
+}
+
 int kofts_rank_refresh(kofts_rank_state *st, const char *table)
 {
     if (!st)

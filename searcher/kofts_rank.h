@@ -43,4 +43,12 @@ int kofts_rank_register(sqlite3 *db, kofts_rank_state **state);
  */
 int kofts_rank_refresh(kofts_rank_state *st, const char *table);
 
+/*
+ * Finalize the statement st keeps on its database; call before closing the database
+ * (an unfinalized statement keeps sqlite3_close_v2 from ever freeing the connection,
+ * and with it st). st stays registered and usable (refresh prepares again). NULL is
+ * allowed.
+ */
+void kofts_rank_release(kofts_rank_state *st);
+
 #endif /* KOFTS_RANK_H */

@@ -23,7 +23,10 @@ enum { FMT_TREC, FMT_JSON };
 typedef struct {
     const char *db;
     kofts_search_opts so;
-    int json, explain, stats, format, passes, partial;
+    int json, explain, stats, format, format_set, passes, partial, summary;
+    kofts_weights w;
+    int set_weights;
+    int n_words; /* query words given (even empty ones) */
     const char *batch, *timings;
     const char *hl_open, *hl_close;
     char *hl_buf; /* owned storage behind hl_open/hl_close when --highlight is given */
@@ -49,8 +52,12 @@ enum {
     OPT_PASSES,
     OPT_TIMINGS,
     OPT_PARTIAL,
+    OPT_SUMMARY,
     OPT_GENERATE,
 };
+
+#define SUMMARY_VERSION 1 /* "version" of the --summary object; bumped on incompatible change */
+#define FIRST_BAD_LINES 3 /* --batch lines without a TAB reported one by one */
 
 /* The one option table: parsing, --help, the man page and bash completion come from it. */
 static const kofts_cli_opt options[] = {
@@ -58,6 +65,8 @@ static const kofts_cli_opt options[] = {
     {"limit", 'n', "N", "hits to show (default 10)", NULL},
     {"offset", OPT_OFFSET, "N", "hits to skip first (paging)", NULL},
     {"json", 'j', NULL, "one JSON object per hit per line", NULL},
+    {"summary", OPT_SUMMARY, NULL,
+     "with --json: end with a summary object (total, reading, took_ms)", NULL},
     {"category", OPT_CATEGORY, "C", "only documents in category C", NULL},
     {"since", OPT_SINCE, "DATE", "only documents dated DATE or later (YYYY[-MM[-DD]])", NULL},
     {"until", OPT_UNTIL, "DATE", "only documents dated DATE or earlier", NULL},
@@ -65,7 +74,7 @@ static const kofts_cli_opt options[] = {
     {"explain", OPT_EXPLAIN, NULL, "show how the query is read and what it matches; no search",
      NULL},
     {"batch", OPT_BATCH, "FILE|-", "run qid<TAB>query lines; TREC run lines or JSON out", "@file"},
-    {"format", OPT_FORMAT, "FMT", "with --batch: trec (default) or json", "trec json"},
+    {"format", OPT_FORMAT, "FMT", "with --batch: trec (default) or json (= --json)", "trec json"},
     {"stats", OPT_STATS, NULL, "print index statistics as JSON", NULL},
     {"highlight", OPT_HIGHLIGHT, "O,C",
      "highlight markers (default bold on a terminal, [ ] otherwise)", NULL},
@@ -88,6 +97,25 @@ static const kofts_cli_opt options[] = {
 };
 
 static const kofts_cli_section sections[] = {
+    {"JSON OUTPUT",
+     "--json writes one object per hit and line: rank, id, score, title, date,\n"
+     "categories, url, path, snippet, highlights ([start,end] byte offsets into snippet);\n"
+     "with --batch also qid. --summary adds a last line\n"
+     "\n"
+     "  {\"type\":\"summary\",\"version\":1,\"query\":\"...\",\"total\":53,\"returned\":10,\n"
+     "   \"offset\":0,\"limit\":10,\"reading\":\"all\",\"took_ms\":3.1}\n"
+     "\n"
+     "(per query, with qid, in --batch --format json). reading is all (every word),\n"
+     "any (any word, when all words found too few) or none (nothing to search for);\n"
+     "total counts every matching document. Field names are stable; version changes\n"
+     "only when a field changes meaning.",
+     0},
+    {"OPTIONS AFTER THE QUERY",
+     "Options go before the query, because -word excludes a word. A word after the\n"
+     "query that is exactly a long option (--sort date, --json) is still read as that\n"
+     "option; a one-letter option there (-n 5) is a query word, and a note says so.\n"
+     "Everything after -- is query text.",
+     1},
     {"EXIT STATUS", "0 ok (also when nothing matched), 1 runtime error, 2 usage error.", 1},
     {"ENVIRONMENT",
      "  KOFTS_DB  the index to search when --db is not given\n"
@@ -107,7 +135,7 @@ static const kofts_cli_spec spec = {
                    "\"exact phrase\", -word, a OR b, title:word, category:value, prefix*.\n"
                    "'*' alone (or only --category/--since/--until) lists every document,\n"
                    "newest first: browse an archive, page with --limit/--offset.\n"
-                   "Options go before the query; put -- before a query that starts with '-'.",
+                   "Put -- before a query that starts with '-'; see OPTIONS AFTER THE QUERY.",
     .opts = options,
     .n_opts = sizeof options / sizeof options[0],
     .operands = NULL,
@@ -310,6 +338,28 @@ static int flush_buf(kofts_buf *b)
     return 0;
 }
 
+/* How r was read: "all", "any" or "none" (nothing to search for), as kofts-serve says. */
+static const char *reading_of(const kofts_result *r)
+{
+    return !r->expr || !r->expr[0] ? "none" : r->used_any ? "any" : "all";
+}
+
+/* The --summary object (one line); qid may be NULL. Field names are documented, stable. */
+static int summary_json(kofts_buf *b, const char *qid, const char *query, const kofts_result *r,
+                        const cli *c, double took_us)
+{
+    int rc = kofts_buf_printf(b, "{\"type\":\"summary\",\"version\":%d,", SUMMARY_VERSION);
+    if (qid)
+        rc = rc || kofts_buf_puts(b, "\"qid\":") || kofts_buf_json_str(b, qid, strlen(qid)) ||
+             kofts_buf_puts(b, ",");
+    return rc || kofts_buf_puts(b, "\"query\":") || kofts_buf_json_str(b, query, strlen(query)) ||
+           kofts_buf_printf(b,
+                            ",\"total\":%lld,\"returned\":%zu,\"offset\":%d,\"limit\":%d,"
+                            "\"reading\":\"%s\",\"took_ms\":%.3f}\n",
+                            r->total > 0 ? r->total : 0, r->n_hits, c->so.offset, c->so.limit,
+                            reading_of(r), took_us / 1000.0);
+}
+
 static int run_one(kofts_search *s, cli *c, const char *query)
 {
     int rc = 0;
@@ -322,7 +372,7 @@ static int run_one(kofts_search *s, cli *c, const char *query)
         }
         goto done;
     }
-    c->so.want_total = !c->json;
+    c->so.want_total = !c->json || c->summary;
     double t0 = now_us();
     if (kofts_search_run(s, query, strlen(query), &c->so, &r)) {
         fprintf(stderr, PROG ": %s\n", kofts_search_errmsg(s));
@@ -339,6 +389,10 @@ static int run_one(kofts_search *s, cli *c, const char *query)
             rc = 1;
             goto done;
         }
+    }
+    if (c->json && c->summary && summary_json(&b, NULL, query, r, c, t1 - t0)) {
+        rc = 1;
+        goto done;
     }
     if (!c->json) {
         if (r->n_hits)
@@ -365,22 +419,28 @@ typedef struct {
     char *query;
 } bquery;
 
-static int run_batch(kofts_search *s, cli *c)
+/* Free the queries of a batch. */
+static void free_batch(bquery *qs, size_t nq)
 {
-    int rc = 0;
-    FILE *in = NULL, *tf = NULL;
-    bquery *qs = NULL;
-    size_t nq = 0, cap = 0, lineno = 0;
-    char *line = NULL;
-    size_t lcap = 0;
-    kofts_buf b = {0};
-    in = strcmp(c->batch, "-") == 0 ? stdin : fopen(c->batch, "r");
-    if (!in) {
-        fprintf(stderr, PROG ": %s: cannot read the batch file: %s\n", c->batch, strerror(errno));
-        rc = 1;
-        goto done;
+    for (size_t i = 0; i < nq; i++) {
+        free(qs[i].qid);
+        free(qs[i].query);
     }
+    free(qs);
+}
+
+/*
+ * Read "qid<TAB>query" lines from in into *out (*n queries; the caller frees them with
+ * free_batch). A line without a TAB is reported (the first few one by one, then a count)
+ * and kept with its line number as the query id. Returns 0, or 1 after printing an error.
+ */
+static int read_batch(FILE *in, const char *name, bquery **out, size_t *n_out)
+{
+    bquery *qs = NULL;
+    size_t nq = 0, cap = 0, lineno = 0, no_tab = 0, lcap = 0;
+    char *line = NULL;
     ssize_t n;
+    int rc = 0;
     while ((n = getline(&line, &lcap, in)) >= 0) {
         lineno++;
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -390,34 +450,86 @@ static int run_batch(kofts_search *s, cli *c)
         char *tab = memchr(line, '\t', (size_t)n);
         char num[32];
         snprintf(num, sizeof num, "%zu", lineno);
+        if (!tab && ++no_tab <= FIRST_BAD_LINES)
+            fprintf(stderr, PROG ": %s:%zu: no TAB between query id and query; query id %s\n", name,
+                    lineno, num);
         if (nq == cap) {
             size_t ncap = cap ? cap * 2 : 256;
             bquery *nqs = realloc(qs, ncap * sizeof *nqs);
-            if (!nqs) {
-                rc = 1;
+            if (!nqs)
                 goto oom;
-            }
             qs = nqs;
             cap = ncap;
         }
         qs[nq].qid = tab ? strndup(line, (size_t)(tab - line)) : strdup(num);
         qs[nq].query = strdup(tab ? tab + 1 : line);
         nq++;
-        if (!qs[nq - 1].qid || !qs[nq - 1].query) {
-            rc = 1;
+        if (!qs[nq - 1].qid || !qs[nq - 1].query)
             goto oom;
-        }
     }
+    if (no_tab > FIRST_BAD_LINES)
+        fprintf(stderr,
+                PROG ": %s: %zu lines without a TAB in all (%d shown); each line number "
+                     "is its query id\n",
+                name, no_tab, FIRST_BAD_LINES);
     if (ferror(in)) {
-        fprintf(stderr, PROG ": %s: read error\n", c->batch);
+        fprintf(stderr, PROG ": %s: read error\n", name);
+        rc = 1;
+    }
+    goto done;
+oom:
+    fprintf(stderr, PROG ": out of memory\n");
+    rc = 1;
+done:
+    free(line);
+    if (rc) {
+        free_batch(qs, nq);
+        qs = NULL;
+        nq = 0;
+    }
+    *out = qs;
+    *n_out = nq;
+    return rc;
+}
+
+/* Append the output lines of one batch query (TREC run lines or JSON). 0 or -1. */
+static int batch_output(kofts_buf *b, const cli *c, const bquery *q, const kofts_result *r,
+                        double took_us)
+{
+    int e = 0;
+    for (size_t k = 0; !e && k < r->n_hits; k++) {
+        const kofts_hit *h = &r->hits[k];
+        size_t rank = (size_t)c->so.offset + k + 1;
+        e = c->format == FMT_JSON
+                ? hit_json(b, q->qid, rank, h)
+                : kofts_buf_printf(b, "%s Q0 %s %zu %.6f kofts\n", q->qid, h->id, rank, h->score);
+    }
+    if (!e && c->format == FMT_JSON && c->summary)
+        e = summary_json(b, q->qid, q->query, r, c, took_us);
+    return e ? -1 : 0;
+}
+
+static int run_batch(kofts_search *s, cli *c)
+{
+    int rc = 0;
+    FILE *in = NULL, *tf = NULL;
+    bquery *qs = NULL;
+    size_t nq = 0;
+    kofts_buf b = {0};
+    in = strcmp(c->batch, "-") == 0 ? stdin : fopen(c->batch, "r");
+    if (!in) {
+        fprintf(stderr, PROG ": %s: cannot read the batch file: %s\n", c->batch, strerror(errno));
         rc = 1;
         goto done;
     }
+    if ((rc = read_batch(in, strcmp(c->batch, "-") == 0 ? "stdin" : c->batch, &qs, &nq)))
+        goto done;
     if (c->timings && !(tf = fopen(c->timings, "w"))) {
         fprintf(stderr, PROG ": %s: cannot write timings: %s\n", c->timings, strerror(errno));
         rc = 1;
         goto done;
     }
+    c->so.want_total = c->format == FMT_JSON && c->summary;
     for (int pass = 1; pass <= c->passes && !rc; pass++) {
         int last = pass == c->passes;
         for (size_t i = 0; i < nq; i++) {
@@ -432,15 +544,8 @@ static int run_batch(kofts_search *s, cli *c)
             }
             if (tf)
                 fprintf(tf, "%s\t%d\t%.0f\n", qs[i].qid, pass, t1 - t0);
-            for (size_t k = 0; last && k < r->n_hits; k++) {
-                const kofts_hit *h = &r->hits[k];
-                size_t rank = (size_t)c->so.offset + k + 1;
-                int e = c->format == FMT_JSON ? hit_json(&b, qs[i].qid, rank, h)
-                                              : kofts_buf_printf(&b, "%s Q0 %s %zu %.6f kofts\n",
-                                                                 qs[i].qid, h->id, rank, h->score);
-                if (e)
-                    rc = 1;
-            }
+            if (last && batch_output(&b, c, &qs[i], r, t1 - t0))
+                rc = 1;
             kofts_result_free(r);
             if (rc || flush_buf(&b)) {
                 rc = 1;
@@ -448,9 +553,6 @@ static int run_batch(kofts_search *s, cli *c)
             }
         }
     }
-    goto done;
-oom:
-    fprintf(stderr, PROG ": out of memory\n");
 done:
     if (tf && fclose(tf) != 0 && !rc) {
         fprintf(stderr, PROG ": %s: cannot write timings\n", c->timings);
@@ -458,14 +560,227 @@ done:
     }
     if (in && in != stdin)
         fclose(in);
-    for (size_t i = 0; i < nq; i++) {
-        free(qs[i].qid);
-        free(qs[i].query);
-    }
-    free(qs);
-    free(line);
+    free_batch(qs, nq);
     kofts_buf_free(&b);
     return rc;
+}
+
+#define DONE_OK 256 /* apply_option: stop with exit status 0 (--help, --version) */
+
+/* Apply one option. Returns 0 to go on, DONE_OK to stop with status 0 (--help...), else
+ * an exit status. */
+static int apply_option(cli *c, int opt, const char *arg)
+{
+    long v;
+    switch (opt) {
+    case 'd':
+        c->db = arg;
+        break;
+    case 'n':
+        if ((v = parse_count(arg, 100000)) < 0) {
+            return usage_error("--limit wants a number from 0 to 100000, not '%s'", arg);
+        }
+        c->so.limit = (int)v;
+        break;
+    case OPT_OFFSET:
+        if ((v = parse_count(arg, INT_MAX / 2)) < 0) {
+            return usage_error("--offset wants a non-negative number, not '%s'", arg);
+        }
+        c->so.offset = (int)v;
+        break;
+    case 'j':
+        c->json = 1;
+        break;
+    case OPT_CATEGORY:
+        c->so.category = arg;
+        break;
+    case OPT_SINCE:
+    case OPT_UNTIL:
+        if (!valid_date(arg)) {
+            return usage_error("--%s wants a date YYYY[-MM[-DD]], not '%s'",
+                               opt == OPT_SINCE ? "since" : "until", arg);
+        }
+        if (opt == OPT_SINCE)
+            c->so.since = arg;
+        else
+            c->so.until = arg;
+        break;
+    case OPT_SORT:
+        if (strcmp(arg, "relevance") == 0)
+            c->so.sort = KOFTS_SORT_RELEVANCE;
+        else if (strcmp(arg, "date") == 0)
+            c->so.sort = KOFTS_SORT_DATE;
+        else {
+            return usage_error("--sort wants relevance or date, not '%s'", arg);
+        }
+        break;
+    case OPT_EXPLAIN:
+        c->explain = 1;
+        break;
+    case OPT_BATCH:
+        c->batch = arg;
+        break;
+    case OPT_FORMAT:
+        c->format_set = 1;
+        if (strcmp(arg, "trec") == 0)
+            c->format = FMT_TREC;
+        else if (strcmp(arg, "json") == 0)
+            c->format = FMT_JSON;
+        else {
+            return usage_error("--format wants trec or json, not '%s'", arg);
+        }
+        break;
+    case OPT_STATS:
+        c->stats = 1;
+        break;
+    case OPT_HIGHLIGHT: {
+        const char *comma = strchr(arg, ',');
+        if (!comma || strchr(comma + 1, ',')) {
+            return usage_error("--highlight wants OPEN,CLOSE (one comma), not '%s'", arg);
+        }
+        free(c->hl_buf);
+        c->hl_buf = strdup(arg);
+        if (!c->hl_buf)
+            return 1;
+        c->hl_buf[comma - arg] = '\0';
+        c->hl_open = c->hl_buf;
+        c->hl_close = c->hl_buf + (comma - arg) + 1;
+        break;
+    }
+    case OPT_MATCH:
+        if (strcmp(arg, "auto") == 0)
+            c->so.match = KOFTS_MATCH_AUTO;
+        else if (strcmp(arg, "all") == 0)
+            c->so.match = KOFTS_MATCH_ALL;
+        else if (strcmp(arg, "any") == 0)
+            c->so.match = KOFTS_MATCH_ANY;
+        else {
+            return usage_error("--match wants auto, all or any, not '%s'", arg);
+        }
+        break;
+    case OPT_MIN_HITS:
+        if ((v = parse_count(arg, 100000)) < 0) {
+            return usage_error("--min-hits wants a number from 0 to 100000, not '%s'", arg);
+        }
+        c->so.min_hits = (int)v;
+        break;
+    case OPT_SNIPPET_CHARS:
+        if ((v = parse_count(arg, 10000)) < 10) {
+            return usage_error("--snippet-chars wants a number from 10 to 10000, not '%s'", arg);
+        }
+        c->so.snippet_chars = (int)v;
+        break;
+    case OPT_NO_SNIPPETS:
+        c->so.snippets = 0;
+        break;
+    case OPT_WEIGHTS:
+        if (parse_weights(arg, &c->w)) {
+            return usage_error("--weights wants six numbers >= 0 separated by commas, not '%s'",
+                               arg);
+        }
+        c->set_weights = 1;
+        break;
+    case OPT_PASSES:
+        if ((v = parse_count(arg, 1000000)) < 1) {
+            return usage_error("--passes wants a number from 1 to 1000000, not '%s'", arg);
+        }
+        c->passes = (int)v;
+        break;
+    case OPT_TIMINGS:
+        c->timings = arg;
+        break;
+    case OPT_PARTIAL:
+        c->partial = 1;
+        break;
+    case OPT_SUMMARY:
+        c->summary = 1;
+        break;
+    case OPT_GENERATE: {
+        int rc = kofts_cli_generate(&spec, arg, KOFTS_VERSION_STRING, stdout);
+        return rc ? rc : DONE_OK;
+    }
+    case 'h':
+        kofts_cli_help(&spec, stdout);
+        return DONE_OK;
+    case 'V':
+        printf(PROG " " KOFTS_VERSION_STRING " (analyzer " KOFTS_ANALYZER_VERSION ")\n");
+        return DONE_OK;
+    default: /* KOFTS_CLI_ERROR: the message is out */
+        return 2;
+    }
+    return 0;
+}
+
+/* Append word to the query text (words separated by one space). 0, or 1 out of memory. */
+static int add_word(kofts_buf *query, const char *word)
+{
+    if ((query->len && kofts_buf_puts(query, " ")) || kofts_buf_puts(query, word)) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Options, then query words. After the query, a word that is exactly a known long option
+ * ("--sort", "--sort=date") is read as that option (with its argument); a known
+ * one-letter option stays a query word (-x excludes x) with a note; after "--" every
+ * word is query text. Returns -1 to go on, else an exit status.
+ */
+static int parse_words(cli *c, kofts_cli *cl, int argc, char **argv, kofts_buf *query)
+{
+    int opt, rc, words_only = 0;
+    for (;;) {
+        while ((opt = kofts_cli_next(cl, argc, argv)) != -1)
+            if ((rc = apply_option(c, opt, optarg)) != 0)
+                return rc == DONE_OK ? 0 : rc;
+        if (optind >= argc)
+            return -1;
+        words_only = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+        while (optind < argc && (words_only || !kofts_cli_find_long(&spec, argv[optind]))) {
+            const char *w = argv[optind++];
+            if (!words_only && w[0] == '-' && w[1] && !w[2] && kofts_cli_find_short(&spec, w[1]))
+                fprintf(stderr,
+                        PROG ": note: '%s' after the query is read as a query word (it excludes "
+                             "'%s'); put options before the query\n",
+                        w, w + 1);
+            if (add_word(query, w))
+                return 1;
+            c->n_words++;
+        }
+        if (optind >= argc)
+            return -1;
+    }
+}
+
+/* Combinations that would be silently ignored are usage errors. -1 to go on, else 2. */
+static int check_modes(cli *c, int have_query)
+{
+    /* only filters (--category, --since, --until) and no words: browse every document */
+    int filters_only =
+        !have_query && !c->batch && !c->stats && (c->so.category || c->so.since || c->so.until);
+    int modes = (c->batch != NULL) + c->stats + (have_query || filters_only);
+    if (modes == 0)
+        return usage_error("%s", "no query given");
+    if (modes > 1)
+        return usage_error("%s", "give one of: a QUERY, --batch FILE, --stats");
+    if ((c->passes > 1 || c->timings) && !c->batch)
+        return usage_error("%s", "--passes and --timings go with --batch");
+    if (c->format_set && !c->batch)
+        return usage_error("%s", "--format goes with --batch; for one query use --json");
+    if (c->batch && c->json) {
+        if (c->format_set && c->format != FMT_JSON)
+            return usage_error("%s", "--json and --format trec contradict each other");
+        c->format = FMT_JSON;
+    }
+    if (c->explain && (c->json || c->batch || c->stats))
+        return usage_error("%s", "--explain prints text for one query; it does not go with "
+                                 "--json, --batch or --stats");
+    if (c->summary && !(c->json || (c->batch && c->format == FMT_JSON)))
+        return usage_error("%s", "--summary goes with --json (or --batch --format json)");
+    if (c->so.since && c->so.until && strcmp(c->so.since, c->so.until) > 0)
+        return usage_error("%s", "--since is after --until");
+    return -1;
 }
 
 int main(int argc, char **argv)
@@ -476,206 +791,35 @@ int main(int argc, char **argv)
     kofts_search *s = NULL;
     char *err = NULL;
     kofts_buf query = {0};
-    kofts_weights w = kofts_search_default_weights();
-    int set_weights = 0;
     memset(&c, 0, sizeof c);
     kofts_search_opts_init(&c.so);
-    c.db = getenv("KOFTS_DB") && *getenv("KOFTS_DB") ? getenv("KOFTS_DB") : "kofts.db";
+    c.w = kofts_search_default_weights();
+    const char *env_db = getenv("KOFTS_DB");
+    c.db = env_db && *env_db ? env_db : "kofts.db";
     c.format = FMT_TREC;
     c.passes = 1;
-    int opt;
-    long v;
     if (kofts_cli_init(&cl, &spec, 1)) {
         fprintf(stderr, PROG ": out of memory\n");
         return 1;
     }
-    while ((opt = kofts_cli_next(&cl, argc, argv)) != -1) {
-        switch (opt) {
-        case 'd':
-            c.db = optarg;
-            break;
-        case 'n':
-            if ((v = parse_count(optarg, 100000)) < 0) {
-                rc = usage_error("--limit wants a number from 0 to 100000, not '%s'", optarg);
-                goto done;
-            }
-            c.so.limit = (int)v;
-            break;
-        case OPT_OFFSET:
-            if ((v = parse_count(optarg, INT_MAX / 2)) < 0) {
-                rc = usage_error("--offset wants a non-negative number, not '%s'", optarg);
-                goto done;
-            }
-            c.so.offset = (int)v;
-            break;
-        case 'j':
-            c.json = 1;
-            break;
-        case OPT_CATEGORY:
-            c.so.category = optarg;
-            break;
-        case OPT_SINCE:
-        case OPT_UNTIL:
-            if (!valid_date(optarg)) {
-                rc = usage_error("--%s wants a date YYYY[-MM[-DD]], not '%s'",
-                                 opt == OPT_SINCE ? "since" : "until", optarg);
-                goto done;
-            }
-            if (opt == OPT_SINCE)
-                c.so.since = optarg;
-            else
-                c.so.until = optarg;
-            break;
-        case OPT_SORT:
-            if (strcmp(optarg, "relevance") == 0)
-                c.so.sort = KOFTS_SORT_RELEVANCE;
-            else if (strcmp(optarg, "date") == 0)
-                c.so.sort = KOFTS_SORT_DATE;
-            else {
-                rc = usage_error("--sort wants relevance or date, not '%s'", optarg);
-                goto done;
-            }
-            break;
-        case OPT_EXPLAIN:
-            c.explain = 1;
-            break;
-        case OPT_BATCH:
-            c.batch = optarg;
-            break;
-        case OPT_FORMAT:
-            if (strcmp(optarg, "trec") == 0)
-                c.format = FMT_TREC;
-            else if (strcmp(optarg, "json") == 0)
-                c.format = FMT_JSON;
-            else {
-                rc = usage_error("--format wants trec or json, not '%s'", optarg);
-                goto done;
-            }
-            break;
-        case OPT_STATS:
-            c.stats = 1;
-            break;
-        case OPT_HIGHLIGHT: {
-            const char *comma = strchr(optarg, ',');
-            if (!comma || strchr(comma + 1, ',')) {
-                rc = usage_error("--highlight wants OPEN,CLOSE (one comma), not '%s'", optarg);
-                goto done;
-            }
-            free(c.hl_buf);
-            c.hl_buf = strdup(optarg);
-            if (!c.hl_buf) {
-                rc = 1;
-                goto done;
-            }
-            c.hl_buf[comma - optarg] = '\0';
-            c.hl_open = c.hl_buf;
-            c.hl_close = c.hl_buf + (comma - optarg) + 1;
-            break;
-        }
-        case OPT_MATCH:
-            if (strcmp(optarg, "auto") == 0)
-                c.so.match = KOFTS_MATCH_AUTO;
-            else if (strcmp(optarg, "all") == 0)
-                c.so.match = KOFTS_MATCH_ALL;
-            else if (strcmp(optarg, "any") == 0)
-                c.so.match = KOFTS_MATCH_ANY;
-            else {
-                rc = usage_error("--match wants auto, all or any, not '%s'", optarg);
-                goto done;
-            }
-            break;
-        case OPT_MIN_HITS:
-            if ((v = parse_count(optarg, 100000)) < 0) {
-                rc = usage_error("--min-hits wants a number from 0 to 100000, not '%s'", optarg);
-                goto done;
-            }
-            c.so.min_hits = (int)v;
-            break;
-        case OPT_SNIPPET_CHARS:
-            if ((v = parse_count(optarg, 10000)) < 10) {
-                rc = usage_error("--snippet-chars wants a number from 10 to 10000, not '%s'",
-                                 optarg);
-                goto done;
-            }
-            c.so.snippet_chars = (int)v;
-            break;
-        case OPT_NO_SNIPPETS:
-            c.so.snippets = 0;
-            break;
-        case OPT_WEIGHTS:
-            if (parse_weights(optarg, &w)) {
-                rc = usage_error("--weights wants six numbers >= 0 separated by commas, not '%s'",
-                                 optarg);
-                goto done;
-            }
-            set_weights = 1;
-            break;
-        case OPT_PASSES:
-            if ((v = parse_count(optarg, 1000000)) < 1) {
-                rc = usage_error("--passes wants a number from 1 to 1000000, not '%s'", optarg);
-                goto done;
-            }
-            c.passes = (int)v;
-            break;
-        case OPT_TIMINGS:
-            c.timings = optarg;
-            break;
-        case OPT_PARTIAL:
-            c.partial = 1;
-            break;
-        case OPT_GENERATE:
-            rc = kofts_cli_generate(&spec, optarg, KOFTS_VERSION_STRING, stdout);
-            goto done;
-        case 'h':
-            kofts_cli_help(&spec, stdout);
-            goto done;
-        case 'V':
-            printf(PROG " " KOFTS_VERSION_STRING " (analyzer " KOFTS_ANALYZER_VERSION ")\n");
-            goto done;
-        default: /* KOFTS_CLI_ERROR: the message is out */
-            rc = 2;
-            goto done;
-        }
-    }
-    /* only filters (--category, --since, --until) and no words: browse every document */
-    int filters_only =
-        optind >= argc && !c.batch && !c.stats && (c.so.category || c.so.since || c.so.until);
-    int modes = (c.batch != NULL) + c.stats + (optind < argc || filters_only);
-    if (modes == 0) {
-        rc = usage_error("%s", "no query given");
+    if ((rc = parse_words(&c, &cl, argc, argv, &query)) >= 0 ||
+        (rc = check_modes(&c, c.n_words > 0)) >= 0) {
+        rc = rc < 0 ? 0 : rc;
         goto done;
     }
-    if (modes > 1) {
-        rc = usage_error("%s", "give one of: a QUERY, --batch FILE, --stats");
-        goto done;
-    }
-    if ((c.passes > 1 || c.timings) && !c.batch) {
-        rc = usage_error("%s", "--passes and --timings go with --batch");
-        goto done;
-    }
-    if (c.so.since && c.so.until && strcmp(c.so.since, c.so.until) > 0) {
-        rc = usage_error("%s", "--since is after --until");
-        goto done;
-    }
+    rc = 0;
     if (!c.hl_open) {
         int tty = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
         c.hl_open = tty ? "\x1b[1;31m" : "[";
         c.hl_close = tty ? "\x1b[0m" : "]";
     }
-    for (int i = optind; i < argc; i++)
-        if ((i > optind && kofts_buf_puts(&query, " ")) || kofts_buf_puts(&query, argv[i])) {
-            fprintf(stderr, PROG ": out of memory\n");
-            rc = 1;
-            goto done;
-        }
-
     if (kofts_search_open_ex(&s, c.db, c.partial ? KOFTS_SEARCH_PARTIAL : 0, &err)) {
         fprintf(stderr, PROG ": %s\n", err ? err : "cannot open the index");
         rc = 1;
         goto done;
     }
-    if (set_weights)
-        kofts_search_set_weights(s, &w);
+    if (c.set_weights)
+        kofts_search_set_weights(s, &c.w);
     if (c.stats) {
         kofts_buf b = {0};
         if (kofts_search_stats(s, &b) || kofts_buf_puts(&b, "\n") || flush_buf(&b)) {

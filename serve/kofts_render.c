@@ -131,14 +131,19 @@ static int page_summary(kofts_buf *b, const kofts_page *p)
     const kofts_http_args *a = p->args;
     const kofts_result *r = p->res;
     int rc = puts_(b, "<div class=\"summary\" role=\"status\">\n<p class=\"count\">");
-    if (r->total <= 0)
+    if (r->total <= 0 && r->browse)
+        rc = rc || puts_(b, "조건에 맞는 문서가 없습니다.");
+    else if (r->total <= 0)
         rc = rc || puts_(b, "‘") || kofts_esc_html_text(b, a->q, a->q_len) ||
              puts_(b, "’에 맞는 문서가 없습니다.");
     else
         rc = rc || kofts_buf_printf(b, "검색 결과 <strong>%lld</strong>건", r->total) ||
              kofts_buf_printf(b, " <span class=\"took\">(%.0f ms)</span>", p->took_ms);
     rc = rc || puts_(b, "</p>\n");
-    if (!rc && r->total > 0)
+    if (!rc && r->total > 0 && r->browse)
+        rc = puts_(b, "<p class=\"reading browse\">검색어 없이 조건에 맞는 문서를 최신순으로 "
+                      "보여 줍니다.</p>\n");
+    else if (!rc && r->total > 0)
         rc =
             puts_(b, r->used_any ? "<p class=\"reading any\">모든 단어가 들어간 문서가 적어, "
                                    "일부 단어만 들어간 문서도 함께 보여 줍니다.</p>\n"
@@ -324,7 +329,11 @@ int kofts_render_json(kofts_buf *b, const kofts_page *p)
 {
     const kofts_http_args *a = p->args;
     const kofts_result *r = p->res;
-    const char *reading = !r || !r->expr[0] ? "none" : r->used_any ? "any" : "all";
+    const char *reading = !r            ? "none"
+                          : r->browse   ? "browse"
+                          : !r->expr[0] ? "none"
+                          : r->used_any ? "any"
+                                        : "all";
     int rc = puts_(b, "{\"query\":") || kofts_buf_json_str(b, a->q, a->q_len) ||
              kofts_buf_printf(b,
                               ",\"total\":%lld,\"reading\":\"%s\",\"took_ms\":%.3f,"

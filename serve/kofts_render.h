@@ -23,7 +23,8 @@ typedef struct {
 /* Append the HTML search page (query box, count, reading note, hits, paging). */
 int kofts_render_page(kofts_buf *b, const kofts_page *p);
 
-/* Append the JSON object of /api/search (total, reading, took_ms, hits with url). */
+/* Append the JSON object of /api/search (total, reading: "all", "any", "browse" (no
+ * words, a filter: newest first) or "none" (nothing searchable), took_ms, hits). */
 int kofts_render_json(kofts_buf *b, const kofts_page *p);
 
 /* Append an HTML page for an error (status and message, with the search box). */

@@ -379,7 +379,9 @@ static enum MHD_Result do_search(server *sv, struct MHD_Connection *c, req *rq, 
         goto done;
     }
     double took = 0;
-    if (a.q_len) {
+    /* No words but a filter: browse (every document in it, newest first). */
+    int filtered = a.category || a.since[0] || a.until[0];
+    if (a.q_len || filtered) {
         kofts_search_opts so;
         kofts_search_opts_init(&so);
         so.limit = a.limit;
@@ -404,7 +406,10 @@ static enum MHD_Result do_search(server *sv, struct MHD_Connection *c, req *rq, 
         }
         pool_put(&sv->pool, sl);
     } else if (api) {
-        ret = respond_error(sv, c, rq, 400, "parameter 'q' is missing or empty", api);
+        ret = respond_error(sv, c, rq, 400,
+                            "parameter 'q' is missing or empty (or give category, since or until "
+                            "to list documents)",
+                            api);
         goto done;
     }
     kofts_page pg = {&a, res, took, sv->o.base_url ? sv->o.base_url : ""};

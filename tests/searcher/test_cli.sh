@@ -2,10 +2,11 @@
 # test_cli.sh - integration tests of the kofts-search command line: exit codes, output
 # modes (person, --json, --batch trec/json, --stats, --explain), --highlight, paging,
 # --passes/--timings, malformed queries and bad databases. Case ids C*.
-# usage: test_cli.sh KOFTS_SEARCH FIXTURE_DB WORKDIR
+# usage: test_cli.sh KOFTS_SEARCH FIXTURE_DB WORKDIR KOFTS_INDEX
 BIN=$1
 DB=$2
 WORK=$3
+INDEX=$4
 mkdir -p "$WORK" || exit 1
 fails=0
 out="$WORK/out"
@@ -146,6 +147,72 @@ run C73-passes 0 $S --batch "$WORK/batch.tsv" --passes 3 --timings "$WORK/t.tsv"
     has C73-last-pass-only "$out" "q1 Q0 a2 1 " && lines C73-output "$out" 5
 run C74-passes-no-batch 2 $S --passes 2 광주
 run C75-batch-missing 1 $S --batch "$WORK/none.tsv" && has C75-batch-missing "$err" "none.tsv"
+
+# Options after the query (issue 14): a known long option is read as the option, a
+# one-letter one stays a query word with a note, after -- everything is query text.
+run C80-opt-after 0 $S 광주와 --json --limit 1 && has C80-opt-after "$out" '"rank":1,"id":"a2"' &&
+    lines C80-opt-after-n "$out" 1 && lacks C80-opt-after-note "$err" "note:"
+run C81-opt-after-eq 0 $S 양자 --sort=date --json && head -1 "$out" >"$WORK/first" &&
+    has C81-opt-after-eq "$WORK/first" '"id":"a1"'
+run C82-short-after 0 $S --json 광주와 -n 5 &&
+    has C82-short-after "$err" "kofts-search: note: '-n' after the query is read as a query word (it excludes 'n'); put options before the query"
+run C83-dashdash 0 $S -- 광주와 --json && lacks C83-dashdash "$out" '"rank":' &&
+    has C83-dashdash-human "$out" "hits ("
+
+# Silently ignored combinations are usage errors now.
+run C84-format-no-batch 2 $S --format json 광주 &&
+    has C84-format-no-batch "$err" "kofts-search: --format goes with --batch; for one query use --json"
+run C85-json-explain 2 $S --json --explain 광주 && has C85-json-explain "$err" "--explain prints text"
+run C86-summary-alone 2 $S --summary 광주 && has C86-summary-alone "$err" "--summary goes with --json"
+run C87-json-trec 2 $S --batch - --json --format trec </dev/null
+run C88-batch-json-flag 0 $S --batch "$WORK/batch.tsv" --json &&
+    has C88-batch-json-flag "$out" '{"qid":"q1","rank":1,"id":"a2"'
+
+# --batch lines without a TAB are reported (first 3, then a count), ids = line numbers.
+printf '광주와\nq2\t양자\n' >"$WORK/notab.tsv"
+run C89-no-tab 0 $S --batch "$WORK/notab.tsv" && has C89-no-tab-id "$out" "1 Q0 a2 1 " &&
+    has C89-no-tab "$err" "kofts-search: $WORK/notab.tsv:1: no TAB between query id and query; query id 1"
+printf '가\n나\n다\n라\n마\n' | "$BIN" $S --batch - >"$out" 2>"$err"
+n=$(grep -c 'no TAB' "$err")
+[ "$n" -eq 3 ] && echo "ok   C90-no-tab-first" || { echo "FAIL C90-no-tab-first: $n lines"; fails=$((fails + 1)); }
+has C90-no-tab-count "$err" "kofts-search: stdin: 5 lines without a TAB in all (3 shown); each line number is its query id"
+
+# --summary: a last JSON line with total, reading, took_ms, version (stable names).
+run C91-summary 0 $S --json --summary 광주와 && tail -1 "$out" >"$WORK/last" &&
+    has C91-summary "$WORK/last" '{"type":"summary","version":1,"query":"광주와","total":1,"returned":1,"offset":0,"limit":10,"reading":"all","took_ms":' &&
+    lines C91-summary-n "$out" 2
+run C92-summary-none 0 $S --json --summary 존재하지않는낱말 && lines C92-summary-none "$out" 1 &&
+    has C92-summary-none-total "$out" '"total":0,"returned":0'
+run C93-summary-any 0 $S --json --summary '광주 서울 부산 양자 대전' &&
+    has C93-summary-any "$out" '"reading":"any"'
+run C94-summary-batch 0 $S --batch "$WORK/batch.tsv" --format json --summary &&
+    has C94-summary-batch "$out" '{"type":"summary","version":1,"qid":"q1","query":"광주와","total":1'
+run C95-summary-page 0 $S --json --summary --limit 1 --offset 1 양자 &&
+    has C95-summary-page "$out" '"returned":1,"offset":1,"limit":1'
+
+# --stats: dates, top categories, files, last update.
+run C96-stats 0 $S --stats && has C96-stats-dates "$out" '"first_date":"2018-05-05","last_date":"2024-04-04"' &&
+    has C96-stats-cats "$out" '"top_categories":[{"category":"경제","documents":3},' &&
+    has C96-stats-files "$out" '"files":1' && has C96-stats-updated "$out" '"last_updated":"20'
+
+# Categories match case-insensitively (Jekyll lower-cases them in URLs).
+if [ -n "$INDEX" ]; then
+    printf '%s\n' '{"id":"n1","title":"뉴스 하나","body":"폭염 소식","categories":["News"]}' \
+        '{"id":"n2","title":"뉴스 둘","body":"폭염 경보","categories":["news"]}' \
+        '{"id":"n3","title":"경제 하나","body":"폭염 물가","categories":["Économie"]}' \
+        '{"id":"n4","title":"스포츠","body":"폭염 속 경기","categories":["Sports"]}' >"$WORK/cats.jsonl"
+    rm -f "$WORK/cats.db"
+    "$INDEX" -q --db "$WORK/cats.db" "$WORK/cats.jsonl" 2>"$err" || echo "FAIL C97: kofts-index"
+    C="--db $WORK/cats.db --json"
+    run C97-cat-lower 0 $C --category news 폭염 && lines C97-cat-lower "$out" 2 &&
+        has C97-cat-n1 "$out" '"id":"n1"' && has C97-cat-n2 "$out" '"id":"n2"'
+    run C98-cat-upper 0 $C --category NEWS 폭염 && lines C98-cat-upper "$out" 2
+    run C99-cat-accent 0 $C --category économie 폭염 && lines C99-cat-accent "$out" 1 &&
+        has C99-cat-accent-id "$out" '"id":"n3"'
+    run C100-cat-query 0 $C 'category:sports 폭염' && lines C100-cat-query "$out" 1
+    run C101-cat-exact 0 $C --category Sports 폭염 && lines C101-cat-exact "$out" 1
+    run C102-cat-none 0 $C --category spor 폭염 && lines C102-cat-none "$out" 0
+fi
 
 echo "$fails failure(s)"
 [ "$fails" -eq 0 ]

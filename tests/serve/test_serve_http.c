@@ -457,6 +457,20 @@ static void test_api(int port)
                         cJSON_GetObjectItem(cJSON_GetArrayItem(hits, i), "date")->valuestring) >= 0;
     CHECK("H10", sorted, "sort=date is newest first");
     cJSON_Delete(j);
+    /* no words, a filter: browse the category, newest first */
+    j = get_json(port, "/api/search?category=%EC%A0%95%EC%B1%85&limit=50", &st);
+    const cJSON *rd = cJSON_GetObjectItem(j, "reading");
+    CHECK("H14",
+          st == 200 && jint(j, "total") == 12 && cJSON_IsString(rd) &&
+              strcmp(rd->valuestring, "browse") == 0,
+          "browse a category: %d, total %lld", st, jint(j, "total"));
+    cJSON_Delete(j);
+    get(port, "/search?category=%EC%A0%95%EC%B1%85", &r);
+    CHECK("H14",
+          r.status == 200 && strstr(r.body.data, "<strong>12</strong>건") &&
+              strstr(r.body.data, "최신순으로"),
+          "browse page: %d", r.status);
+    resp_free(&r);
     j = get_json(port, "/api/stats", &st);
     CHECK("H11", st == 200 && jint(j, "documents") == N_REPORTS + 2 + N_FILLER, "stats: %lld",
           jint(j, "documents"));

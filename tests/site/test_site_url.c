@@ -219,6 +219,42 @@ static void test_site(void)
               "page");
         kofts_site_free(s);
     }
+    /* defaults: the most specific scope wins; a document's own permalink wins over it */
+    put(dir, "_config.yml",
+        "future: true\ndefaults:\n  - scope: {path: \"\", type: posts}\n"
+        "    values: {permalink: /p/:title/}\n  - scope: {path: news, type: posts}\n"
+        "    values: {permalink: /n/:title/}\n  - scope: {path: old}\n"
+        "    values: {published: false}\n  - scope: {path: \"sec/*/hid\"}\n"
+        "    values: {published: false}\n  - scope: {path: \"\", type: pages}\n"
+        "    values: {layout: page}\n");
+    if (kofts_site_open(&s, dir, NULL, NULL) == 0) {
+        kofts_buf b = {0};
+        kofts_site_url(s, KOFTS_SITE_POST, "_posts/2024-01-02-a.md", NULL, 0, &b);
+        check("defaults-posts", b.data ? b.data : "", "/p/a/");
+        kofts_buf_clear(&b);
+        kofts_site_url(s, KOFTS_SITE_POST, "news/_posts/2024-01-02-b.md", NULL, 0, &b);
+        check("defaults-specific", b.data ? b.data : "", "/n/b/");
+        kofts_buf_clear(&b);
+        kofts_site_fm own = {"/own/:title/", NULL, NULL, NULL, 0};
+        kofts_site_url(s, KOFTS_SITE_POST, "news/_posts/2024-01-02-b.md", &own, 0, &b);
+        check("defaults-own-wins", b.data ? b.data : "", "/own/b/");
+        kofts_buf_clear(&b);
+        kofts_site_url(s, KOFTS_SITE_PAGE, "old/x.md", NULL, 0, &b);
+        check("defaults-page-untouched", b.data ? b.data : "", "/old/x.html");
+        kofts_buf_free(&b);
+        const char *perm = NULL;
+        int pub = -2;
+        kofts_site_defaults(s, KOFTS_SITE_PAGE, "old/x.md", &perm, &pub);
+        check("defaults-published", pub == 0 && !perm ? "unpublished" : "?", "unpublished");
+        kofts_site_defaults(s, KOFTS_SITE_PAGE, "older/x.md", &perm, &pub);
+        check("defaults-path-is-a-prefix", pub == 0 ? "unpublished" : "?", "unpublished");
+        kofts_site_defaults(s, KOFTS_SITE_PAGE, "sec/a/hid/x.md", &perm, &pub);
+        check("defaults-glob", pub == 0 ? "unpublished" : "?", "unpublished");
+        kofts_site_defaults(s, KOFTS_SITE_PAGE, "new/x.md", &perm, &pub);
+        check("defaults-other-path", pub == -1 ? "unset" : "?", "unset");
+        check("future", kofts_site_future(s) ? "true" : "false", "true");
+        kofts_site_free(s);
+    }
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
