@@ -50,7 +50,7 @@ static const variant variants[] = {
      "kofts no_pieces no_joins no_latin_stem no_hanja no_lemma no_numunit", 0, 0},
     {"+ joins, Latin stems, Hanja", "kofts no_pieces no_lemma no_numunit", 0, 0},
     {"+ compound pieces (v3 word columns)", "kofts no_lemma no_numunit", 0, 0},
-    {"+ number units kept (25만, 300만|명)", "kofts no_lemma", 0, 0},
+    {"+ number units kept (25만; 300만명 gives 명)", "kofts no_lemma", 0, 0},
     {"+ verb/adjective lemmas (fast rules + hunspell)", "kofts", 0, 0},
     {"+ bigram column, ungated", "kofts ungated", 1, 0},
     {"+ bigram column, gated (default)", "kofts", 1, 0},
