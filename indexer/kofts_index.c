@@ -75,6 +75,7 @@ typedef struct finfo {
     int is_stdin;
     int read_error;         /* JSONL: the dump could not be read to its end */
     char *errmsg;           /* its reason (owned) */
+    kofts_buf ignored;      /* JSONL: fields not read, '\n'-separated (writer thread) */
     const kofts_site *site; /* site mode: the site (borrowed; lives for the run) */
     int kind;               /* site mode: kofts_site_kind */
     int url_only;           /* re-read for a new URL only (the site config changed) */
@@ -89,6 +90,7 @@ static void finfo_free(finfo *f)
     free(f->path);
     free(f->rel);
     free(f->errmsg);
+    kofts_buf_free(&f->ignored);
     free(f);
 }
 
@@ -117,6 +119,7 @@ typedef struct item {
     size_t nrefs, caprefs;
     kofts_doc *docs, *tail; /* results, in input order */
     kofts_diag dg;          /* messages, in input order */
+    kofts_buf ignored;      /* IT_LINES: JSON fields not read, '\n'-separated */
     int res;                /* IT_FILE: R_* */
     int left_out;           /* documents left out quietly (published: false, Liquid) */
     long long bytes;        /* input bytes accounted to this item */
@@ -130,6 +133,7 @@ static void item_free(item *it)
     if (it->kind == IT_FILE || it->kind == IT_TOUCH)
         finfo_free(it->fi);
     kofts_buf_free(&it->lines);
+    kofts_buf_free(&it->ignored);
     free(it->refs);
     kofts_doc *d = it->docs;
     while (d) {
@@ -643,8 +647,8 @@ static void work_lines(ctx *c, item *it, kofts_analyzer *an)
             it->nomem = 1;
             return;
         }
-        int rc =
-            kofts_jsonl_parse(d, &it->dg, fi->path, r->lineno, it->lines.data + r->off, r->len);
+        int rc = kofts_jsonl_parse_ex(d, &it->dg, fi->path, r->lineno, it->lines.data + r->off,
+                                      r->len, &it->ignored);
         if (rc == 0 &&
             (kofts_doc_set(&d->source, fi->path, strlen(fi->path)) || kofts_doc_finish(d)))
             rc = KOFTS_ENOMEM;
@@ -738,6 +742,25 @@ static int write_docs(ctx *c, item *it)
     return 0;
 }
 
+/* Once per JSONL file: the fields its records had that kofts does not read. */
+static void report_ignored(ctx *c, finfo *fi)
+{
+    kofts_buf list = {0};
+    kofts_diag dg = {{0}, 0, 0};
+    int rc = 0;
+    for (size_t i = 0; !rc && i + 1 < fi->ignored.len; i++) /* "a\nb\n" -> "a, b" */
+        rc = fi->ignored.data[i] == '\n' ? kofts_buf_puts(&list, ", ")
+                                         : kofts_buf_append(&list, fi->ignored.data + i, 1);
+    if (!rc && list.len) {
+        kofts_diag_add(&dg, fi->path, 0, 0,
+                       "fields not read (%s), ignored; kofts reads " KOFTS_JSONL_FIELDS, list.data);
+        if (dg.text.len)
+            emit(c, dg.text.data);
+    }
+    kofts_diag_free(&dg);
+    kofts_buf_free(&list);
+}
+
 static int write_item(ctx *c, item *it)
 {
     int rc = 0;
@@ -780,9 +803,13 @@ static int write_item(ctx *c, item *it)
         if (it->refs && it->refs[0].lineno == 1 && !fi->is_stdin)
             c->w->file_begin(c->w, fi->path);
         rc = write_docs(c, it);
+        if (!rc && it->ignored.len &&
+            kofts_jsonl_merge_ignored(&fi->ignored, it->ignored.data, it->ignored.len))
+            rc = KOFTS_ENOMEM;
         break;
     case IT_END:
         c->files_done++;
+        report_ignored(c, fi);
         if (fi->read_error) {
             kofts_diag dg = {{0}, 0, 0};
             kofts_diag_add(&dg, fi->path, 0, 1, "%s", fi->errmsg ? fi->errmsg : "read error");
@@ -833,10 +860,9 @@ static void *writer_main(void *arg)
             break;
 
         double t = now_s();
-        long long batch = c->w->commit_docs > c->o->batch_docs ? c->w->commit_docs
-                                                              : c->o->batch_docs;
-        double secs = c->w->commit_seconds > COMMIT_SECONDS ? c->w->commit_seconds
-                                                            : COMMIT_SECONDS;
+        long long batch =
+            c->w->commit_docs > c->o->batch_docs ? c->w->commit_docs : c->o->batch_docs;
+        double secs = c->w->commit_seconds > COMMIT_SECONDS ? c->w->commit_seconds : COMMIT_SECONDS;
         if (c->w->pending(c->w) >= batch || t - c->last_commit >= secs) {
             if ((rc = c->w->commit(c->w)) != 0)
                 break;
@@ -1442,6 +1468,7 @@ int kofts_index_run(const kofts_index_opts *o, char *const *sources, int nsource
     pthread_t *workers = NULL, writer;
     int nworkers = 0;
     struct sigaction sa, old_int, old_term;
+    sigset_t stop_sigs;
     long long docs_before = 0;
 
     memset(&c, 0, sizeof c);
@@ -1462,6 +1489,10 @@ int kofts_index_run(const kofts_index_opts *o, char *const *sources, int nsource
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    sigemptyset(&stop_sigs);
+    sigaddset(&stop_sigs, SIGINT);
+    sigaddset(&stop_sigs, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &stop_sigs, NULL); /* a pending one is delivered now */
 
     if ((rc = open_index(&c, &docs_before)) != 0) {
         c.fatal = 1;
@@ -1498,6 +1529,7 @@ done:
     if (c.w)
         c.w->close(c.w);
     c.w = NULL;
+    pthread_sigmask(SIG_BLOCK, &stop_sigs, NULL); /* late ones wait: no death after the run */
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     for (finfo *f = c.jsonl_infos; f;) {

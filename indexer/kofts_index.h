@@ -85,7 +85,11 @@ typedef struct {
  * Run the indexer over sources[0..n) (files, folders, "-" for JSON lines on stdin).
  * Nothing is printed: messages, progress and errors go to o->report; the counts end up
  * in *stats (which may be NULL). SIGINT and SIGTERM stop the run at the next batch
- * boundary (every committed batch stays). Returns 0 when the run finished, KOFTS_ESTOP
+ * boundary (every committed batch stays): the handlers are installed for the run, then
+ * both signals are unblocked in the calling thread, and they are blocked again before the
+ * caller's handlers come back. A program that blocks them before its own start-up work
+ * (kofts-index does, first thing) thus gets a clean stop for a signal that arrives at any
+ * moment, even before this call. Returns 0 when the run finished, KOFTS_ESTOP
  * when interrupted, another negative KOFTS_E* code after a fatal error (reported as an
  * ERROR event first).
  */

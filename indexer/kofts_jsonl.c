@@ -269,8 +269,75 @@ done:
     return rc;
 }
 
+/* 1 if name[0..n) is a line of list ('\n'-separated). */
+static int has_name(const kofts_buf *list, const char *name, size_t n)
+{
+    const char *p = list->data, *end = list->data + list->len;
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t k = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (k == n && memcmp(p, name, n) == 0)
+            return 1;
+        p += k + 1;
+    }
+    return 0;
+}
+
+/* Add one name (cut to 64 bytes, control bytes as '?') unless present or the list is full. */
+static int add_name(kofts_buf *list, const char *name, size_t n)
+{
+    char shown[64];
+    size_t count = 0;
+    if (n > sizeof shown) {
+        n = sizeof shown;
+        while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80)
+            n--; /* do not cut inside a UTF-8 character */
+    }
+    for (size_t i = 0; i < n; i++)
+        shown[i] = (unsigned char)name[i] < 0x20 || name[i] == 0x7f ? '?' : name[i];
+    for (size_t i = 0; i < list->len; i++)
+        count += list->data[i] == '\n';
+    if (has_name(list, shown, n) || count >= KOFTS_JSONL_MAX_IGNORED)
+        return 0;
+    return kofts_buf_append(list, shown, n) || kofts_buf_append(list, "\n", 1) ? KOFTS_ENOMEM : 0;
+}
+
+int kofts_jsonl_merge_ignored(kofts_buf *into, const char *ignored, size_t len)
+{
+    const char *p = ignored, *end = ignored + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t k = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (k && add_name(into, p, k))
+            return KOFTS_ENOMEM;
+        p += k + 1;
+    }
+    return 0;
+}
+
+/* The top-level keys of obj that are not among used[0..n). */
+static int note_ignored(kofts_buf *ignored, const cJSON *obj, const char *const *used, size_t n)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, obj)
+    {
+        size_t k = 0;
+        while (k < n && strcmp(it->string, used[k]) != 0)
+            k++;
+        if (k == n && add_name(ignored, it->string, strlen(it->string)))
+            return KOFTS_ENOMEM;
+    }
+    return 0;
+}
+
 int kofts_jsonl_parse(kofts_doc *d, kofts_diag *dg, const char *path, long lineno, const char *line,
                       size_t len)
+{
+    return kofts_jsonl_parse_ex(d, dg, path, lineno, line, len, NULL);
+}
+
+int kofts_jsonl_parse_ex(kofts_doc *d, kofts_diag *dg, const char *path, long lineno,
+                         const char *line, size_t len, kofts_buf *ignored)
 {
     int rc = 0, flags = 0;
     kofts_buf clean = {0};
@@ -350,6 +417,9 @@ int kofts_jsonl_parse(kofts_doc *d, kofts_diag *dg, const char *path, long linen
         else
             kofts_diag_add(dg, path, lineno, 0, "bad \"date\", ignored");
     }
+    const char *used[] = {"id", "title", body_key, "excerpt", "url", cat_key, "tags", "date"};
+    if (rc == 0 && ignored)
+        rc = note_ignored(ignored, obj, used, sizeof used / sizeof used[0]);
     d->size = (long long)len;
     d->line = lineno;
 done:

@@ -63,4 +63,24 @@ int kofts_jsonl_hash_file(const char *path, uint64_t *hash, char **errmsg);
 int kofts_jsonl_parse(kofts_doc *d, kofts_diag *dg, const char *path, long lineno, const char *line,
                       size_t len);
 
+/*
+ * The fields kofts reads from a record (README "JSON lines"): id; title; body, else text,
+ * else content; excerpt; url; categories, else category; tags; date.
+ */
+#define KOFTS_JSONL_FIELDS                                                                         \
+    "id, title, body|text|content, excerpt, url, categories|category, tags, date"
+
+/*
+ * kofts_jsonl_parse that also adds to ignored ('\n'-separated, each name once, at most
+ * KOFTS_JSONL_MAX_IGNORED names, control bytes shown as '?') the top-level fields of the
+ * record that were not read: unknown names, and text/content/category when body/
+ * categories won. ignored may be NULL.
+ */
+#define KOFTS_JSONL_MAX_IGNORED 32
+int kofts_jsonl_parse_ex(kofts_doc *d, kofts_diag *dg, const char *path, long lineno,
+                         const char *line, size_t len, kofts_buf *ignored);
+
+/* Add the names of ignored ('\n'-separated) to into, each name once (bounded as above). */
+int kofts_jsonl_merge_ignored(kofts_buf *into, const char *ignored, size_t len);
+
 #endif /* KOFTS_JSONL_H */

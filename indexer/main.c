@@ -5,6 +5,7 @@
  * and hands over to kofts_index_run.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,13 @@ static const kofts_cli_opt options[] = {
 };
 
 static const kofts_cli_section sections[] = {
+    {"JSON LINES",
+     "One JSON object per line. Read: id (string or number, required; a later record\n"
+     "with the same id wins), title, body (else text, else content), excerpt, url,\n"
+     "categories (list or string; else category), tags (list or string), date\n"
+     "(YYYY-MM-DD, times allowed). Other fields are not read; the names of a file's\n"
+     "unread fields are reported once per file.",
+     0},
     {"WHAT IS SKIPPED",
      "Not read, silently: hidden files and folders (.git, .jekyll-cache: not content),\n"
      "_site/ (Jekyll's generated copy of the posts: every post would count twice) and,\n"
@@ -408,6 +416,13 @@ int main(int argc, char **argv)
     kofts_cli cli;
     prog_opts p;
     memset(&p, 0, sizeof p);
+    /* SIGINT/SIGTERM wait until kofts_index_run has its handlers (it unblocks them), so
+     * a Ctrl-C during start-up is a clean stop, never a death mid-way. */
+    sigset_t stop_sigs;
+    sigemptyset(&stop_sigs);
+    sigaddset(&stop_sigs, SIGINT);
+    sigaddset(&stop_sigs, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stop_sigs, NULL);
     const char *env_db = getenv("KOFTS_DB");
     p.o.db = env_db && *env_db ? env_db : "kofts.db";
     long nc = sysconf(_SC_NPROCESSORS_ONLN);

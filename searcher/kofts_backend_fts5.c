@@ -769,7 +769,6 @@ static void f_close(kofts_backend *b)
     sqlite3_finalize(f->st_all_n);
     sqlite3_finalize(f->st_vocab);
     sqlite3_finalize(f->st_dver);
-    kofts_rank_release(f->rank); /* its statement too, or the connection never closes */
     kofts_store_close(f->store);
     kofts_buf_free(&f->expr);
     kofts_buf_free(&f->cats);

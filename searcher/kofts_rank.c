@@ -45,8 +45,7 @@ struct kofts_rank_state {
     size_t n_hits, cap_hits; /* used; slots (a power of two, or 0) */
     int *len;                /* row length by rowid, -1 unknown (owned); NULL: none */
     long long n_len;         /* entries in len */
-    long long version;       /* PRAGMA data_version when len was loaded; -1 none */
-    sqlite3_stmt *dver;      /* PRAGMA data_version (owned) */
+    long long version;       /* SQLITE_FCNTL_DATA_VERSION when len was loaded; -1 none */
 };
 
 typedef struct {
@@ -303,7 +302,6 @@ static void state_free(void *p)
     kofts_rank_state *st = p;
     if (!st)
         return;
-    sqlite3_finalize(st->dver);
     hits_clear(st);
     free(st->len);
     free(st);
@@ -393,27 +391,17 @@ done:
     return rc;
 }
 
-void kofts_rank_release(kofts_rank_state *st)
-{
-    if (!st)
-        return;
-    sqlite3_finalize(st->dver);
-    st->dver = NULL;
-}
-
 int kofts_rank_refresh(kofts_rank_state *st, const char *table)
 {
     if (!st)
         return SQLITE_OK;
     int rc = SQLITE_OK;
-    if (!st->dver &&
-        (rc = sqlite3_prepare_v3(st->db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT,
-                                 &st->dver, NULL)) != SQLITE_OK)
-        return rc;
+    unsigned int dv = 0;
     long long v = -1;
-    if (sqlite3_step(st->dver) == SQLITE_ROW)
-        v = sqlite3_column_int64(st->dver, 0);
-    sqlite3_reset(st->dver);
+    /* No statement is kept: a prepared statement owned by the function's state would
+     * stop sqlite3_close from closing the connection (and so from freeing the state). */
+    if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_DATA_VERSION, &dv) == SQLITE_OK)
+        v = (long long)dv;
     if (v >= 0 && v == st->version)
         return SQLITE_OK;
     hits_clear(st);

@@ -35,20 +35,12 @@ int kofts_rank_register(sqlite3 *db, kofts_rank_state **state);
 /*
  * Keep an in-memory copy of the row lengths of FTS5 table `table` (the sum of its
  * %_docsize entries, what xColumnSize(-1) reads with one B-tree lookup per row), so
- * that kofts_rank reads a row's length from memory. Reloaded when PRAGMA
- * data_version says another connection changed the database (which also empties the
+ * that kofts_rank reads a row's length from memory. Reloaded when the file's
+ * data version (SQLITE_FCNTL_DATA_VERSION) says the database changed (which also empties the
  * phrase row-count cache; the cache is used only after a successful refresh); call it
  * inside the read transaction of the query. Rows the copy does not hold (or any failure: the copy
  * is then dropped) fall back to xColumnSize, so scores never change. Returns an SQLITE_* code.
  */
 int kofts_rank_refresh(kofts_rank_state *st, const char *table);
-
-/*
- * Finalize the statement st keeps on its database; call before closing the database
- * (an unfinalized statement keeps sqlite3_close_v2 from ever freeing the connection,
- * and with it st). st stays registered and usable (refresh prepares again). NULL is
- * allowed.
- */
-void kofts_rank_release(kofts_rank_state *st);
 
 #endif /* KOFTS_RANK_H */

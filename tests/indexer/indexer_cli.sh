@@ -279,6 +279,15 @@ if command -v script >/dev/null 2>&1 && command -v perl >/dev/null 2>&1; then
 else
   echo "note: script(1) or perl missing; progress-line case not exercised" >&2
 fi
+# JSON lines fields kofts does not read are reported once per file (not per record)
+printf '%s\n' '{"id":"i1","title":"가","body":"나","permalink":"/x","author":"김"}' \
+  '{"id":"i2","body":"다","text":"라","author":"이"}' '{"id":"i3","body":"마","permalink":"/y"}' > ign.jsonl
+printf '%s\n' '{"id":"k1","title":"가","body":"나","tags":["t"],"date":"2024-01-02","url":"/u","excerpt":"e","categories":["c"]}' > known.jsonl
+run ignored --db ig.db ign.jsonl known.jsonl; expect_rc ignored 0
+expect_err ignored "kofts-index: ign.jsonl: fields not read (permalink, author, text), ignored; kofts reads id, title, body|text|content, excerpt, url, categories|category, tags, date"
+n=$(grep -c 'fields not read' "$T/err")
+[ "$n" -eq 1 ] || fail ignored "expected 1 'fields not read' line (once per file), got $n"
+expect_summary ignored "indexed 4, updated 0, unchanged 0, removed 0, skipped 0, warnings 0"
 # -q: everything skipped is said, not silent
 mkdir -p allskip && printf '  \n' > allskip/a.md && : > allskip/b.md
 run quiet-allskip --db qa.db -q allskip; expect_rc quiet-allskip 0

@@ -15,14 +15,14 @@
 
 static int failures;
 
-#define CHECK(id, cond, ...)                                                                  \
-    do {                                                                                      \
-        if (!(cond)) {                                                                        \
-            failures++;                                                                       \
-            fprintf(stderr, "FAIL %s: ", id);                                                 \
-            fprintf(stderr, __VA_ARGS__);                                                     \
-            fprintf(stderr, "\n");                                                            \
-        }                                                                                     \
+#define CHECK(id, cond, ...)                                                                       \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            fprintf(stderr, "FAIL %s: ", id);                                                      \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fprintf(stderr, "\n");                                                                 \
+        }                                                                                          \
     } while (0)
 
 /* ---- kofts_text_clean ---- */
@@ -39,7 +39,13 @@ static void test_clean(void)
         {"clean-bom", "\xEF\xBB\xBFtitle", 8, "title", 0},
         {"clean-crlf", "a\r\nb\rc", 6, "a\nb\nc", 0},
         {"clean-nul", "a\0b", 3, "ab", KOFTS_CLEAN_NUL},
-        {"clean-badutf8", "a\xFF" "b", 3, "a\xEF\xBF\xBD" "b", KOFTS_CLEAN_BADUTF8},
+        {"clean-badutf8",
+         "a\xFF"
+         "b",
+         3,
+         "a\xEF\xBF\xBD"
+         "b",
+         KOFTS_CLEAN_BADUTF8},
         {"clean-korean", "한국어", 9, "한국어", 0},
         {"clean-binary", "\0\0\0\0\x01\x02\x03", 7, "\x01\x02\x03",
          KOFTS_CLEAN_NUL | KOFTS_CLEAN_BINARY},
@@ -94,17 +100,19 @@ static void test_markup(void)
          "one\ntwo", "", ""},
         {"html-img-alt", 0, "<p>x<img src=a.png alt=\"사진 설명\" title=\"제목\">y</p>", "xy",
          "사진 설명\n제목", ""},
-        {"html-table", 0, "<table><tr><th>문서</th><th>출처</th></tr><tr><td>a</td><td>b</td></tr>"
-                          "</table>",
+        {"html-table", 0,
+         "<table><tr><th>문서</th><th>출처</th></tr><tr><td>a</td><td>b</td></tr>"
+         "</table>",
          "문서 출처\na b", "", ""},
         {"html-blocks", 0, "<h2>제목</h2><p>첫 문단</p><ul><li>하나</li><li>둘</li></ul>",
          "제목\n첫 문단\n하나\n둘", "", ""},
         {"html-br", 0, "<p>a<br>b</p>", "a\nb", "", ""},
-        {"html-title", 0, "<html><head><title>문서 제목</title></head><body><p>본문</p></body></html>",
-         "본문", "", "문서 제목"},
+        {"html-title", 0,
+         "<html><head><title>문서 제목</title></head><body><p>본문</p></body></html>", "본문", "",
+         "문서 제목"},
         {"html-h1-title", 0, "<h1>큰 제목</h1><p>본문</p>", "큰 제목\n본문", "", "큰 제목"},
-        {"md-basic", 1, "# 제목\n\n본문 **강조** 입니다.\n\n- 항목\n", "제목\n본문 강조 입니다.\n항목",
-         "", "제목"},
+        {"md-basic", 1, "# 제목\n\n본문 **강조** 입니다.\n\n- 항목\n",
+         "제목\n본문 강조 입니다.\n항목", "", "제목"},
         {"md-raw-html", 1, "<p data-x=\"1\">원시 HTML &amp; 엔티티</p>\n", "원시 HTML & 엔티티", "",
          ""},
         {"md-table", 1, "| a | b |\n|---|---|\n| 1 | 2 |\n", "a b\n1 2", "", ""},
@@ -177,23 +185,23 @@ static void test_posts(void)
          "---\ntitle: '제목'\ncategories:\n  - 정치\n  - 국제\ntags: 북한 국방\nexcerpt: >\n  요약 "
          "문장\nurl: /a/b\n---\n본문 문단\n",
          0, "제목", "정치\n국제", "북한\n국방", "2024-03-01", "요약 문장", "본문 문단", ""},
-        {"post-date-key", "x.md", "---\ntitle: t\ndate: 2023-05-06 07:08:09 +0900\n---\nb\n", 0, "t",
-         "", "", "2023-05-06T07:08:09", "", "b", ""},
+        {"post-date-key", "x.md", "---\ntitle: t\ndate: 2023-05-06 07:08:09 +0900\n---\nb\n", 0,
+         "t", "", "", "2023-05-06T07:08:09", "", "b", ""},
         {"post-no-front", "2024-01-02-hello-world.md", "그냥 본문\n", 0, "hello-world", "", "",
          "2024-01-02", "", "그냥 본문", ""},
         {"post-h1-title", "a.md", "# 마크다운 제목\n\n본문\n", 0, "마크다운 제목", "", "", "", "",
          "마크다운 제목\n본문", ""},
         {"post-unterminated", "a.md", "---\ntitle: x\n본문만\n", 0, "a", "", "", "", "",
-         "title: x 본문만",
-         "P:1: unterminated front matter (no closing ---), indexed as body\n"},
+         "title: x 본문만", "P:1: unterminated front matter (no closing ---), indexed as body\n"},
         {"post-invalid-yaml", "a.md", "---\ntitle: [unclosed\n---\n본문\n", 0, "[unclosed", "", "",
          "", "", "본문",
          "P:3: front matter is not valid YAML (did not find expected ',' or ']'); recovered "
          "title\n"},
         /* recovery: a flow sequence followed by text, alternatives on unindented lines */
         {"post-recover-flow-title", "2024-07-30-5094.md",
-         "---\nlayout: post\ntitle: [올림픽] 금메달 소식\ncategories: [스포츠, 올림픽]\n---\n본문\n", 0,
-         "[올림픽] 금메달 소식", "스포츠\n올림픽", "", "2024-07-30", "", "본문",
+         "---\nlayout: post\ntitle: [올림픽] 금메달 소식\ncategories: [스포츠, "
+         "올림픽]\n---\n본문\n",
+         0, "[올림픽] 금메달 소식", "스포츠\n올림픽", "", "2024-07-30", "", "본문",
          "P:3: front matter is not valid YAML (did not find expected key); "
          "recovered title, categories\n"},
         {"post-recover-lines", "2024-01-02-5095.md",
@@ -203,7 +211,8 @@ static void test_posts(void)
          "P:4: front matter is not valid YAML (could not find expected ':'); recovered title, "
          "date, categories, tags\n"},
         {"post-recover-nothing", "a.md", "---\n: : :\n  - [\n---\n본문\n", 0, "a", "", "", "", "",
-         "본문", "P:2: front matter is not valid YAML (did not find expected key); "
+         "본문",
+         "P:2: front matter is not valid YAML (did not find expected key); "
          "nothing recovered\n"},
         {"post-list-front", "a.md", "---\n- a\n- b\n---\n본문\n", 0, "a", "", "", "", "", "본문",
          "P: front matter is not a mapping, ignored\n"},
@@ -224,20 +233,20 @@ static void test_posts(void)
          "title: &t 웃음\ntags: *i\nexcerpt: *t\n---\n본문\n",
          0, "웃음", "", "", "", "", "본문",
          "P: front matter: YAML aliases are not expanded, ignored\n"},
-        {"post-only-front", "a.md", "---\ntitle: 제목만\n---\n", 0, "제목만", "", "", "", "", "", ""},
+        {"post-only-front", "a.md", "---\ntitle: 제목만\n---\n", 0, "제목만", "", "", "", "", "",
+         ""},
         {"post-empty-front", "a.md", "---\n---\n본문\n", 0, "a", "", "", "", "", "본문", ""},
         {"post-nothing", "a.md", "---\nimage: x.png\n---\n\n", KOFTS_EINVAL, "a", "", "", "", "",
          "", "P: no text, skipped\n"},
         {"post-desc-feature", "a.md",
-         "---\ntitle: t\ndescription: 설명\nfeature_text: >\n  ## 특집\n---\nb\n", 0, "t", "", "", "",
-         "설명", "b", ""},
+         "---\ntitle: t\ndescription: 설명\nfeature_text: >\n  ## 특집\n---\nb\n", 0, "t", "", "",
+         "", "설명", "b", ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         kofts_doc *d = kofts_doc_new();
         kofts_diag dg;
         memset(&dg, 0, sizeof dg);
-        int rc = kofts_post_parse(d, &dg, "P", cases[i].fname, cases[i].in, strlen(cases[i].in),
-                                  0);
+        int rc = kofts_post_parse(d, &dg, "P", cases[i].fname, cases[i].in, strlen(cases[i].in), 0);
         const char *msgs = dg.text.data ? dg.text.data : "";
         CHECK(cases[i].id, rc == cases[i].rc, "rc=%d", rc);
         CHECK(cases[i].id, !strcmp(msgs, cases[i].msgs), "messages '%s'", msgs);
@@ -261,14 +270,15 @@ static void test_text(void)
     memset(&dg, 0, sizeof dg);
     const char *in = "\n  \n첫 줄 제목\n둘째 줄\n셋째 줄\n";
     int rc = kofts_text_parse(d, &dg, "T", "2020-01-01-a.txt", in, strlen(in));
-    CHECK("text-title", rc == 0 && !strcmp(d->title, "첫 줄 제목") &&
-                            !strcmp(d->body, "둘째 줄\n셋째 줄") && !strcmp(d->date, "2020-01-01"),
+    CHECK("text-title",
+          rc == 0 && !strcmp(d->title, "첫 줄 제목") && !strcmp(d->body, "둘째 줄\n셋째 줄") &&
+              !strcmp(d->date, "2020-01-01"),
           "rc=%d title '%s' body '%s'", rc, d->title, d->body);
     kofts_doc_free(d);
     d = kofts_doc_new();
     rc = kofts_text_parse(d, &dg, "T", "a.txt", " \n\t\n", 4);
-    CHECK("text-blank", rc == KOFTS_EINVAL && dg.text.data &&
-                            !strcmp(dg.text.data, "T: no text, skipped\n"),
+    CHECK("text-blank",
+          rc == KOFTS_EINVAL && dg.text.data && !strcmp(dg.text.data, "T: no text, skipped\n"),
           "rc=%d", rc);
     kofts_doc_free(d);
     kofts_diag_free(&dg);
@@ -284,12 +294,14 @@ static void test_jsonl(void)
         const char *docid, *title, *body, *cats, *tags, *date, *msgs;
     } cases[] = {
         {"jsonl-full",
-         "{\"id\":\"a1\",\"title\":\"제목\",\"body\":\"본문\",\"category\":\"뉴스\",\"tags\":[\"x\",\"y\"],"
+         "{\"id\":\"a1\",\"title\":\"제목\",\"body\":\"본문\",\"category\":\"뉴스\",\"tags\":["
+         "\"x\",\"y\"],"
          "\"date\":\"2024-01-02\"}",
          0, "a1", "제목", "본문", "뉴스", "x\ny", "2024-01-02", ""},
-        {"jsonl-text-key", "{\"id\":7,\"text\":\"t\",\"categories\":[\"a\",\"b\"]}", 0, "7", "", "t",
-         "a\nb", "", "", ""},
-        {"jsonl-content-key", "{\"id\":\"c\",\"content\":\"내용\"}", 0, "c", "", "내용", "", "", "", ""},
+        {"jsonl-text-key", "{\"id\":7,\"text\":\"t\",\"categories\":[\"a\",\"b\"]}", 0, "7", "",
+         "t", "a\nb", "", "", ""},
+        {"jsonl-content-key", "{\"id\":\"c\",\"content\":\"내용\"}", 0, "c", "", "내용", "", "", "",
+         ""},
         {"jsonl-blank", "   ", 1, "", "", "", "", "", "", ""},
         {"jsonl-broken", "{\"id\":\"x\",\"body\":", KOFTS_EINVAL, "", "", "", "", "", "",
          "J:3: invalid JSON near byte 17, skipped\n"},
@@ -306,8 +318,8 @@ static void test_jsonl(void)
         {"jsonl-bad-date", "{\"id\":\"x\",\"date\":\"soon\"}", 0, "x", "", "", "", "", "",
          "J:3: bad \"date\", ignored\n"},
         {"jsonl-empty-date", "{\"id\":\"x\",\"date\":\"\"}", 0, "x", "", "", "", "", "", ""},
-        {"jsonl-bad-utf8", "{\"id\":\"x\",\"body\":\"a\xFF\"}", 0, "x", "", "a\xEF\xBF\xBD", "", "", "",
-         "J:3: invalid UTF-8 replaced with U+FFFD\n"},
+        {"jsonl-bad-utf8", "{\"id\":\"x\",\"body\":\"a\xFF\"}", 0, "x", "", "a\xEF\xBF\xBD", "", "",
+         "", "J:3: invalid UTF-8 replaced with U+FFFD\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         kofts_doc *d = kofts_doc_new();
@@ -339,10 +351,71 @@ static void test_finish(void)
     kofts_doc_set(&d->categories, "c1\nc2", 5);
     kofts_doc_set(&d->tags, "t", 1);
     int rc = kofts_doc_finish(d);
-    CHECK("finish-cols", rc == 0 && !strcmp(d->col[KOFTS_COL_TAGS], "c1\nc2\nt") &&
-                             !strcmp(d->col[KOFTS_COL_BIGRAM], "\x01T\nB") &&
-                             strlen(d->hash) == 16,
+    CHECK("finish-cols",
+          rc == 0 && !strcmp(d->col[KOFTS_COL_TAGS], "c1\nc2\nt") &&
+              !strcmp(d->col[KOFTS_COL_BIGRAM], "\x01T\nB") && strlen(d->hash) == 16,
           "rc=%d", rc);
+    kofts_doc_free(d);
+}
+
+/* ---- kofts_jsonl_parse_ex: the fields not read ---- */
+
+static void test_jsonl_ignored(void)
+{
+    char many[2048] = "{\"id\":\"m\"";
+    for (int k = 0; k < 40; k++) /* 40 unknown keys: the list stops at the cap */
+        snprintf(many + strlen(many), sizeof many - strlen(many), ",\"k%02d\":1", k);
+    strcat(many, "}");
+    char longkey[200];
+    snprintf(longkey, sizeof longkey, "{\"id\":\"l\",\"%070d\":1}", 0);
+    static const struct {
+        const char *id, *in, *ignored;
+    } cases[] = {
+        {"ign-none", "{\"id\":\"a\",\"title\":\"t\",\"body\":\"b\",\"tags\":[],\"url\":\"/u\"}",
+         ""},
+        {"ign-unknown", "{\"id\":\"a\",\"permalink\":\"/p\",\"author\":\"kim\"}",
+         "permalink\nauthor\n"},
+        {"ign-body-wins", "{\"id\":\"a\",\"body\":\"b\",\"text\":\"t\",\"content\":\"c\"}",
+         "text\ncontent\n"},
+        {"ign-categories-win", "{\"id\":\"a\",\"categories\":[\"x\"],\"category\":\"y\"}",
+         "category\n"},
+        {"ign-text-used", "{\"id\":\"a\",\"text\":\"t\",\"content\":\"c\"}", "content\n"},
+        {"ign-control", "{\"id\":\"a\",\"x\\ny\":1}", "x?y\n"},
+        {"ign-dup", "{\"id\":\"a\",\"z\":1,\"z\":2}", "z\n"},
+        {"ign-skipped-record", "{\"title\":\"no id\",\"zz\":1}", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        kofts_doc *d = kofts_doc_new();
+        kofts_diag dg;
+        kofts_buf ign = {0};
+        memset(&dg, 0, sizeof dg);
+        kofts_jsonl_parse_ex(d, &dg, "J", 1, cases[i].in, strlen(cases[i].in), &ign);
+        const char *got = ign.data ? ign.data : "";
+        CHECK(cases[i].id, !strcmp(got, cases[i].ignored), "ignored '%s'", got);
+        kofts_buf_free(&ign);
+        kofts_diag_free(&dg);
+        kofts_doc_free(d);
+    }
+    /* the cap, the 64-byte cut and merging across records (each name once) */
+    kofts_doc *d = kofts_doc_new();
+    kofts_diag dg;
+    kofts_buf ign = {0}, all = {0};
+    memset(&dg, 0, sizeof dg);
+    kofts_jsonl_parse_ex(d, &dg, "J", 1, many, strlen(many), &ign);
+    size_t lines = 0;
+    for (size_t k = 0; k < ign.len; k++)
+        lines += ign.data[k] == '\n';
+    CHECK("ign-cap", lines == KOFTS_JSONL_MAX_IGNORED, "%zu names kept", lines);
+    kofts_buf_clear(&ign);
+    kofts_jsonl_parse_ex(d, &dg, "J", 1, longkey, strlen(longkey), &ign);
+    CHECK("ign-long", ign.len == 65, "long name kept as %zu bytes", ign.len);
+    kofts_jsonl_merge_ignored(&all, "a\nb\n", 4);
+    kofts_jsonl_merge_ignored(&all, "b\nc\n", 4);
+    CHECK("ign-merge", all.data && !strcmp(all.data, "a\nb\nc\n"), "merged '%s'",
+          all.data ? all.data : "");
+    kofts_buf_free(&ign);
+    kofts_buf_free(&all);
+    kofts_diag_free(&dg);
     kofts_doc_free(d);
 }
 
@@ -355,6 +428,7 @@ int main(void)
     test_posts();
     test_text();
     test_jsonl();
+    test_jsonl_ignored();
     test_finish();
     if (failures) {
         fprintf(stderr, "%d failure(s)\n", failures);

@@ -138,7 +138,6 @@ int main(void)
     }
     check("R13-not-phrase",
           coord_score(db, "(rain OR seoul) NOT busan", -1000, "0,0,-1", 1) >= 1000);
-    kofts_rank_release(state); /* or the connection never closes: kofts_rank.h */
     sqlite3_close(db);
     printf("%d failure(s)\n", fails);
     return fails ? 1 : 0;
