@@ -12,6 +12,7 @@
 
 #include "kofts_analyzer.h"
 #include "kofts_lexicon.h"
+#include "kofts_morph.h"
 #include "kofts_util.h"
 
 typedef struct {
@@ -32,8 +33,9 @@ static int on_token(void *p, const kofts_token *t)
     if (pc->json) {
         kofts_buf_puts(b, "{\"token\":");
         kofts_buf_json_str(b, t->text, t->len);
-        kofts_buf_printf(b, ",\"kind\":\"%s\",\"pos\":%d,\"start\":%zu,\"end\":%zu,\"colocated\":%s,"
-                            "\"source\":",
+        kofts_buf_printf(b,
+                         ",\"kind\":\"%s\",\"pos\":%d,\"start\":%zu,\"end\":%zu,\"colocated\":%s,"
+                         "\"source\":",
                          kofts_tok_kind_name(t->kind), t->pos, t->start_off, t->end_off,
                          t->colocated ? "true" : "false");
         kofts_buf_json_str(b, pc->text + t->start_off, t->end_off - t->start_off);
@@ -48,42 +50,55 @@ static int on_token(void *p, const kofts_token *t)
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: kofts-analyze [OPTIONS] [TEXT...]\n"
-            "Show the tokens kofts indexes for TEXT (or standard input): position, kind,\n"
-            "normalised text, byte range in the input, and the input bytes it covers.\n\n"
-            "  -j, --json      one JSON object per token\n"
-            "  -q, --query     analyse as a query (lone particles dropped, no compound pieces)\n"
-            "  -b, --bigram    bigram mode (the index's bigram column)\n"
-            "  -c, --count     print only the token count and the analysis speed\n"
-            "  -h, --help      this help\n"
-            "  -V, --version   version, analyzer version and lexicon size\n");
+    fprintf(f, "usage: kofts-analyze [OPTIONS] [TEXT...]\n"
+               "Show the tokens kofts indexes for TEXT (or standard input): position, kind,\n"
+               "normalised text, byte range in the input, and the input bytes it covers.\n\n"
+               "  -j, --json      one JSON object per token\n"
+               "  -q, --query     analyse as a query (lone particles dropped, no compound pieces)\n"
+               "  -b, --bigram    bigram mode (the index's bigram column)\n"
+               "  -c, --count     print only the token count and the analysis speed\n"
+               "  -h, --help      this help\n"
+               "  -V, --version   version, analyzer version and lexicon size\n");
 }
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},   {"query", no_argument, NULL, 'q'},
-        {"bigram", no_argument, NULL, 'b'}, {"help", no_argument, NULL, 'h'},
-        {"count", no_argument, NULL, 'c'},
-        {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"query", no_argument, NULL, 'q'},
+                                         {"bigram", no_argument, NULL, 'b'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {"count", no_argument, NULL, 'c'},
+                                         {"version", no_argument, NULL, 'V'},
+                                         {NULL, 0, NULL, 0}};
     int json = 0, query = 0, bigram = 0, count = 0, c, rc = 0;
     kofts_analyzer *a = NULL;
     kofts_buf in = {0};
     print_ctx pc = {0};
     while ((c = getopt_long(argc, argv, "jqbchV", opts, NULL)) != -1) {
         switch (c) {
-        case 'j': json = 1; break;
-        case 'q': query = 1; break;
-        case 'b': bigram = 1; break;
-        case 'c': count = 1; break;
-        case 'h': usage(stdout); return 0;
+        case 'j':
+            json = 1;
+            break;
+        case 'q':
+            query = 1;
+            break;
+        case 'b':
+            bigram = 1;
+            break;
+        case 'c':
+            count = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
         case 'V':
             kofts_lexicon_init();
-            printf("kofts-analyze %s (%s, %zu lexicon nouns)\n", KOFTS_VERSION_STRING,
-                   KOFTS_ANALYZER_VERSION, kofts_lexicon_size());
+            printf("kofts-analyze %s (%s, %zu lexicon nouns, lemmas: %s)\n", KOFTS_VERSION_STRING,
+                   KOFTS_ANALYZER_VERSION, kofts_lexicon_size(), kofts_morph_source());
             return 0;
-        default: usage(stderr); return 2;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind < argc) {

@@ -33,6 +33,7 @@
 #include "kofts_analyzer.h"
 
 #include <libstemmer.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,22 +47,30 @@
 #include "kofts_hanja_table.h"
 #include "kofts_korean.h"
 #include "kofts_lexicon.h"
+#include "kofts_morph.h"
 #include "kofts_util.h"
 
 #define MAX_TOKEN 255 /* longer tokens are cut at a character boundary */
 
 typedef enum { W_NONE, W_HANGUL, W_LATIN, W_NUMBER, W_HAN, W_OTHER } wclass;
 
-/* A direct-mapped cache of Korean word analyses (words repeat a lot in text). */
-#define WCACHE_SIZE 4096
+/* A direct-mapped cache of Korean word analyses (words repeat a lot in text). The
+ * hunspell answer (mr) is filled in lazily, in word mode only, when the fast rules could
+ * not decide (see needs_morph). */
+#define WCACHE_SIZE 8192
 #define WCACHE_WORD 60
 typedef struct {
     uint32_t hash;
-    unsigned char len;              /* 0 = empty slot */
-    unsigned char stem;             /* stem length in syllables */
-    unsigned char np;               /* compound pieces */
+    unsigned char len;        /* 0 = empty slot */
+    unsigned char stem;       /* stem length in syllables */
+    unsigned char np;         /* compound pieces */
+    unsigned char fam;        /* KOFTS_KO_FAM_* of the removed ending */
+    unsigned char whole_noun; /* the word itself is a known noun */
+    unsigned char stem_noun;  /* the stem is a known noun */
+    unsigned char morph;      /* 1 once mr holds the hunspell answer */
     unsigned char starts[KOFTS_KO_MAX_PIECES];
     char word[WCACHE_WORD];
+    kofts_morph_result mr;
 } wcache_entry;
 
 /* An ICU word-break span [s, e) with its rule status. */
@@ -73,42 +82,44 @@ typedef struct {
 /* The previous word, for joins and bigram runs. */
 typedef struct {
     wclass cls;
-    size_t end_off;   /* original end offset */
-    size_t start_off; /* original start offset */
+    size_t end_off;           /* original end offset */
+    size_t start_off;         /* original start offset */
     char text[MAX_TOKEN + 1]; /* its stem (or surface), normalised */
     size_t len;
-    int stripped;     /* Hangul: a particle/ending was removed */
+    int stripped;        /* Hangul: a particle/ending was removed */
     size_t last_syl_off; /* bigram mode: original offset of the stem's last syllable */
-    int32_t han_run[8]; /* Han: the ideographs of the current run */
+    int32_t han_run[8];  /* Han: the ideographs of the current run */
     size_t han_n;
     size_t han_start;
 } prev_word;
 
 struct kofts_analyzer {
-    UBreakIterator *bi;        /* owned */
-    UText *ut;                 /* owned */
-    const UNormalizer2 *nfkc;  /* ICU-owned singleton */
-    struct sb_stemmer *stem;   /* owned */
-    kofts_buf norm;            /* normalised word */
-    size_t *map_s, *map_e;     /* slow path: original range of each norm byte */
+    UBreakIterator *bi;       /* owned */
+    UText *ut;                /* owned */
+    const UNormalizer2 *nfkc; /* ICU-owned singleton */
+    struct sb_stemmer *stem;  /* owned */
+    kofts_buf norm;           /* normalised word */
+    size_t *map_s, *map_e;    /* slow path: original range of each norm byte */
     size_t map_cap;
-    int identity;              /* fast path: norm byte i <-> original s + i */
-    size_t word_s;             /* original start of the current word */
-    UChar *u16a, *u16b;        /* slow path scratch */
+    int identity;       /* fast path: norm byte i <-> original s + i */
+    size_t word_s;      /* original start of the current word */
+    UChar *u16a, *u16b; /* slow path scratch */
     int32_t u16_cap;
     char tok[4 * MAX_TOKEN + 16]; /* scratch for composed tokens */
     char errmsg[256];
-    unsigned opts;             /* KOFTS_OPT_* */
-    wcache_entry *wcache;      /* owned, WCACHE_SIZE entries */
+    unsigned opts;        /* KOFTS_OPT_* */
+    wcache_entry *wcache; /* owned, WCACHE_SIZE entries */
+    wcache_entry scratch; /* analysis of a word too long for the cache */
     /* per run */
-    int32_t cur;               /* ICU boundary after the last span fetched */
-    span la[2];                /* lookahead spans */
+    int32_t cur; /* ICU boundary after the last span fetched */
+    span la[2];  /* lookahead spans */
     int nla;
     kofts_token_cb cb;
     void *ctx;
     int pos;
     int emitted_any;
     int query;
+    int no_morph; /* KOFTS_ANALYZE_NO_MORPH */
     int bigram_head_done;
     prev_word prev;
 };
@@ -116,14 +127,24 @@ struct kofts_analyzer {
 const char *kofts_tok_kind_name(kofts_tok_kind kind)
 {
     switch (kind) {
-    case KOFTS_TOK_SURFACE: return "surface";
-    case KOFTS_TOK_STEM: return "stem";
-    case KOFTS_TOK_PIECE: return "piece";
-    case KOFTS_TOK_LATIN_STEM: return "latin_stem";
-    case KOFTS_TOK_JOIN: return "join";
-    case KOFTS_TOK_READING: return "reading";
-    case KOFTS_TOK_BIGRAM: return "bigram";
-    case KOFTS_TOK_BIGRAM_HEAD: return "bigram_head";
+    case KOFTS_TOK_SURFACE:
+        return "surface";
+    case KOFTS_TOK_STEM:
+        return "stem";
+    case KOFTS_TOK_PIECE:
+        return "piece";
+    case KOFTS_TOK_LATIN_STEM:
+        return "latin_stem";
+    case KOFTS_TOK_JOIN:
+        return "join";
+    case KOFTS_TOK_READING:
+        return "reading";
+    case KOFTS_TOK_BIGRAM:
+        return "bigram";
+    case KOFTS_TOK_BIGRAM_HEAD:
+        return "bigram_head";
+    case KOFTS_TOK_LEMMA:
+        return "lemma";
     }
     return "?";
 }
@@ -157,6 +178,11 @@ done:
     return rc;
 }
 
+void kofts_analyzer_preload(void)
+{
+    kofts_morph_preload();
+}
+
 void kofts_analyzer_free(kofts_analyzer *a)
 {
     if (!a)
@@ -183,38 +209,51 @@ void kofts_analyzer_set_options(kofts_analyzer *a, unsigned opts)
 }
 
 /*
- * Stem length and compound pieces of the Hangul word w (nsyl syllables), honouring the
- * feature switches; cached per handle. starts[] receives the piece starts (*np of them).
+ * Stem, ending family and compound pieces of the Hangul word w (nsyl syllables),
+ * honouring the feature switches; cached per handle. The returned entry is borrowed
+ * until the next call (a cache slot, or the handle's scratch entry for long words).
  */
-static size_t analyse_korean(kofts_analyzer *a, const char *w, size_t nsyl, size_t *np,
-                             size_t starts[KOFTS_KO_MAX_PIECES])
+static wcache_entry *analyse_korean(kofts_analyzer *a, const char *w, size_t nsyl)
 {
     size_t n = 3 * nsyl;
-    wcache_entry *ce = NULL;
+    wcache_entry *ce = &a->scratch;
     uint32_t h = 0;
     if (n <= WCACHE_WORD) {
         uint64_t h64 = kofts_fnv1a64(w, n);
         h = (uint32_t)(h64 ^ (h64 >> 32));
         ce = &a->wcache[h & (WCACHE_SIZE - 1)];
-        if (ce->len == n && ce->hash == h && memcmp(ce->word, w, n) == 0) {
-            *np = ce->np;
-            for (size_t k = 0; k < ce->np; k++)
-                starts[k] = ce->starts[k];
-            return ce->stem;
-        }
+        if (ce->len == n && ce->hash == h && memcmp(ce->word, w, n) == 0)
+            return ce;
     }
-    size_t stem = (a->opts & KOFTS_OPT_NO_STEM) ? nsyl : kofts_ko_stem(w, nsyl);
-    *np = (a->opts & KOFTS_OPT_NO_PIECES) ? 0 : kofts_ko_decompound(w, stem, starts);
-    if (ce) {
-        ce->hash = h;
-        ce->len = (unsigned char)n;
-        ce->stem = (unsigned char)stem;
-        ce->np = (unsigned char)*np;
-        for (size_t k = 0; k < *np; k++)
-            ce->starts[k] = (unsigned char)starts[k];
+    int fam = KOFTS_KO_FAM_NONE;
+    size_t starts[KOFTS_KO_MAX_PIECES];
+    size_t stem = (a->opts & KOFTS_OPT_NO_STEM) ? nsyl : kofts_ko_stem(w, nsyl, &fam);
+    size_t np = (a->opts & KOFTS_OPT_NO_PIECES) ? 0 : kofts_ko_decompound(w, stem, starts);
+    memset(ce, 0, offsetof(wcache_entry, mr));
+    ce->hash = h;
+    ce->len = n <= WCACHE_WORD ? (unsigned char)n : 0;
+    ce->stem = (unsigned char)stem;
+    ce->np = (unsigned char)np;
+    ce->fam = (unsigned char)fam;
+    ce->whole_noun = (unsigned char)kofts_lexicon_is_noun(w, n);
+    ce->stem_noun = (unsigned char)(stem < nsyl && kofts_lexicon_is_noun(w, 3 * stem));
+    for (size_t k = 0; k < np; k++)
+        ce->starts[k] = (unsigned char)starts[k];
+    if (n <= WCACHE_WORD)
         memcpy(ce->word, w, n);
-    }
-    return stem;
+    return ce;
+}
+
+/*
+ * Where the fast rules cannot decide, so hunspell is asked: a word of 2..24 syllables
+ * that is not a known noun, whose removed ending (if any) was not a 하다/되다 form,
+ * and whose stem (if any) is not a known noun. Nouns with particles (정부가, 국가를) and
+ * verbal nouns with 하다 endings (발표했다) never reach hunspell.
+ */
+static int needs_morph(const kofts_analyzer *a, const wcache_entry *ce, size_t nsyl)
+{
+    return !(a->opts & KOFTS_OPT_NO_LEMMA) && nsyl >= 2 && nsyl <= KOFTS_KO_MAX_SYL &&
+           !ce->whole_noun && ce->fam == KOFTS_KO_FAM_NONE && (ce->stem == nsyl || !ce->stem_noun);
 }
 
 const char *kofts_analyzer_errmsg(const kofts_analyzer *a)
@@ -225,8 +264,8 @@ const char *kofts_analyzer_errmsg(const kofts_analyzer *a)
 /* ---- output ------------------------------------------------------------------ */
 
 /* Emit one token. colocated: same position as the previous emitted token. */
-static int emit(kofts_analyzer *a, const char *text, size_t len, size_t s, size_t e,
-                int colocated, kofts_tok_kind kind)
+static int emit(kofts_analyzer *a, const char *text, size_t len, size_t s, size_t e, int colocated,
+                kofts_tok_kind kind)
 {
     if (len == 0)
         return 0;
@@ -302,8 +341,7 @@ static int norm_chunk(kofts_analyzer *a, const char *text, size_t s, size_t e)
     int32_t n16 = 0;
     if (grow_u16(a, (int32_t)(e - s) + 8))
         return KOFTS_ENOMEM;
-    u_strFromUTF8WithSub(a->u16a, a->u16_cap, &n16, text + s, (int32_t)(e - s), 0xFFFD, NULL,
-                         &st);
+    u_strFromUTF8WithSub(a->u16a, a->u16_cap, &n16, text + s, (int32_t)(e - s), 0xFFFD, NULL, &st);
     if (U_FAILURE(st))
         return 0; /* unconvertible chunk: drop it */
     int32_t nn = unorm2_normalize(a->nfkc, a->u16a, n16, a->u16b, a->u16_cap, &st);
@@ -311,8 +349,8 @@ static int norm_chunk(kofts_analyzer *a, const char *text, size_t s, size_t e)
         st = U_ZERO_ERROR;
         if (grow_u16(a, nn + 8))
             return KOFTS_ENOMEM;
-        u_strFromUTF8WithSub(a->u16a, a->u16_cap, &n16, text + s, (int32_t)(e - s), 0xFFFD,
-                             NULL, &st);
+        u_strFromUTF8WithSub(a->u16a, a->u16_cap, &n16, text + s, (int32_t)(e - s), 0xFFFD, NULL,
+                             &st);
         nn = unorm2_normalize(a->nfkc, a->u16a, n16, a->u16b, a->u16_cap, &st);
     }
     if (U_FAILURE(st))
@@ -440,10 +478,10 @@ static const struct {
     int32_t han;
     const char *word;
 } abbrevs[] = {
-    {0x7F8E, "미국"}, {0x4E2D, "중국"}, {0x65E5, "일본"}, {0x5317, "북한"}, {0x97D3, "한국"},
+    {0x7F8E, "미국"}, {0x4E2D, "중국"}, {0x65E5, "일본"},   {0x5317, "북한"},   {0x97D3, "한국"},
     {0x82F1, "영국"}, {0x7368, "독일"}, {0x4F5B, "프랑스"}, {0x9732, "러시아"}, {0x5370, "인도"},
-    {0x8207, "여당"}, {0x91CE, "야당"}, {0x9751, "청와대"}, {0x6AA2, "검찰"}, {0x8B66, "경찰"},
-    {0x8ECD, "군"}, {0x6545, "고"}, {0x4E0E, "여당"}, {0x9752, "청와대"}, {0x68C0, "검찰"},
+    {0x8207, "여당"}, {0x91CE, "야당"}, {0x9751, "청와대"}, {0x6AA2, "검찰"},   {0x8B66, "경찰"},
+    {0x8ECD, "군"},   {0x6545, "고"},   {0x4E0E, "여당"},   {0x9752, "청와대"}, {0x68C0, "검찰"},
 };
 
 /* ---- per-class processing ---------------------------------------------------------- */
@@ -490,6 +528,100 @@ static void remember(kofts_analyzer *a, wclass cls, const char *t, size_t n, siz
     a->prev.stripped = stripped;
 }
 
+/* Number of leading unit syllables (만, 억, 조, 천, 백) of w, at most max. */
+static size_t unit_run(const char *w, size_t max)
+{
+    size_t u = 0;
+    while (u < max && is_unit_syllable(w + 3 * u))
+        u++;
+    return u;
+}
+
+/*
+ * Joins of a Hangul word with the number before it (300|억원을, 25|만, 1|천만원):
+ * number + stem (300억원), number + its unit syllables (300억, 1천만), and on the
+ * document side the counter after the units as a piece (300만|명 -> 명), so that 300만 명
+ * and 300만명 find each other. A bare 25 never becomes 25만: the unit is part of the
+ * number token, and 25명 has no 25만.
+ */
+static int number_joins(kofts_analyzer *a, const char *w, size_t stem)
+{
+    int rc;
+    if ((rc = emit_join(a, w, 3 * stem, orig_e(a, 3 * stem))))
+        return rc;
+    size_t u = unit_run(w, (a->opts & KOFTS_OPT_NO_NUMUNIT) ? 1 : stem);
+    if (u == 0 || u == stem)
+        return 0;
+    if ((rc = emit_join(a, w, 3 * u, orig_e(a, 3 * u))))
+        return rc;
+    if (a->query || (a->opts & KOFTS_OPT_NO_NUMUNIT))
+        return 0;
+    return emit(a, w + 3 * u, 3 * (stem - u), orig_s(a, 3 * u), orig_e(a, 3 * stem), 1,
+                KOFTS_TOK_PIECE);
+}
+
+/* Emit t[0..n) as a colocated token of kind k unless it repeats the surface. */
+static int emit_variant(kofts_analyzer *a, const char *t, size_t n, size_t s, size_t e,
+                        kofts_tok_kind k)
+{
+    if (n == a->norm.len && memcmp(t, a->norm.data, n) == 0)
+        return 0;
+    return emit(a, t, n, s, e, 1, k);
+}
+
+/* The noun of a 하다/되다/시키다/당하다 lemma (구속되다 -> 구속), or 0 syllables. */
+static size_t lemma_noun(const char *l, size_t n)
+{
+    static const char *const light[] = {"당하다", "시키다", "하다", "되다"};
+    for (size_t k = 0; k < sizeof light / sizeof light[0]; k++) {
+        size_t ll = strlen(light[k]);
+        if (n >= ll + 6 && memcmp(l + n - ll, light[k], ll) == 0 &&
+            (k != 0 || kofts_lexicon_is_noun(l, n - ll)))
+            return (n - ll) / 3;
+    }
+    return 0;
+}
+
+/*
+ * Lemmas of the current word (surface [s, e)): the fast-rule family verb (발표했다 ->
+ * 발표하다) or hunspell's readings (가벼운 -> 가볍다), each followed by the noun of a
+ * 하다-family lemma (사퇴했나 -> 사퇴하다, 사퇴). *emitted_stem (syllables, 0 none) is the
+ * stem already emitted, so the noun is not repeated.
+ */
+static int emit_lemmas(kofts_analyzer *a, const wcache_entry *ce, int morph, size_t s, size_t e,
+                       size_t emitted_stem)
+{
+    int rc;
+    const char *w = a->norm.data;
+    if (ce->fam != KOFTS_KO_FAM_NONE && !(a->opts & KOFTS_OPT_NO_LEMMA)) {
+        const char *v = kofts_ko_family_verb(ce->fam);
+        size_t vl = strlen(v), sl = 3 * (size_t)ce->stem;
+        if (sl + vl > sizeof a->tok)
+            return 0;
+        memcpy(a->tok, w, sl);
+        memcpy(a->tok + sl, v, vl);
+        return emit_variant(a, a->tok, sl + vl, s, e, KOFTS_TOK_LEMMA);
+    }
+    if (!morph)
+        return 0;
+    const char *l = ce->mr.lemmas;
+    for (unsigned k = 0; k < ce->mr.nlemma; k++) {
+        size_t ln = strlen(l);
+        if ((rc = emit_variant(a, l, ln, s, e, KOFTS_TOK_LEMMA)))
+            return rc;
+        size_t nn = lemma_noun(l, ln);
+        if (nn && nn != emitted_stem) {
+            int prefix = 3 * nn <= a->norm.len && memcmp(w, l, 3 * nn) == 0;
+            if ((rc =
+                     emit_variant(a, l, 3 * nn, s, prefix ? orig_e(a, 3 * nn) : e, KOFTS_TOK_STEM)))
+                return rc;
+            emitted_stem = nn;
+        }
+        l += ln + 1;
+    }
+    return 0;
+}
+
 static int do_hangul_word(kofts_analyzer *a, const char *text, size_t s, size_t e)
 {
     int rc;
@@ -497,20 +629,31 @@ static int do_hangul_word(kofts_analyzer *a, const char *text, size_t s, size_t 
     size_t n = a->norm.len, nsyl = n / 3;
     int touching = touches(a, text, s);
     wclass pc = a->prev.cls;
-    if (kofts_ko_is_particle(w, nsyl) &&
+    int after_number = touching && pc == W_NUMBER && !(a->opts & KOFTS_OPT_NO_NUMUNIT);
+    if (kofts_ko_is_particle(w, nsyl) && !(after_number && is_unit_syllable(w)) &&
         (a->query || (touching && (pc == W_LATIN || pc == W_NUMBER || pc == W_HAN)))) {
         a->prev.cls = W_NONE; /* 챗GPT를: 를 is dropped, and ends any join chain */
         return 0;
     }
-    size_t starts[KOFTS_KO_MAX_PIECES], np;
-    size_t stem = analyse_korean(a, w, nsyl, &np, starts);
+    wcache_entry *ce = analyse_korean(a, w, nsyl);
+    size_t stem = ce->stem, np = ce->np;
+    if (!a->no_morph && needs_morph(a, ce, nsyl) && !ce->morph) {
+        kofts_morph_analyze(w, n, &ce->mr);
+        ce->morph = 1;
+    }
+    int morph = ce->morph && !a->no_morph;
+    /* a fast-rule stem that hunspell reads as a verb, not as a noun + particle, is a
+     * false friend (가시는 -> 가시 is 가다, not 가시): drop it */
+    size_t keep = stem;
+    if (morph && ce->mr.nlemma && ce->mr.noun != stem)
+        keep = nsyl;
     if ((rc = emit(a, w, n, s, e, 0, KOFTS_TOK_SURFACE)))
         return rc;
-    if (stem < nsyl && (rc = emit(a, w, 3 * stem, s, orig_e(a, 3 * stem), 1, KOFTS_TOK_STEM)))
+    if (keep < nsyl && (rc = emit(a, w, 3 * keep, s, orig_e(a, 3 * keep), 1, KOFTS_TOK_STEM)))
         return rc;
     if (!a->query) {
         for (size_t k = 0; k < np; k++) {
-            size_t ps = starts[k], pe = k + 1 < np ? starts[k + 1] : stem;
+            size_t ps = ce->starts[k], pe = k + 1 < np ? ce->starts[k + 1] : stem;
             if (pe - ps < 2)
                 continue;
             if ((rc = emit(a, w + 3 * ps, 3 * (pe - ps), orig_s(a, 3 * ps), orig_e(a, 3 * pe), 1,
@@ -518,11 +661,14 @@ static int do_hangul_word(kofts_analyzer *a, const char *text, size_t s, size_t 
                 return rc;
         }
     }
+    if ((rc = emit_lemmas(a, ce, morph, s, e, keep < nsyl ? keep : 0)))
+        return rc;
     if (touching && (pc == W_LATIN || pc == W_NUMBER) && !(a->opts & KOFTS_OPT_NO_JOINS)) {
-        if ((rc = emit_join(a, w, 3 * stem, orig_e(a, 3 * stem))))
-            return rc;
-        if (pc == W_NUMBER && stem > 1 && is_unit_syllable(w) &&
-            (rc = emit_join(a, w, 3, orig_e(a, 3))))
+        if (pc == W_NUMBER)
+            rc = number_joins(a, w, stem);
+        else
+            rc = emit_join(a, w, 3 * stem, orig_e(a, 3 * stem));
+        if (rc)
             return rc;
     }
     remember(a, W_HANGUL, w, 3 * stem, s, e, stem < nsyl);
@@ -682,10 +828,9 @@ static int do_bigram_word(kofts_analyzer *a, const char *text, size_t s, size_t 
     size_t nsyl = a->norm.len / 3;
     if (a->query && kofts_ko_is_particle(w, nsyl))
         return 0;
-    size_t starts[KOFTS_KO_MAX_PIECES], np;
-    size_t stem = analyse_korean(a, w, nsyl, &np, starts);
-    if (a->query)
-        np = 0;
+    const wcache_entry *ce = analyse_korean(a, w, nsyl);
+    size_t stem = ce->stem, np = a->query ? 0 : ce->np;
+    const unsigned char *starts = ce->starts;
     if (a->prev.cls == W_HANGUL && !a->prev.stripped && a->prev.len >= 3 &&
         plain_gap(text, a->prev.end_off, s)) {
         /* bridge: last syllable of the previous stem + first of this one */
@@ -838,7 +983,8 @@ static int next_word(kofts_analyzer *a, const char *text, size_t len, span *out)
     }
     for (;;) {
         span y, z;
-        if (!invisible_at(text, len, (size_t)x.e) && !ends_invisible(text, (size_t)x.s, (size_t)x.e))
+        if (!invisible_at(text, len, (size_t)x.e) &&
+            !ends_invisible(text, (size_t)x.s, (size_t)x.e))
             break;
         scan(text, (size_t)x.s, (size_t)x.e, &f, &l, &tinv, &oinv, &wordish);
         int cls = edge_class(l);
@@ -872,8 +1018,8 @@ static int next_word(kofts_analyzer *a, const char *text, size_t len, span *out)
 
 /* ---- driver ----------------------------------------------------------------------- */
 
-int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char *text,
-                       size_t len, kofts_token_cb cb, void *ctx)
+int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char *text, size_t len,
+                       kofts_token_cb cb, void *ctx)
 {
     int rc = 0;
     UErrorCode st = U_ZERO_ERROR;
@@ -883,6 +1029,7 @@ int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char
     a->pos = 0;
     a->emitted_any = 0;
     a->query = (flags & KOFTS_ANALYZE_QUERY) != 0;
+    a->no_morph = (flags & KOFTS_ANALYZE_NO_MORPH) != 0;
     a->bigram_head_done = 0;
     memset(&a->prev, 0, sizeof a->prev);
     if (len > 0 && text[0] == KOFTS_BIGRAM_MARK) {
@@ -925,16 +1072,24 @@ int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char
                 a->prev.cls = cls == W_NONE ? a->prev.cls : W_OTHER;
         } else {
             switch (cls) {
-            case W_HANGUL: rc = do_hangul_word(a, text, (size_t)s, (size_t)e); break;
-            case W_LATIN: rc = do_latin_word(a, text, (size_t)s, (size_t)e); break;
-            case W_NUMBER: rc = do_number_word(a, text, len, (size_t)s, (size_t)e); break;
-            case W_HAN: rc = do_han_word(a, text, (size_t)s, (size_t)e); break;
+            case W_HANGUL:
+                rc = do_hangul_word(a, text, (size_t)s, (size_t)e);
+                break;
+            case W_LATIN:
+                rc = do_latin_word(a, text, (size_t)s, (size_t)e);
+                break;
+            case W_NUMBER:
+                rc = do_number_word(a, text, len, (size_t)s, (size_t)e);
+                break;
+            case W_HAN:
+                rc = do_han_word(a, text, (size_t)s, (size_t)e);
+                break;
             case W_OTHER:
-                rc = emit(a, a->norm.data, a->norm.len, (size_t)s, (size_t)e, 0,
-                          KOFTS_TOK_SURFACE);
+                rc = emit(a, a->norm.data, a->norm.len, (size_t)s, (size_t)e, 0, KOFTS_TOK_SURFACE);
                 remember(a, W_OTHER, "", 0, (size_t)s, (size_t)e, 0);
                 break;
-            case W_NONE: break;
+            case W_NONE:
+                break;
             }
         }
         if (rc)

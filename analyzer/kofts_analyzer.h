@@ -29,7 +29,7 @@
 #include "kofts_error.h"
 
 /* Bumped whenever the tokens produced for some input change. Stored in every index. */
-#define KOFTS_ANALYZER_VERSION "kofts-analyzer-3"
+#define KOFTS_ANALYZER_VERSION "kofts-analyzer-4"
 
 /* A text that starts with this byte is analysed in bigram mode (the byte itself is
  * skipped). This is how the single FTS5 table tells its bigram column apart. */
@@ -49,17 +49,18 @@ typedef enum {
     KOFTS_TOK_READING,     /* Hangul reading of Hanja (韓國 -> 한국, 美 -> 미국) */
     KOFTS_TOK_BIGRAM,      /* a Hangul syllable bigram (bigram mode) */
     KOFTS_TOK_BIGRAM_HEAD, /* "^XY": a bigram starting at a word/piece boundary */
+    KOFTS_TOK_LEMMA, /* dictionary form of a verb/adjective (가벼운 -> 가볍다), colocated */
 } kofts_tok_kind;
 
 /* One token, valid only during the callback (text points into analyzer buffers). */
 typedef struct {
-    const char *text;     /* normalised token text, UTF-8, not NUL-terminated */
-    size_t len;           /* bytes in text */
-    size_t start_off;     /* first byte of the token in the ORIGINAL input */
-    size_t end_off;       /* one past its last byte in the original input */
-    int pos;              /* token position (0-based); colocated tokens repeat it */
-    int colocated;        /* 1 if this token shares the position of the previous one */
-    kofts_tok_kind kind;  /* what this token is */
+    const char *text;    /* normalised token text, UTF-8, not NUL-terminated */
+    size_t len;          /* bytes in text */
+    size_t start_off;    /* first byte of the token in the ORIGINAL input */
+    size_t end_off;      /* one past its last byte in the original input */
+    int pos;             /* token position (0-based); colocated tokens repeat it */
+    int colocated;       /* 1 if this token shares the position of the previous one */
+    kofts_tok_kind kind; /* what this token is */
 } kofts_token;
 
 /* Return 0 to go on; any other value stops the run and is returned by kofts_analyzer_run. */
@@ -69,6 +70,9 @@ typedef struct kofts_analyzer kofts_analyzer;
 
 /* Flags for kofts_analyzer_run. */
 #define KOFTS_ANALYZE_QUERY 0x01 /* query side: same tokens, lone particles dropped */
+#define KOFTS_ANALYZE_NO_MORPH                                                                     \
+    0x02 /* no hunspell in this run: lemmas from the fast rules only                               \
+          * (for snippets of queries that hold no lemma) */
 
 /* Feature switches (default: all on). Used for ablation measurements and exposed as
  * FTS5 tokenizer arguments (tokenize='kofts no_stem no_pieces ...'). An index must be
@@ -79,6 +83,8 @@ typedef struct kofts_analyzer kofts_analyzer;
 #define KOFTS_OPT_NO_LATIN_STEM 0x08 /* no Snowball stems */
 #define KOFTS_OPT_NO_HANJA      0x10 /* no Hanja readings */
 #define KOFTS_OPT_UNGATED       0x20 /* query bigrams need not start at a word/piece boundary */
+#define KOFTS_OPT_NO_LEMMA      0x40 /* no verb/adjective lemmas (fast rules and hunspell) */
+#define KOFTS_OPT_NO_NUMUNIT    0x80 /* v3 number rules: no 만/억 unit kept, no counter piece */
 
 /* Set feature switches (KOFTS_OPT_* bits) for later runs on this handle. */
 void kofts_analyzer_set_options(kofts_analyzer *a, unsigned opts);
@@ -95,11 +101,19 @@ int kofts_analyzer_new(kofts_analyzer **out);
  * Returns 0, the callback's non-zero value if it stopped the run, or a negative
  * KOFTS_E* code with a message in kofts_analyzer_errmsg().
  */
-int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char *text,
-                       size_t len, kofts_token_cb cb, void *ctx);
+int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char *text, size_t len,
+                       kofts_token_cb cb, void *ctx);
 
 /* The last error message; borrowed, valid until the next call on the handle. */
 const char *kofts_analyzer_errmsg(const kofts_analyzer *a);
+
+/*
+ * Load the hunspell-ko dictionary (0.4 s CPU, 55 MB) now, once per process. For
+ * long-running programs (kofts-serve calls it before it listens) whose first verb should
+ * not pay the load inside a request's time limit; other programs load it on first need.
+ * Never fails: without the dictionary, analysis goes on without hunspell lemmas.
+ */
+void kofts_analyzer_preload(void);
 
 /* Free the analyzer; NULL is allowed. */
 void kofts_analyzer_free(kofts_analyzer *a);

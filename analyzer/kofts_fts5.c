@@ -5,8 +5,8 @@
  * Arguments (documented for users in dist/kofts.7 and the README): none (word mode; a
  * value starting with 0x01 is a bigram column value), "bigram" (every value in bigram
  * mode), and the feature switches no_stem, no_pieces, no_joins, no_latin_stem, no_hanja,
- * ungated (see KOFTS_OPT_*). Anything else, or an argument given twice, is an error whose
- * reason SQL kofts_error() returns (FTS5 only says "error in tokenizer constructor").
+ * ungated, no_lemma, no_numunit (see KOFTS_OPT_*). Anything else, or an argument given twice, is an
+ * error whose reason SQL kofts_error() returns (FTS5 only says "error in tokenizer constructor").
  */
 #include "kofts_fts5.h"
 
@@ -37,9 +37,9 @@ typedef struct {
 struct kofts_tokstream {
     const char *text; /* borrowed */
     size_t len;
-    rec *recs;        /* owned */
+    rec *recs; /* owned */
     size_t n, cap;
-    kofts_buf blob;   /* token texts */
+    kofts_buf blob; /* token texts */
 };
 
 static _Thread_local struct {
@@ -88,6 +88,8 @@ static const struct {
     {"no_latin_stem", KOFTS_OPT_NO_LATIN_STEM},
     {"no_hanja", KOFTS_OPT_NO_HANJA},
     {"ungated", KOFTS_OPT_UNGATED},
+    {"no_lemma", KOFTS_OPT_NO_LEMMA},
+    {"no_numunit", KOFTS_OPT_NO_NUMUNIT},
 };
 #define N_TOK_ARGS (sizeof tok_args / sizeof tok_args[0])
 

@@ -29,7 +29,7 @@
 enum { COND_A, COND_C, COND_V, COND_L, COND_N };
 
 typedef struct {
-    const char *s;  /* suffix, UTF-8 */
+    const char *s; /* suffix, UTF-8 */
     unsigned char cond;
     unsigned char min_stem; /* minimum stem syllables */
 } suffix;
@@ -37,65 +37,225 @@ typedef struct {
 /* Longest first (by syllables); within a length, any order. */
 static const suffix suffixes[] = {
     /* 4 syllables */
-    {"으로부터", COND_C, 1}, {"에서부터", COND_A, 1}, {"으로서는", COND_C, 1},
-    {"이었는데", COND_C, 1}, {"하였으며", COND_A, 2}, {"하겠다고", COND_A, 2},
-    {"되었으며", COND_A, 2}, {"하였는데", COND_A, 2}, {"했으므로", COND_A, 2},
+    {"으로부터", COND_C, 1},
+    {"에서부터", COND_A, 1},
+    {"으로서는", COND_C, 1},
+    {"이었는데", COND_C, 1},
+    {"하였으며", COND_A, 2},
+    {"하겠다고", COND_A, 2},
+    {"되었으며", COND_A, 2},
+    {"하였는데", COND_A, 2},
+    {"했으므로", COND_A, 2},
     /* 3 syllables */
-    {"이었다", COND_C, 1}, {"이라는", COND_C, 1}, {"이라고", COND_C, 1}, {"이라며", COND_C, 1},
-    {"이라도", COND_C, 1}, {"로부터", COND_L, 1}, {"에서는", COND_A, 1}, {"에서도", COND_A, 1},
-    {"에서의", COND_A, 1}, {"에서만", COND_A, 1}, {"에게는", COND_A, 1}, {"에게서", COND_A, 1},
-    {"에게도", COND_A, 1}, {"으로는", COND_C, 1}, {"으로도", COND_C, 1}, {"으로서", COND_C, 1},
-    {"으로써", COND_C, 1}, {"으로의", COND_C, 1}, {"까지는", COND_A, 1}, {"까지도", COND_A, 1},
-    {"까지의", COND_A, 1}, {"부터는", COND_A, 1}, {"이라면", COND_C, 1}, {"에서와", COND_A, 1},
-    {"에서나", COND_A, 1}, {"만으로", COND_A, 1}, {"에서였다", COND_A, 1},
-    {"했으며", COND_A, 2}, {"하겠다", COND_A, 2}, {"하였다", COND_A, 2}, {"했다고", COND_A, 2},
-    {"한다고", COND_A, 2}, {"하기로", COND_A, 2}, {"하도록", COND_A, 2}, {"하면서", COND_A, 2},
-    {"했지만", COND_A, 2}, {"하였고", COND_A, 2}, {"되었다", COND_A, 2}, {"됐다고", COND_A, 2},
-    {"된다고", COND_A, 2}, {"되면서", COND_A, 2}, {"되었고", COND_A, 2}, {"시켰다", COND_A, 2},
-    {"했는데", COND_A, 2}, {"하는데", COND_A, 2}, {"하려는", COND_A, 2}, {"하였으나", COND_A, 2},
-    {"했으나", COND_A, 2}, {"하지만", COND_A, 2}, {"했던", COND_A, 2},
+    {"이었다", COND_C, 1},
+    {"이라는", COND_C, 1},
+    {"이라고", COND_C, 1},
+    {"이라며", COND_C, 1},
+    {"이라도", COND_C, 1},
+    {"로부터", COND_L, 1},
+    {"에서는", COND_A, 1},
+    {"에서도", COND_A, 1},
+    {"에서의", COND_A, 1},
+    {"에서만", COND_A, 1},
+    {"에게는", COND_A, 1},
+    {"에게서", COND_A, 1},
+    {"에게도", COND_A, 1},
+    {"으로는", COND_C, 1},
+    {"으로도", COND_C, 1},
+    {"으로서", COND_C, 1},
+    {"으로써", COND_C, 1},
+    {"으로의", COND_C, 1},
+    {"까지는", COND_A, 1},
+    {"까지도", COND_A, 1},
+    {"까지의", COND_A, 1},
+    {"부터는", COND_A, 1},
+    {"이라면", COND_C, 1},
+    {"에서와", COND_A, 1},
+    {"에서나", COND_A, 1},
+    {"만으로", COND_A, 1},
+    {"에서였다", COND_A, 1},
+    {"했으며", COND_A, 2},
+    {"하겠다", COND_A, 2},
+    {"하였다", COND_A, 2},
+    {"했다고", COND_A, 2},
+    {"한다고", COND_A, 2},
+    {"하기로", COND_A, 2},
+    {"하도록", COND_A, 2},
+    {"하면서", COND_A, 2},
+    {"했지만", COND_A, 2},
+    {"하였고", COND_A, 2},
+    {"되었다", COND_A, 2},
+    {"됐다고", COND_A, 2},
+    {"된다고", COND_A, 2},
+    {"되면서", COND_A, 2},
+    {"되었고", COND_A, 2},
+    {"시켰다", COND_A, 2},
+    {"했는데", COND_A, 2},
+    {"하는데", COND_A, 2},
+    {"하려는", COND_A, 2},
+    {"하였으나", COND_A, 2},
+    {"했으나", COND_A, 2},
+    {"하지만", COND_A, 2},
+    {"했던", COND_A, 2},
+    /* questions, polite and conditional endings, dictionary forms (v4) */
+    {"하겠습니까", COND_A, 2},
+    {"했습니까", COND_A, 2},
+    {"했습니다", COND_A, 2},
+    {"되었는지", COND_A, 2},
+    {"됐습니다", COND_A, 2},
+    {"시켰는지", COND_A, 2},
+    {"했나요", COND_A, 2},
+    {"합니다", COND_A, 2},
+    {"합니까", COND_A, 2},
+    {"할까요", COND_A, 2},
+    {"하나요", COND_A, 2},
+    {"했는지", COND_A, 2},
+    {"하는지", COND_A, 2},
+    {"한다면", COND_A, 2},
+    {"했다면", COND_A, 2},
+    {"하려면", COND_A, 2},
+    {"했어요", COND_A, 2},
+    {"했을까", COND_A, 2},
+    {"됐나요", COND_A, 2},
+    {"됩니다", COND_A, 2},
+    {"됩니까", COND_A, 2},
+    {"될까요", COND_A, 2},
+    {"되나요", COND_A, 2},
+    {"되는지", COND_A, 2},
+    {"된다면", COND_A, 2},
+    {"됐는지", COND_A, 2},
+    {"됐다면", COND_A, 2},
+    {"시킨다", COND_A, 2},
+    {"시키다", COND_A, 2},
+    {"시켰나", COND_A, 2},
+    {"당했다", COND_A, 2},
+    {"당한다", COND_A, 2},
+    {"당하는", COND_A, 2},
+    {"당하다", COND_A, 2},
+    {"당했나", COND_A, 2},
+    {"당하고", COND_A, 2},
+    {"당해", COND_A, 2},
+    {"당한", COND_A, 2},
+    {"했나", COND_A, 2},
+    {"할까", COND_A, 2},
+    {"했죠", COND_A, 2},
+    {"하죠", COND_A, 2},
+    {"해요", COND_A, 2},
+    {"됐나", COND_A, 2},
+    {"돼요", COND_A, 2},
+    {"될까", COND_A, 2},
+    {"하다", COND_A, 2},
+    {"되다", COND_A, 2},
     /* 2 syllables: particles */
-    {"에서", COND_A, 1}, {"에게", COND_A, 1}, {"으로", COND_N, 1}, {"까지", COND_A, 1},
-    {"부터", COND_A, 1}, {"에는", COND_A, 1}, {"에도", COND_A, 1}, {"에만", COND_A, 1},
-    {"과의", COND_C, 1}, {"와의", COND_V, 1}, {"로는", COND_L, 1}, {"로도", COND_L, 1},
-    {"로서", COND_L, 1}, {"로써", COND_L, 1}, {"로의", COND_L, 1}, {"보다", COND_A, 1},
-    {"처럼", COND_A, 1}, {"마다", COND_A, 1}, {"만큼", COND_A, 1}, {"이나", COND_C, 1},
-    {"이며", COND_C, 1}, {"이고", COND_C, 1}, {"이다", COND_C, 1}, {"라는", COND_V, 1},
-    {"라고", COND_V, 1}, {"였다", COND_V, 1}, {"한테", COND_A, 1}, {"께서", COND_A, 1},
-    {"조차", COND_A, 1}, {"밖에", COND_A, 1}, {"이란", COND_C, 1}, {"이자", COND_C, 1},
-    {"들의", COND_A, 1}, {"들이", COND_A, 1}, {"들은", COND_A, 1}, {"들을", COND_A, 1},
-    {"들과", COND_A, 1}, {"들에", COND_A, 1}, {"들도", COND_A, 1}, {"에선", COND_A, 1},
+    {"에서", COND_A, 1},
+    {"에게", COND_A, 1},
+    {"으로", COND_N, 1},
+    {"까지", COND_A, 1},
+    {"부터", COND_A, 1},
+    {"에는", COND_A, 1},
+    {"에도", COND_A, 1},
+    {"에만", COND_A, 1},
+    {"과의", COND_C, 1},
+    {"와의", COND_V, 1},
+    {"로는", COND_L, 1},
+    {"로도", COND_L, 1},
+    {"로서", COND_L, 1},
+    {"로써", COND_L, 1},
+    {"로의", COND_L, 1},
+    {"보다", COND_A, 1},
+    {"처럼", COND_A, 1},
+    {"마다", COND_A, 1},
+    {"만큼", COND_A, 1},
+    {"이나", COND_C, 1},
+    {"이며", COND_C, 1},
+    {"이고", COND_C, 1},
+    {"이다", COND_C, 1},
+    {"라는", COND_V, 1},
+    {"라고", COND_V, 1},
+    {"였다", COND_V, 1},
+    {"한테", COND_A, 1},
+    {"께서", COND_A, 1},
+    {"조차", COND_A, 1},
+    {"밖에", COND_A, 1},
+    {"이란", COND_C, 1},
+    {"이자", COND_C, 1},
+    {"들의", COND_A, 1},
+    {"들이", COND_A, 1},
+    {"들은", COND_A, 1},
+    {"들을", COND_A, 1},
+    {"들과", COND_A, 1},
+    {"들에", COND_A, 1},
+    {"들도", COND_A, 1},
+    {"에선", COND_A, 1},
     /* 2 syllables: 하다/되다/시키다 endings on verbal nouns */
-    {"하여", COND_A, 2}, {"했다", COND_A, 2}, {"했고", COND_A, 2}, {"한다", COND_A, 2},
-    {"하는", COND_A, 2}, {"하고", COND_A, 2}, {"하며", COND_A, 2}, {"하기", COND_A, 2},
-    {"해야", COND_A, 2}, {"하면", COND_A, 2}, {"해서", COND_A, 2}, {"하지", COND_A, 2},
-    {"했던", COND_A, 2}, {"하던", COND_A, 2}, {"하게", COND_A, 2}, {"하자", COND_A, 2},
-    {"된다", COND_A, 2}, {"되는", COND_A, 2}, {"되어", COND_A, 2}, {"됐다", COND_A, 2},
-    {"되고", COND_A, 2}, {"되며", COND_A, 2}, {"되기", COND_A, 2}, {"되자", COND_A, 2},
-    {"시켜", COND_A, 2}, {"시킨", COND_A, 2}, {"시키는", COND_A, 2}, {"됐고", COND_A, 2},
+    {"하여", COND_A, 2},
+    {"했다", COND_A, 2},
+    {"했고", COND_A, 2},
+    {"한다", COND_A, 2},
+    {"하는", COND_A, 2},
+    {"하고", COND_A, 2},
+    {"하며", COND_A, 2},
+    {"하기", COND_A, 2},
+    {"해야", COND_A, 2},
+    {"하면", COND_A, 2},
+    {"해서", COND_A, 2},
+    {"하지", COND_A, 2},
+    {"했던", COND_A, 2},
+    {"하던", COND_A, 2},
+    {"하게", COND_A, 2},
+    {"하자", COND_A, 2},
+    {"된다", COND_A, 2},
+    {"되는", COND_A, 2},
+    {"되어", COND_A, 2},
+    {"됐다", COND_A, 2},
+    {"되고", COND_A, 2},
+    {"되며", COND_A, 2},
+    {"되기", COND_A, 2},
+    {"되자", COND_A, 2},
+    {"시켜", COND_A, 2},
+    {"시킨", COND_A, 2},
+    {"시키는", COND_A, 2},
+    {"됐고", COND_A, 2},
     /* 1 syllable */
-    {"의", COND_A, 2}, {"을", COND_C, 2}, {"를", COND_V, 2}, {"이", COND_C, 2},
-    {"가", COND_V, 2}, {"은", COND_C, 2}, {"는", COND_V, 2}, {"에", COND_A, 2},
-    {"로", COND_L, 2}, {"와", COND_V, 2}, {"과", COND_C, 2}, {"도", COND_A, 2},
-    {"만", COND_A, 2}, {"한", COND_A, 2}, {"할", COND_A, 2}, {"함", COND_A, 2},
-    {"된", COND_A, 2}, {"될", COND_A, 2}, {"됨", COND_A, 2}, {"들", COND_A, 2},
+    {"의", COND_A, 2},
+    {"을", COND_C, 2},
+    {"를", COND_V, 2},
+    {"이", COND_C, 2},
+    {"가", COND_V, 2},
+    {"은", COND_C, 2},
+    {"는", COND_V, 2},
+    {"에", COND_A, 2},
+    {"로", COND_L, 2},
+    {"와", COND_V, 2},
+    {"과", COND_C, 2},
+    {"도", COND_A, 2},
+    {"만", COND_A, 2},
+    {"한", COND_A, 2},
+    {"할", COND_A, 2},
+    {"함", COND_A, 2},
+    {"된", COND_A, 2},
+    {"될", COND_A, 2},
+    {"됨", COND_A, 2},
+    {"들", COND_A, 2},
 };
 
 static const char *const particles[] = {
-    "의", "을", "를", "이", "가", "은", "는", "에", "로", "와", "과", "도", "만",
-    "에서", "에게", "으로", "까지", "부터", "에는", "에도", "보다", "처럼", "이나",
-    "이다", "이며", "에서는", "으로는", "에서도", "로부터", "으로부터",
+    "의",   "을",   "를",   "이",   "가",   "은",     "는",     "에",     "로",     "와",
+    "과",   "도",   "만",   "에서", "에게", "으로",   "까지",   "부터",   "에는",   "에도",
+    "보다", "처럼", "이나", "이다", "이며", "에서는", "으로는", "에서도", "로부터", "으로부터",
 };
 
-#define NSUFFIX (sizeof suffixes / sizeof suffixes[0])
+#define NSUFFIX   (sizeof suffixes / sizeof suffixes[0])
 #define NPARTICLE (sizeof particles / sizeof particles[0])
 
 /* Suffix and particle lengths (syllables) and last syllables, computed once. */
 static unsigned char suffix_len[NSUFFIX];
+static unsigned char suffix_family[NSUFFIX]; /* KOFTS_KO_FAM_*, from family_of() */
+_Static_assert(NSUFFIX < 256, "suffix indexes are stored in unsigned char");
 static int suffix_last[NSUFFIX];
 static unsigned char particle_len[NPARTICLE];
 /* Suffixes bucketed by their last syllable (table order kept inside a bucket). */
-#define NBUCKET 64
+#define NBUCKET    64
 #define BUCKET_MAX NSUFFIX
 static unsigned char bucket[NBUCKET][BUCKET_MAX];
 static unsigned char bucket_n[NBUCKET];
@@ -103,10 +263,55 @@ static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static int syl(const char *w, size_t i);
 
+/*
+ * The verb a suffix conjugates, from its first syllables: 하/해/했/한/할/함/합 -> 하다,
+ * 되/돼/됐/된/될/됨/됩 -> 되다, 시키/시켜/시켰/시킨/시킬 -> 시키다, 당하/당해/당했/당한 ->
+ * 당하다. 한테 (a particle) is the one suffix that looks like a 하다 form and is not.
+ */
+static int family_of(const char *s)
+{
+    static const struct {
+        const char *head;
+        int fam;
+    } heads[] = {
+        {"시키", KOFTS_KO_FAM_SIKI}, {"시켜", KOFTS_KO_FAM_SIKI}, {"시켰", KOFTS_KO_FAM_SIKI},
+        {"시킨", KOFTS_KO_FAM_SIKI}, {"시킬", KOFTS_KO_FAM_SIKI}, {"당하", KOFTS_KO_FAM_DANG},
+        {"당해", KOFTS_KO_FAM_DANG}, {"당했", KOFTS_KO_FAM_DANG}, {"당한", KOFTS_KO_FAM_DANG},
+        {"당할", KOFTS_KO_FAM_DANG}, {"하", KOFTS_KO_FAM_HA},     {"해", KOFTS_KO_FAM_HA},
+        {"했", KOFTS_KO_FAM_HA},     {"한", KOFTS_KO_FAM_HA},     {"할", KOFTS_KO_FAM_HA},
+        {"함", KOFTS_KO_FAM_HA},     {"합", KOFTS_KO_FAM_HA},     {"되", KOFTS_KO_FAM_DOE},
+        {"돼", KOFTS_KO_FAM_DOE},    {"됐", KOFTS_KO_FAM_DOE},    {"된", KOFTS_KO_FAM_DOE},
+        {"될", KOFTS_KO_FAM_DOE},    {"됨", KOFTS_KO_FAM_DOE},    {"됩", KOFTS_KO_FAM_DOE},
+    };
+    if (strcmp(s, "한테") == 0)
+        return KOFTS_KO_FAM_NONE;
+    for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++)
+        if (strncmp(s, heads[k].head, strlen(heads[k].head)) == 0)
+            return heads[k].fam;
+    return KOFTS_KO_FAM_NONE;
+}
+
+const char *kofts_ko_family_verb(int family)
+{
+    switch (family) {
+    case KOFTS_KO_FAM_HA:
+        return "하다";
+    case KOFTS_KO_FAM_DOE:
+        return "되다";
+    case KOFTS_KO_FAM_SIKI:
+        return "시키다";
+    case KOFTS_KO_FAM_DANG:
+        return "당하다";
+    default:
+        return "";
+    }
+}
+
 static void init_tables(void)
 {
     for (size_t k = 0; k < NSUFFIX; k++) {
         size_t n = strlen(suffixes[k].s) / 3;
+        suffix_family[k] = (unsigned char)family_of(suffixes[k].s);
         suffix_len[k] = (unsigned char)n;
         suffix_last[k] = syl(suffixes[k].s, n - 1);
         unsigned b = (unsigned)suffix_last[k] % NBUCKET;
@@ -142,16 +347,22 @@ static int cond_ok(int cond, int prev)
 {
     int jong = (prev - 0xAC00) % 28; /* 0: none; 8: ㄹ */
     switch (cond) {
-    case COND_C: return jong != 0;
-    case COND_V: return jong == 0;
-    case COND_L: return jong == 0 || jong == 8;
-    case COND_N: return jong != 0 && jong != 8;
-    default: return 1;
+    case COND_C:
+        return jong != 0;
+    case COND_V:
+        return jong == 0;
+    case COND_L:
+        return jong == 0 || jong == 8;
+    case COND_N:
+        return jong != 0 && jong != 8;
+    default:
+        return 1;
     }
 }
 
-size_t kofts_ko_stem(const char *w, size_t nsyl)
+size_t kofts_ko_stem(const char *w, size_t nsyl, int *family)
 {
+    *family = KOFTS_KO_FAM_NONE;
     if (nsyl < 2 || nsyl > KOFTS_KO_MAX_SYL || kofts_lexicon_is_noun(w, 3 * nsyl))
         return nsyl;
     pthread_once(&tables_once, init_tables);
@@ -169,7 +380,11 @@ size_t kofts_ko_stem(const char *w, size_t nsyl)
             continue;
         if (!cond_ok(sf->cond, syl(w, rem - 1)))
             continue;
+        /* 당하다 only after a known noun: 부적당한 is 부적당+한, not 부적+당한 */
+        if (suffix_family[k] == KOFTS_KO_FAM_DANG && !kofts_lexicon_is_noun(w, 3 * rem))
+            continue;
         stem = rem;
+        *family = suffix_family[k];
         break;
     }
     /* plural 들 left in front of a particle: 기업들이 -> 기업들 -> 기업 */
@@ -257,20 +472,59 @@ static size_t refine(piece_memo *m, size_t from, size_t to, size_t *starts, size
     return np + 1;
 }
 
+/* Is syllable 0 one of the prefixes in list (NUL-separated 3-byte syllables)? */
+static int first_in(const char *w, const char *list)
+{
+    for (const char *p = list; *p; p += 3)
+        if (memcmp(w, p, 3) == 0)
+            return 1;
+    return 0;
+}
+
+int kofts_ko_negating_prefix(const char *w)
+{
+    return first_in(w, "비탈반무불미몰");
+}
+
+/*
+ * May the word be split after its first syllable? The rest must be a known noun. A
+ * negating prefix never splits (비|대면, 탈|원전, 반|정부, 무|관심: a reader of 대면 does
+ * not want its opposite; tested in tests/analyzer). Before a noun of >= 3 syllables any
+ * other syllable may be a prefix (빅|데이터); before a two-syllable noun only the
+ * productive prefixes 초-, 친-, 범- (초|대형, 친|환경, 범|정부), because a three-syllable
+ * word read as prefix + noun is too often a word of its own (소비자 is not 소+비자).
+ */
+static int prefix_split(piece_memo *m, size_t nsyl)
+{
+    if (kofts_ko_negating_prefix(m->w) || !is_known(m, 1, nsyl))
+        return 0;
+    if (nsyl >= 4)
+        return 1;
+    return nsyl == 3 && first_in(m->w, "초친범");
+}
+
 size_t kofts_ko_decompound(const char *w, size_t nsyl, size_t starts[KOFTS_KO_MAX_PIECES])
 {
     if (nsyl < 3 || nsyl > KOFTS_KO_MAX_SYL)
         return 0;
-    if (nsyl <= 3 && kofts_lexicon_is_noun(w, 3 * nsyl))
-        return 0;
+    if (nsyl <= 3 && kofts_lexicon_is_noun(w, 3 * nsyl)) {
+        piece_memo pm;
+        pm.w = w;
+        memset(pm.known, 0, sizeof pm.known);
+        if (nsyl < 3 || !prefix_split(&pm, nsyl))
+            return 0;
+        starts[0] = 0;
+        starts[1] = 1;
+        return 2;
+    }
     piece_memo m;
     m.w = w;
     memset(m.known, 0, sizeof m.known);
     size_t np = split(&m, nsyl, 0, starts);
     if (np == 0 && nsyl >= 4)
         np = split(&m, nsyl, 1, starts);
-    if (np == 0 && nsyl >= 4 && is_known(&m, 1, nsyl)) {
-        /* a one-syllable prefix before a known noun of >= 3 syllables: 빅|데이터 */
+    if (np == 0 && prefix_split(&m, nsyl)) {
+        /* a one-syllable prefix before a known noun: 빅|데이터, 초|대형 */
         starts[0] = 0;
         starts[1] = 1;
         np = 2;

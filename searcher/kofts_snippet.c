@@ -60,6 +60,7 @@ typedef struct {
     int has_stem;
     size_t surf_s, surf_e; /* surface range */
     size_t base;           /* offset of the analysed part in the text */
+    int aflags;            /* analyzer flags: KOFTS_ANALYZE_NO_MORPH when no token needs it */
     int oom;
 } snip_ctx;
 
@@ -359,10 +360,30 @@ static int32_t syllable_at(const char *s)
     return ((u[0] & 0x0F) << 12 | (u[1] & 0x3F) << 6 | (u[2] & 0x3F)) - 0xAC00;
 }
 
+/* 1 if t is Hangul ending in 다: a dictionary form the analyzer may emit as the lemma of
+ * a word that does not contain it (가볍다 for 가벼운, 흐르다 for 흘러, 묻다 for 물었다). */
+static int is_lemma_form(const qtoken *t)
+{
+    size_t adv;
+    return t->len >= 6 && t->len % 3 == 0 && memcmp(t->text + t->len - 3, "다", 3) == 0 &&
+           is_hangul(kofts_utf8_decode(t->text, t->len, 0, &adv));
+}
+
 /* The keys of query token t into k. Returns 0, or 1 when t holds a character the
- * keys cannot stand for (analyse the whole text) or k is full. */
+ * keys cannot stand for (analyse the whole text) or k is full. A lemma form of >= 3
+ * syllables keeps its first syllable up to the final consonant in every inflection
+ * (가볍다: 가벼운; 흐르다: 흘러), so its keys are that syllable with each final; a
+ * two-syllable lemma may change its only stem vowel (끄다: 껐다): whole text. */
 static int token_keys(const qtoken *t, keyset *k)
 {
+    if (is_lemma_form(t)) {
+        if (t->len < 9)
+            return 1;
+        int32_t y = syllable_at(t->text);
+        for (int32_t f = y - y % 28, j = 0; j < 28; j++)
+            k->syl[(f + j) >> 3] |= (uint8_t)(1u << ((f + j) & 7));
+        return 0;
+    }
     size_t nsyl = 0, i = 0, adv = 0;
     int pure = 1;
     while (i < t->len) {
@@ -593,7 +614,7 @@ static int scan_part(kofts_analyzer *a, const char *text, size_t s, size_t e, sn
     c->base = s;
     c->gmask = 0;
     c->gs = c->ge = (size_t)-1;
-    int rc = kofts_analyzer_run(a, KOFTS_MODE_WORD, 0, text + s, e - s, snip_cb, c);
+    int rc = kofts_analyzer_run(a, KOFTS_MODE_WORD, c->aflags, text + s, e - s, snip_cb, c);
     if (rc >= 0 && !c->oom)
         flush_group(c);
     c->gmask = 0;
@@ -782,6 +803,11 @@ int kofts_snippet_make_ex(kofts_analyzer *a, const kofts_snippet_term *terms, si
         goto done;
     c.q = q;
     c.nq = qc.nq;
+    /* hunspell (kofts_morph) only when a query token may be a lemma */
+    c.aflags = KOFTS_ANALYZE_NO_MORPH;
+    for (size_t i = 0; i < c.nq; i++)
+        if (is_lemma_form(&c.q[i]))
+            c.aflags = 0;
     rc = find_matches(a, text, len, (flags & KOFTS_SNIPPET_WHOLE_TEXT) != 0, &c);
     if (rc < 0)
         goto done;

@@ -27,6 +27,7 @@
 
 #include <microhttpd.h>
 
+#include "kofts_analyzer.h"
 #include "kofts_cli.h"
 #include "kofts_http.h"
 #include "kofts_render.h"
@@ -708,6 +709,7 @@ int main(int argc, char **argv)
     if (parse_listen(sv.o.listen, &ss))
         return usage_error("--listen wants HOST:PORT (e.g. 127.0.0.1:8080), not '%s'", sv.o.listen);
     char *err = NULL;
+    kofts_analyzer_preload(); /* hunspell-ko loads before we listen, not in a request */
     if (pool_init(&sv.pool, sv.o.db, sv.o.threads, sv.o.time_limit_ms, &err)) {
         fprintf(stderr, PROG ": %s\n", err ? err : "out of memory");
         free(err);

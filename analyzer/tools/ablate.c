@@ -44,10 +44,14 @@ typedef struct {
 static const variant variants[] = {
     {"unicode61", "unicode61", 0, 0},
     {"trigram", "trigram", 0, 1},
-    {"kofts: ICU + NFKC only", "kofts no_stem no_pieces no_joins no_latin_stem no_hanja", 0, 0},
-    {"+ particle/ending stems", "kofts no_pieces no_joins no_latin_stem no_hanja", 0, 0},
-    {"+ joins, Latin stems, Hanja", "kofts no_pieces", 0, 0},
-    {"+ compound pieces", "kofts", 0, 0},
+    {"kofts: ICU + NFKC only",
+     "kofts no_stem no_pieces no_joins no_latin_stem no_hanja no_lemma no_numunit", 0, 0},
+    {"+ particle/ending stems",
+     "kofts no_pieces no_joins no_latin_stem no_hanja no_lemma no_numunit", 0, 0},
+    {"+ joins, Latin stems, Hanja", "kofts no_pieces no_lemma no_numunit", 0, 0},
+    {"+ compound pieces (v3 word columns)", "kofts no_lemma no_numunit", 0, 0},
+    {"+ number units kept (25만; 300만명 gives 명)", "kofts no_lemma", 0, 0},
+    {"+ verb/adjective lemmas (fast rules + hunspell)", "kofts", 0, 0},
     {"+ bigram column, ungated", "kofts ungated", 1, 0},
     {"+ bigram column, gated (default)", "kofts", 1, 0},
 };
@@ -79,7 +83,8 @@ static void build_expr(kofts_buf *b, const char *q, const variant *v)
     kofts_buf_clear(b);
     char *copy = strdup(q);
     char *save = NULL;
-    for (char *w = strtok_r(copy, " \t?!.,\"'()", &save); w; w = strtok_r(NULL, " \t?!.,\"'()", &save)) {
+    for (char *w = strtok_r(copy, " \t?!.,\"'()", &save); w;
+         w = strtok_r(NULL, " \t?!.,\"'()", &save)) {
         if (v->trigram && utf8_chars(w) < 3)
             continue;
         if (b->len)
@@ -97,28 +102,72 @@ typedef struct {
 
 /* Compound / spacing variants: the query must find the document. */
 static const pair must_match[] = {
-    {"양자컴퓨팅 기술 개발", "컴퓨팅"},           {"양자컴퓨팅 기술 개발", "양자 컴퓨팅"},
-    {"스케일업 밸리 조성", "스케일업밸리"},       {"빅데이터 분석", "데이터"},
-    {"인공지능 반도체 육성", "인공지능반도체"},   {"자율주행자동차 시험", "자율주행"},
-    {"전기자동차 배터리", "전기 자동차"},         {"초등학교 입학", "학교"},
-    {"부동산정책 발표", "부동산 정책"},           {"청년일자리 대책", "일자리"},
-    {"기후변화대응 계획", "기후 변화"},           {"수소경제 로드맵", "수소 경제"},
-    {"디지털전환 가속", "디지털 전환"},           {"탄소중립 선언", "탄소 중립"},
-    {"코로나바이러스 확산", "바이러스"},         {"국립중앙박물관 전시", "박물관"},
-    {"서울대학교병원 진료", "병원"},             {"반도체산업 경쟁력", "반도체 산업"},
-    {"우주항공청 개청", "우주항공"},             {"고용노동부 장관", "노동부"},
-    {"과학기술정보통신부가 발표", "과학기술"},     {"스마트 팜 보급", "스마트팜"},
+    {"양자컴퓨팅 기술 개발", "컴퓨팅"},
+    {"양자컴퓨팅 기술 개발", "양자 컴퓨팅"},
+    {"스케일업 밸리 조성", "스케일업밸리"},
+    {"빅데이터 분석", "데이터"},
+    {"인공지능 반도체 육성", "인공지능반도체"},
+    {"자율주행자동차 시험", "자율주행"},
+    {"전기자동차 배터리", "전기 자동차"},
+    {"초등학교 입학", "학교"},
+    {"부동산정책 발표", "부동산 정책"},
+    {"청년일자리 대책", "일자리"},
+    {"기후변화대응 계획", "기후 변화"},
+    {"수소경제 로드맵", "수소 경제"},
+    {"디지털전환 가속", "디지털 전환"},
+    {"탄소중립 선언", "탄소 중립"},
+    {"코로나바이러스 확산", "바이러스"},
+    {"국립중앙박물관 전시", "박물관"},
+    {"서울대학교병원 진료", "병원"},
+    {"반도체산업 경쟁력", "반도체 산업"},
+    {"우주항공청 개청", "우주항공"},
+    {"고용노동부 장관", "노동부"},
+    {"과학기술정보통신부가 발표", "과학기술"},
+    {"스마트 팜 보급", "스마트팜"},
+};
+
+/* Inflection, question, number and prefix variants (analyzer v4): must match. */
+static const pair must_match_v4[] = {
+    {"무게가 가벼운 소재", "가볍다"},
+    {"기자에게 물었다", "묻다"},
+    {"전통을 이어 간다", "잇다"},
+    {"의견이 달라 논쟁", "다르다"},
+    {"불을 껐다", "끄다"},
+    {"도움을 구했다", "구하다"},
+    {"장관이 사퇴했다", "사퇴했나"},
+    {"정부가 규제를 완화했다", "완화했나요"},
+    {"법안을 폐지하면", "폐지한다면"},
+    {"피의자가 구속됐다", "구속되다"},
+    {"검찰이 구속했다", "구속되다"},
+    {"행사가 취소됐다", "취소됐나요"},
+    {"회의가 열렸다", "열리다"},
+    {"가격이 올랐다", "오르다"},
+    {"집을 지어 팔았다", "짓다"},
+    {"강물이 흘러 넘쳤다", "흐르다"},
+    {"하얀 눈", "하얗다"},
+    {"이웃을 도와 왔다", "돕다"},
+    {"25만 명이 참여", "25만"},
+    {"300만 명 돌파", "300만명"},
+    {"300만명 돌파", "300만 명"},
+    {"1천만원을 기부", "1천만"},
+    {"2035년까지 감축", "2035년"},
+    {"초대형 항공기", "대형"},
+    {"친환경 차량", "환경"},
+    {"자율 주행 시험", "자율주행"},
 };
 
 /* Substring traps: the query's syllables only sit side by side across a boundary. */
 static const pair must_not_match[] = {
-    {"국가구조 개편", "가구"},   {"검사장 인사", "사장"},     {"교수도 참석", "수도"},
-    {"정부의 발표", "부의"},     {"대통령실 입장", "통령"},   {"주식시장 동향", "식시"},
-    {"한국전력 실적", "국전"},   {"사과나무 재배", "과나"},   {"경제성장 전망", "제성"},
+    /* v4: false friends, numbers, negating prefixes */
+    {"먼저 가셨다", "가시"},       {"25명이 참여", "25만"},     {"비대면 수업", "대면"},
+    {"탈원전 정책", "원전"},       {"소비자 물가", "비자"},     {"1만 명", "1억"},
+    {"국가구조 개편", "가구"},     {"검사장 인사", "사장"},     {"교수도 참석", "수도"},
+    {"정부의 발표", "부의"},       {"대통령실 입장", "통령"},   {"주식시장 동향", "식시"},
+    {"한국전력 실적", "국전"},     {"사과나무 재배", "과나"},   {"경제성장 전망", "제성"},
     {"지방자치단체 예산", "치단"}, {"이사장은 말했다", "사장"}, {"발사장과 기지", "사장"},
-    {"가정의례 준칙", "정의"},   {"산업은행 대출", "업은"},   {"인천공항 이용객", "천공"},
-    {"정치권 반응", "치권"},     {"시민단체 성명", "민단"},   {"아버지가 말했다", "버지"},
-    {"밸리를 방문", "리를"},     {"도시가스 요금", "시가"},
+    {"가정의례 준칙", "정의"},     {"산업은행 대출", "업은"},   {"인천공항 이용객", "천공"},
+    {"정치권 반응", "치권"},       {"시민단체 성명", "민단"},   {"아버지가 말했다", "버지"},
+    {"밸리를 방문", "리를"},       {"도시가스 요금", "시가"},
 };
 
 /* 1 if doc matches query (every word, word column or bigram column) in table t. */
@@ -129,8 +178,9 @@ static int pair_matches(sqlite3 *db, const variant *v, const pair *pr)
     int found = 0;
     sqlite3_exec(db, "DELETE FROM p", NULL, NULL, NULL);
     kofts_buf_printf(&bg, "\x01%s", pr->doc);
-    sqlite3_prepare_v2(db, v->bigram ? "INSERT INTO p(body, bg) VALUES(?, ?)" : "INSERT INTO p(body) VALUES(?)",
-                       -1, &st, NULL);
+    sqlite3_prepare_v2(
+        db, v->bigram ? "INSERT INTO p(body, bg) VALUES(?, ?)" : "INSERT INTO p(body) VALUES(?)",
+        -1, &st, NULL);
     sqlite3_bind_text(st, 1, pr->doc, -1, SQLITE_STATIC);
     if (v->bigram)
         sqlite3_bind_text(st, 2, bg.data, (int)bg.len, SQLITE_STATIC);
@@ -168,9 +218,11 @@ static void run_pairs(void)
 {
     size_t np = sizeof must_match / sizeof must_match[0];
     size_t nn = sizeof must_not_match / sizeof must_not_match[0];
-    printf("\n| analyzer variant | compound/spacing pairs found (of %zu) | substring traps kept out "
-           "(of %zu) |\n|---|---|---|\n",
-           np, nn);
+    size_t nv = sizeof must_match_v4 / sizeof must_match_v4[0];
+    printf(
+        "\n| analyzer variant | compound/spacing pairs found (of %zu) | inflection/number/prefix "
+        "pairs found (of %zu) | traps kept out (of %zu) |\n|---|---|---|---|\n",
+        np, nv, nn);
     for (size_t vi = 0; vi < sizeof variants / sizeof variants[0]; vi++) {
         const variant *v = &variants[vi];
         sqlite3 *db = NULL;
@@ -180,7 +232,7 @@ static void run_pairs(void)
                                     v->bigram ? ", bg" : "", v->tokenize);
         sqlite3_exec(db, sql, NULL, NULL, NULL);
         sqlite3_free(sql);
-        size_t hit = 0, kept = 0;
+        size_t hit = 0, hit4 = 0, kept = 0;
         kofts_buf miss = {0};
         for (size_t k = 0; k < np; k++) {
             int ok = pair_matches(db, v, &must_match[k]);
@@ -188,16 +240,23 @@ static void run_pairs(void)
             if (!ok && v->tokenize[0] == 'k')
                 kofts_buf_printf(&miss, " %s/%s", must_match[k].doc, must_match[k].query);
         }
+        for (size_t k = 0; k < nv; k++) {
+            int ok = pair_matches(db, v, &must_match_v4[k]);
+            hit4 += (size_t)ok;
+            if (!ok && v->tokenize[0] == 'k')
+                kofts_buf_printf(&miss, " %s/%s", must_match_v4[k].doc, must_match_v4[k].query);
+        }
         for (size_t k = 0; k < nn; k++) {
             int ok = !pair_matches(db, v, &must_not_match[k]);
             kept += (size_t)ok;
             if (!ok && v->tokenize[0] == 'k')
-                kofts_buf_printf(&miss, " %s/%s(trap)", must_not_match[k].doc, must_not_match[k].query);
+                kofts_buf_printf(&miss, " %s/%s(trap)", must_not_match[k].doc,
+                                 must_not_match[k].query);
         }
         if (miss.len && getenv("KOFTS_ABLATE_VERBOSE"))
             fprintf(stderr, "%s: missed%s\n", v->name, miss.data);
         kofts_buf_free(&miss);
-        printf("| %s | %zu | %zu |\n", v->name, hit, kept);
+        printf("| %s | %zu | %zu | %zu |\n", v->name, hit, hit4, kept);
         sqlite3_close(db);
     }
 }
@@ -284,7 +343,8 @@ int main(int argc, char **argv)
     fclose(fq);
     fclose(fr);
     fprintf(stderr, "kofts-ablate: %zu docs (%.1f MB), %zu queries\n", nd, bytes / 1e6, nq);
-    printf("| analyzer variant | MRR@10 | Recall@10 | no result | build s |\n|---|---|---|---|---|\n");
+    printf(
+        "| analyzer variant | MRR@10 | Recall@10 | no result | build s |\n|---|---|---|---|---|\n");
     for (size_t vi = 0; vi < sizeof variants / sizeof variants[0]; vi++) {
         const variant *v = &variants[vi];
         sqlite3 *db = NULL;

@@ -67,8 +67,8 @@ static const tok_case cases[] = {
     {"hanja_abbrev", "美 대선", 0, 0, "미국", KOFTS_TOK_READING, 1, 0, 3},
     {"hanja_abbrev_not_in_word", "中央", 0, 0, "중국", KOFTS_TOK_READING, 0, ANY},
     {"hanja_north", "北", 0, 0, "북한", KOFTS_TOK_READING, 1, ANY},
-    {"nfd_composed", "\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab\xe1\x84\x80\xe1\x85\xae\xe1\x86\xa8",
-     0, 0, "한국", KOFTS_TOK_SURFACE, 1, 0, 18},
+    {"nfd_composed", "\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab\xe1\x84\x80\xe1\x85\xae\xe1\x86\xa8", 0,
+     0, "한국", KOFTS_TOK_SURFACE, 1, 0, 18},
     {"nfd_stem_offsets",
      "\xe1\x84\x80\xe1\x85\xaa\xe1\x86\xbc\xe1\x84\x8c\xe1\x85\xae\xe1\x84\x8b\xe1\x85\xaa", 0, 0,
      "광주", KOFTS_TOK_STEM, 1, 0, 15},
@@ -79,6 +79,58 @@ static const tok_case cases[] = {
     {"bom_inside", "과학\xef\xbb\xbf기술", 0, 0, "과학기술", KOFTS_TOK_SURFACE, 1, ANY},
     {"nbsp_separates", "과학\xc2\xa0기술", 0, 0, "기술", KOFTS_TOK_SURFACE, 1, 8, 14},
     {"emoji_no_token", "🎉", 0, 0, "🎉", KOFTS_TOK_SURFACE, 0, ANY},
+    /* v4: verbs and adjectives: lemmas from the fast rules (하다 family) and hunspell */
+    {"lemma_hada_fast", "발표했다", 0, 0, "발표하다", KOFTS_TOK_LEMMA, 1, 0, 12},
+    {"lemma_doe_fast", "구속된", 0, 0, "구속되다", KOFTS_TOK_LEMMA, 1, ANY},
+    {"lemma_doe_stem", "구속된", 0, 0, "구속", KOFTS_TOK_STEM, 1, 0, 6},
+    {"lemma_siki", "발전시켰다", 0, 0, "발전시키다", KOFTS_TOK_LEMMA, 1, ANY},
+    {"lemma_dang", "구속당했다", 0, 0, "구속", KOFTS_TOK_STEM, 1, ANY},
+    {"lemma_dang_short_stem", "적당한", 0, 0, "적당", KOFTS_TOK_STEM, 1, ANY},
+    {"lemma_dang_not_split", "적당한", 0, 0, "적", KOFTS_TOK_STEM, 0, ANY},
+    {"lemma_irregular_b", "가벼운", 0, 0, "가볍다", KOFTS_TOK_LEMMA, 1, 0, 9},
+    {"lemma_irregular_d", "물었다", 0, 0, "묻다", KOFTS_TOK_LEMMA, 1, ANY},
+    {"lemma_irregular_s", "이어", 0, 0, "잇다", KOFTS_TOK_LEMMA, 1, ANY},
+    {"lemma_irregular_reu", "달라", 0, 0, "다르다", KOFTS_TOK_LEMMA, 1, ANY},
+    {"lemma_eu_drop", "껐다", 0, 0, "끄다", KOFTS_TOK_LEMMA, 1, ANY},
+    {"lemma_irregular_h", "하얀", 0, 0, "하얗다", KOFTS_TOK_LEMMA, 1, ANY},
+    {"lemma_irregular_reo", "푸르러", 0, 0, "푸르다", KOFTS_TOK_LEMMA, 1, ANY},
+    {"lemma_u", "퍼", 0, 0, "푸다", KOFTS_TOK_LEMMA, 0, ANY}, /* one syllable: not asked */
+    {"lemma_contract_doe", "됐다", 0, 0, "되다", KOFTS_TOK_LEMMA, 0, ANY}, /* grammar lemma */
+    {"lemma_passive", "열렸는지", 0, 0, "열리다", KOFTS_TOK_LEMMA, 1, ANY},
+    {"lemma_hunspell_hada_noun", "사퇴했나", 0, 0, "사퇴", KOFTS_TOK_STEM, 1, 0, 6},
+    {"lemma_query_side", "가벼운", 0, 1, "가볍다", KOFTS_TOK_LEMMA, 1, ANY},
+    {"lemma_dictionary_query_noun", "구속되다", 0, 1, "구속", KOFTS_TOK_STEM, 1, ANY},
+    {"lemma_not_repeated", "가볍다", 0, 1, "가볍다", KOFTS_TOK_LEMMA, 0, ANY},
+    {"lemma_known_noun_kept", "국가가", 0, 0, "국가", KOFTS_TOK_STEM, 1, ANY},
+    {"lemma_honorific", "가셨다", 0, 0, "가다", KOFTS_TOK_LEMMA, 1, ANY},
+    {"false_friend_gasi", "가셨다", 0, 0, "가시", KOFTS_TOK_STEM, 0, ANY},
+    {"false_friend_made_stem", "만드는", 0, 0, "만드", KOFTS_TOK_STEM, 0, ANY},
+    {"false_friend_made_lemma", "만드는", 0, 0, "만들다", KOFTS_TOK_LEMMA, 1, ANY},
+    {"no_lemma_for_noun", "회의가", 0, 0, "회의가다", KOFTS_TOK_LEMMA, 0, ANY},
+    /* v4: questions, polite and conditional endings */
+    {"q_hanna", "사퇴했나요", 0, 0, "사퇴", KOFTS_TOK_STEM, 1, ANY},
+    {"q_seumnikka", "비판했습니까", 0, 0, "비판", KOFTS_TOK_STEM, 1, ANY},
+    {"q_kkayo", "출마할까요", 0, 0, "출마", KOFTS_TOK_STEM, 1, ANY},
+    {"q_doenayo", "취소됐나요", 0, 0, "취소되다", KOFTS_TOK_LEMMA, 1, ANY},
+    {"q_handamyeon", "폐지한다면", 0, 0, "폐지", KOFTS_TOK_STEM, 1, 0, 6},
+    {"q_hante_particle", "정부한테", 0, 0, "정부한테다", KOFTS_TOK_LEMMA, 0, ANY},
+    /* v4: numbers keep their units; counters are pieces */
+    {"num_man", "25만", 0, 0, "25만", KOFTS_TOK_JOIN, 1, 0, 5},
+    {"num_man_query", "25만", 0, 1, "25만", KOFTS_TOK_JOIN, 1, 0, 5},
+    {"num_man_not_myeong", "25명", 0, 0, "25만", KOFTS_TOK_JOIN, 0, ANY},
+    {"num_mixed_units", "1천만원을", 0, 0, "1천만", KOFTS_TOK_JOIN, 1, 0, 7},
+    {"num_counter_piece", "300만명", 0, 0, "명", KOFTS_TOK_PIECE, 1, 6, 9},
+    {"num_counter_not_query", "300만명", 0, 1, "명", KOFTS_TOK_PIECE, 0, ANY},
+    {"num_eok_particle", "3억을", 0, 0, "3억", KOFTS_TOK_JOIN, 1, ANY},
+    /* v4: prefixes; negating ones never split */
+    {"prefix_cho", "초대형", 0, 0, "대형", KOFTS_TOK_PIECE, 1, 3, 9},
+    {"prefix_chin", "친환경", 0, 0, "환경", KOFTS_TOK_PIECE, 1, ANY},
+    {"prefix_bi_negating", "비대면", 0, 0, "대면", KOFTS_TOK_PIECE, 0, ANY},
+    {"prefix_bi_long", "비정규직", 0, 0, "정규직", KOFTS_TOK_PIECE, 0, ANY},
+    {"prefix_tal", "탈원전", 0, 0, "원전", KOFTS_TOK_PIECE, 0, ANY},
+    {"prefix_known_word", "소비자", 0, 0, "비자", KOFTS_TOK_PIECE, 0, ANY},
+    {"prefix_bigram_head", "초대형", 1, 0, "^대형", KOFTS_TOK_BIGRAM_HEAD, 1, ANY},
+    {"prefix_negating_no_head", "비대면", 1, 0, "^대면", KOFTS_TOK_BIGRAM_HEAD, 0, ANY},
     /* bigram mode */
     {"bg_head", "양자컴퓨팅", 1, 0, "^컴퓨", KOFTS_TOK_BIGRAM_HEAD, 1, 6, 12},
     {"bg_bridge", "양자 컴퓨팅", 1, 0, "자컴", KOFTS_TOK_BIGRAM, 1, ANY},
@@ -159,8 +211,8 @@ static int check_invariants(kofts_analyzer *a, const char *id, const char *text,
             int rc = kofts_analyzer_run(a, mode ? KOFTS_MODE_BIGRAM : KOFTS_MODE_WORD,
                                         q ? KOFTS_ANALYZE_QUERY : 0, text, len, inv_cb, &v);
             if (rc || v.errors) {
-                printf("FAIL invariants %s (mode %d query %d): rc=%d, %d bad tokens\n", id, mode,
-                       q, rc, v.errors);
+                printf("FAIL invariants %s (mode %d query %d): rc=%d, %d bad tokens\n", id, mode, q,
+                       rc, v.errors);
                 bad++;
             }
         }
@@ -181,8 +233,8 @@ int main(void)
         const tok_case *c = &cases[i];
         find_ctx f = {c, 0, 0};
         int rc = kofts_analyzer_run(a, c->bigram ? KOFTS_MODE_BIGRAM : KOFTS_MODE_WORD,
-                                    c->query ? KOFTS_ANALYZE_QUERY : 0, c->input,
-                                    strlen(c->input), find_cb, &f);
+                                    c->query ? KOFTS_ANALYZE_QUERY : 0, c->input, strlen(c->input),
+                                    find_cb, &f);
         int ok = rc == 0 && f.found == c->present && (!c->present || f.range_ok);
         if (!ok) {
             failed++;
@@ -213,7 +265,7 @@ int main(void)
             x = x * 6364136223846793005UL + 1442695040888963407UL;
             unsigned r = (unsigned)(x >> 33);
             static const unsigned char pick[] = {0xEA, 0xEB, 0xEC, 0xED, 0x80, 0xB0, 0x20, 'a',
-                                                 0xE2, 0x80, 0x8B, 0x01, '-', '%', 0xE4, 0xB8};
+                                                 0xE2, 0x80, 0x8B, 0x01, '-',  '%',  0xE4, 0xB8};
             buf[k] = (char)((r & 3) ? pick[(r >> 4) % sizeof pick] : (unsigned char)(r >> 8));
         }
         char id[32];

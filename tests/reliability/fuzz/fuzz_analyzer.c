@@ -74,7 +74,8 @@ static int on_token(void *ctx, const kofts_token *t)
         FUZZ_CHECK(t->kind == KOFTS_TOK_BIGRAM || t->kind == KOFTS_TOK_BIGRAM_HEAD,
                    "kind %d in bigram mode", (int)t->kind);
     else
-        FUZZ_CHECK(t->kind >= KOFTS_TOK_SURFACE && t->kind <= KOFTS_TOK_READING,
+        FUZZ_CHECK((t->kind >= KOFTS_TOK_SURFACE && t->kind <= KOFTS_TOK_READING) ||
+                       t->kind == KOFTS_TOK_LEMMA,
                    "kind %d in word mode", (int)t->kind);
     if (c->n < MAX_TOKENS) {
         rec_token *r = &c->toks[c->n];

@@ -1,0 +1,51 @@
+/*
+ * kofts_morph.h - verb and adjective lemmas from hunspell-ko through libhunspell.
+ *
+ * The fast rules (kofts_korean.c) cover nouns with particles and the 하다/되다 family;
+ * everything else that inflects (irregular ㅂ/ㄷ/ㅅ/르/ㅎ/러/우/으/여 stems, honorific
+ * -시-, tense, contractions, question endings) is reduced here to dictionary forms
+ * (가벼운 -> 가볍다, 물었다 -> 묻다 and 물다, 가셨다 -> 가다 and 가시다).
+ *
+ * One Hunspell handle per process, loaded on first use (about 0.4 s and 55 MB for
+ * ko.aff/ko.dic) and shared by every analyzer under a mutex: libhunspell keeps
+ * per-call state in the handle. It answers about 30-50 thousand words a second, so
+ * callers cache the results (kofts_analyzer.c keeps them in its word cache).
+ */
+#ifndef KOFTS_MORPH_H
+#define KOFTS_MORPH_H
+
+#include <stddef.h>
+
+#define KOFTS_MORPH_MAX_LEMMAS  3
+#define KOFTS_MORPH_LEMMA_BYTES 64 /* all lemmas, each followed by a NUL */
+
+typedef struct {
+    unsigned char nlemma; /* verb/adjective lemmas found (0..KOFTS_MORPH_MAX_LEMMAS) */
+    unsigned char noun;   /* syllables of a noun + particle reading (정부로선 -> 2), or 0 */
+    char lemmas[KOFTS_MORPH_LEMMA_BYTES]; /* "가다\0가시다\0", nlemma strings */
+} kofts_morph_result;
+
+/*
+ * Analyse the NFC Hangul word w[0..n) (n = 3 * syllables, at most 24 syllables).
+ * Lemmas end in 다, have >= 2 syllables and are not known nouns; the copula and
+ * the bare 하다/되다 are left out (they carry no meaning of their own). Returns 0
+ * (also when the dictionary is missing: then *out is empty), or KOFTS_EINVAL.
+ * Thread-safe.
+ */
+int kofts_morph_analyze(const char *w, size_t n, kofts_morph_result *out);
+
+/*
+ * 1 if the hunspell-ko dictionary could be loaded (loads it on the first call).
+ * The directory is KOFTS_HUNSPELL_DIR from the build (/usr/share/hunspell on Debian),
+ * or the environment variable KOFTS_HUNSPELL_DIR when set; ko_KR.aff/.dic first,
+ * then ko.aff/.dic.
+ */
+int kofts_morph_available(void);
+
+/* Load the dictionary now (once per process) instead of on first need. */
+void kofts_morph_preload(void);
+
+/* The .aff path in use, or a message saying why none could be loaded. Static. */
+const char *kofts_morph_source(void);
+
+#endif
