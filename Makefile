@@ -7,7 +7,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 
 .PHONY: all deps build demo test test-fast test-long test-asan test-deb install deb bench \
-	bench-scale bench-serve fuzz clean
+	bench-scale bench-serve fuzz format format-check clean
 
 all: build
 
@@ -50,6 +50,13 @@ test-fast: build
 # The long reliability runs: full SIGKILL/SIGINT counts, 1 GiB line, 100,000 files...
 test-long: build
 	@cd $(BUILD) && ctest --output-on-failure -L long
+
+# clang-format (.clang-format) over every tracked C/C++ file: rewrite, or check (CI).
+format:
+	@git ls-files '*.c' '*.h' '*.cc' | xargs clang-format -i
+
+format-check: deps
+	@sh scripts/check-format.sh
 
 # libFuzzer targets (clang), each for FUZZ_SECONDS; exits 1 on any finding.
 FUZZ_SECONDS ?= 60

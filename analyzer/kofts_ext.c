@@ -15,7 +15,7 @@ int sqlite3_kofts_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines 
     SQLITE_EXTENSION_INIT2(pApi);
     int rc = kofts_fts5_register(db);
     if (rc != SQLITE_OK && pzErrMsg)
-        *pzErrMsg = sqlite3_mprintf("kofts: cannot register the FTS5 tokenizer (%s)",
-                                    sqlite3_errstr(rc));
+        *pzErrMsg =
+            sqlite3_mprintf("kofts: cannot register the FTS5 tokenizer (%s)", sqlite3_errstr(rc));
     return rc;
 }

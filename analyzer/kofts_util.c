@@ -76,11 +76,21 @@ int kofts_buf_json_str(kofts_buf *b, const char *s, size_t n)
             char esc[8];
             const char *e = NULL;
             switch (c) {
-            case '"': e = "\\\""; break;
-            case '\\': e = "\\\\"; break;
-            case '\n': e = "\\n"; break;
-            case '\r': e = "\\r"; break;
-            case '\t': e = "\\t"; break;
+            case '"':
+                e = "\\\"";
+                break;
+            case '\\':
+                e = "\\\\";
+                break;
+            case '\n':
+                e = "\\n";
+                break;
+            case '\r':
+                e = "\\r";
+                break;
+            case '\t':
+                e = "\\t";
+                break;
             default:
                 if (c < 0x20 || c == 0x7f) {
                     snprintf(esc, sizeof esc, "\\u%04x", c);
@@ -127,11 +137,17 @@ int32_t kofts_utf8_decode(const char *s, size_t n, size_t i, size_t *adv)
     size_t need;
     int32_t cp, min;
     if (c >= 0xC2 && c <= 0xDF) {
-        need = 1; cp = c & 0x1F; min = 0x80;
+        need = 1;
+        cp = c & 0x1F;
+        min = 0x80;
     } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2; cp = c & 0x0F; min = 0x800;
+        need = 2;
+        cp = c & 0x0F;
+        min = 0x800;
     } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3; cp = c & 0x07; min = 0x10000;
+        need = 3;
+        cp = c & 0x07;
+        min = 0x10000;
     } else {
         return -1;
     }

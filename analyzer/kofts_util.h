@@ -21,8 +21,7 @@ int kofts_buf_reserve(kofts_buf *b, size_t n);
 /* Append bytes / a NUL-terminated string / a printf-formatted string. 0 or KOFTS_ENOMEM. */
 int kofts_buf_append(kofts_buf *b, const void *p, size_t n);
 int kofts_buf_puts(kofts_buf *b, const char *s);
-int kofts_buf_printf(kofts_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int kofts_buf_printf(kofts_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Append s[0..n) as a JSON string literal with quotes; invalid UTF-8 becomes U+FFFD. */
 int kofts_buf_json_str(kofts_buf *b, const char *s, size_t n);
 /* Forget the contents, keep the allocation. */

@@ -21,8 +21,8 @@
 #include "kofts_metrics.h"
 #include "kofts_util.h"
 
-#define BENCH_K 10          /* results per query (the @10 of every metric) */
-#define BENCH_MAX_ENGINES 8 /* kofts, kofts --jobs 1, unicode61, trigram, ... */
+#define BENCH_K           10 /* results per query (the @10 of every metric) */
+#define BENCH_MAX_ENGINES 8  /* kofts, kofts --jobs 1, unicode61, trigram, ... */
 
 /* ---- corpus ---------------------------------------------------------------- */
 
@@ -49,8 +49,8 @@ int bench_is_jsonl(const char *path);
  * so that every engine sees exactly the text kofts-index extracted from the posts.
  * Broken JSON lines are skipped and counted in *skipped (may be NULL).
  */
-int bench_corpus_each(char *const *sources, size_t nsources, const char *kofts_db,
-                      bench_doc_cb cb, void *ctx, size_t *skipped);
+int bench_corpus_each(char *const *sources, size_t nsources, const char *kofts_db, bench_doc_cb cb,
+                      void *ctx, size_t *skipped);
 
 /* ---- queries and judgments -------------------------------------------------- */
 
@@ -96,8 +96,7 @@ int bench_qrels_write(const bench_qrels *r, const char *path);
 void bench_qrels_sort(bench_qrels *r);
 /* The judgments of qid: *out points into r (borrowed); returns their count. The
  * kofts_judgment array is written to jbuf (capacity cap). */
-size_t bench_qrels_find(const bench_qrels *r, const char *qid, kofts_judgment *jbuf,
-                        size_t cap);
+size_t bench_qrels_find(const bench_qrels *r, const char *qid, kofts_judgment *jbuf, size_t cap);
 void bench_qrels_free(bench_qrels *r);
 
 /*
@@ -111,25 +110,25 @@ int bench_queries_generate(char *const *sources, size_t nsources, const char *ko
 /* ---- results of one engine ------------------------------------------------- */
 
 typedef struct {
-    char name[40];        /* "kofts", "kofts --jobs 1", "fts5 unicode61", ... */
-    char key[24];         /* short name for files: "kofts", "kofts-j1", "unicode61" */
-    int built;            /* 1 when the index was built */
-    int queried;          /* 1 when latency figures exist */
-    int has_rel;          /* 1 when relevance figures exist */
-    double build_s;       /* wall time of the build */
-    double load_s;        /* part of build_s spent reading the corpus (baselines) */
-    size_t docs;          /* documents indexed */
-    double text_bytes;    /* title + body bytes indexed */
-    long peak_kb;         /* ru_maxrss of the build process */
-    long long index_bytes;/* database size after VACUUM */
-    double *lat_us;       /* [nq * passes] measured latencies, query-major; NULL if none */
-    size_t passes;        /* measured passes in lat_us */
-    char **hits;          /* [nq * BENCH_K] doc ids of the first measured pass, owned */
-    size_t empty;         /* queries that returned nothing */
-    size_t dropped;       /* queries that had terms dropped (trigram: < 3 chars) */
-    size_t unrunnable;    /* queries with no term left to search for */
-    kofts_metrics_sum rel;/* relevance sums */
-    char note[200];       /* a remark printed under the tables */
+    char name[40];         /* "kofts", "kofts --jobs 1", "fts5 unicode61", ... */
+    char key[24];          /* short name for files: "kofts", "kofts-j1", "unicode61" */
+    int built;             /* 1 when the index was built */
+    int queried;           /* 1 when latency figures exist */
+    int has_rel;           /* 1 when relevance figures exist */
+    double build_s;        /* wall time of the build */
+    double load_s;         /* part of build_s spent reading the corpus (baselines) */
+    size_t docs;           /* documents indexed */
+    double text_bytes;     /* title + body bytes indexed */
+    long peak_kb;          /* ru_maxrss of the build process */
+    long long index_bytes; /* database size after VACUUM */
+    double *lat_us;        /* [nq * passes] measured latencies, query-major; NULL if none */
+    size_t passes;         /* measured passes in lat_us */
+    char **hits;           /* [nq * BENCH_K] doc ids of the first measured pass, owned */
+    size_t empty;          /* queries that returned nothing */
+    size_t dropped;        /* queries that had terms dropped (trigram: < 3 chars) */
+    size_t unrunnable;     /* queries with no term left to search for */
+    kofts_metrics_sum rel; /* relevance sums */
+    char note[200];        /* a remark printed under the tables */
 } bench_engine;
 
 void bench_engine_free(bench_engine *e, size_t nq);
@@ -152,8 +151,8 @@ int bench_fts5_build(const char *dbpath, const char *tokenizer, char *const *sou
  * characters are dropped. Timed per query with CLOCK_MONOTONIC: building the MATCH
  * expression, running it, and reading id + snippet() of the top BENCH_K rows.
  */
-int bench_fts5_query(const char *dbpath, int trigram, const bench_queries *q,
-                     size_t passes, bench_engine *e);
+int bench_fts5_query(const char *dbpath, int trigram, const bench_queries *q, size_t passes,
+                     bench_engine *e);
 
 /* VACUUM the database (registering the kofts tokenizer first when kofts != 0), then
  * checkpoint; *bytes gets the size of the file (plus -wal if any). */
@@ -162,9 +161,9 @@ int bench_db_vacuum_size(const char *dbpath, int kofts, long long *bytes);
 /* Tokenizer throughput on one JSON-lines file. */
 typedef struct {
     char name[40];
-    double bytes;   /* text bytes tokenized per pass */
-    double best_s;  /* fastest of the passes */
-    size_t tokens;  /* tokens per pass */
+    double bytes;  /* text bytes tokenized per pass */
+    double best_s; /* fastest of the passes */
+    size_t tokens; /* tokens per pass */
     int ok;
 } bench_tok;
 
@@ -179,8 +178,8 @@ int bench_tokenizers(const char *path, size_t passes, bench_tok *out, size_t cap
 /* ---- report (bench_report.c) ----------------------------------------------- */
 
 typedef struct {
-    char date[16];          /* YYYY-MM-DD */
-    char stamp[32];         /* YYYY-MM-DD HH:MM */
+    char date[16];  /* YYYY-MM-DD */
+    char stamp[32]; /* YYYY-MM-DD HH:MM */
     char host[64];
     char cpu[128];
     int ncpu;
@@ -190,15 +189,15 @@ typedef struct {
     size_t nqueries;
     size_t passes;
     int jobs;
-    double rerun_s;         /* no-change re-run of kofts-index, < 0 if not run */
-    long parent_kb;         /* kofts-bench's own ru_maxrss before spawning builds */
+    double rerun_s; /* no-change re-run of kofts-index, < 0 if not run */
+    long parent_kb; /* kofts-bench's own ru_maxrss before spawning builds */
     const bench_queries *q;
     bench_engine *eng;
     size_t neng;
     bench_tok *tok;
     size_t ntok;
     char tok_from[256];
-    const char *label;      /* appended to the file names, may be NULL */
+    const char *label; /* appended to the file names, may be NULL */
 } bench_report;
 
 /*
@@ -207,8 +206,8 @@ typedef struct {
  * plots != 0 and gnuplot is found, -latency-cdf.png. work_dir holds plot data.
  * scale_csv (may be NULL) gets one row per engine appended for the scale plots.
  */
-int bench_report_write(const bench_report *r, const char *out_dir, const char *work_dir,
-                       int plots, const char *scale_csv);
+int bench_report_write(const bench_report *r, const char *out_dir, const char *work_dir, int plots,
+                       const char *scale_csv);
 
 /* ---- small helpers (kofts_bench.c) ----------------------------------------- */
 
@@ -217,7 +216,7 @@ long long bench_file_size(const char *p); /* -1 if missing */
 /* Run argv (argv[0] a path) with stdout to out_path and stderr to err_path (NULL:
  * inherit), wait; wall time in *wall_s, the child's ru_maxrss (KiB) in *maxrss_kb.
  * Returns the exit status (0..255), or -1 if it could not run / died of a signal. */
-int bench_run(char *const argv[], const char *out_path, const char *err_path,
-              double *wall_s, long *maxrss_kb);
+int bench_run(char *const argv[], const char *out_path, const char *err_path, double *wall_s,
+              long *maxrss_kb);
 
 #endif /* KOFTS_BENCH_H */

@@ -130,10 +130,11 @@ static int each_kofts_db(const char *dbpath, bench_doc_cb cb, void *ctx)
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     if (!dbpath || sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT id, title, body FROM docs ORDER BY rowid", -1, &st,
-                           NULL) != SQLITE_OK) {
-        fprintf(stderr, PROG ": %s: cannot read the docs table (%s); post folders need "
-                        "kofts-index to run first\n",
+        sqlite3_prepare_v2(db, "SELECT id, title, body FROM docs ORDER BY rowid", -1, &st, NULL) !=
+            SQLITE_OK) {
+        fprintf(stderr,
+                PROG ": %s: cannot read the docs table (%s); post folders need "
+                     "kofts-index to run first\n",
                 dbpath ? dbpath : "(no kofts index)", db ? sqlite3_errmsg(db) : "no db");
         rc = KOFTS_EIO;
         goto done;
@@ -165,8 +166,8 @@ done:
     return rc;
 }
 
-int bench_corpus_each(char *const *sources, size_t nsources, const char *kofts_db,
-                      bench_doc_cb cb, void *ctx, size_t *skipped)
+int bench_corpus_each(char *const *sources, size_t nsources, const char *kofts_db, bench_doc_cb cb,
+                      void *ctx, size_t *skipped)
 {
     int all_jsonl = nsources > 0;
     for (size_t i = 0; i < nsources; i++)
@@ -398,8 +399,7 @@ int bench_qrels_write(const bench_qrels *r, const char *path)
     return fclose(f) == 0 ? 0 : KOFTS_EIO;
 }
 
-size_t bench_qrels_find(const bench_qrels *r, const char *qid, kofts_judgment *jbuf,
-                        size_t cap)
+size_t bench_qrels_find(const bench_qrels *r, const char *qid, kofts_judgment *jbuf, size_t cap)
 {
     size_t lo = 0, hi = r->n;
     while (lo < hi) { /* first entry with qid >= key */

@@ -77,8 +77,8 @@ int bench_fts5_build(const char *dbpath, const char *tokenizer, char *const *sou
     if (!sql || sqlite3_open(dbpath, &db) != SQLITE_OK ||
         sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO fts(id, title, body) VALUES (?1, ?2, ?3)", -1,
-                           &c.ins, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(db, "INSERT INTO fts(id, title, body) VALUES (?1, ?2, ?3)", -1, &c.ins,
+                           NULL) != SQLITE_OK) {
         fprintf(stderr, PROG ": %s: %s\n", dbpath, db ? sqlite3_errmsg(db) : "cannot open");
         rc = KOFTS_EIO;
         goto done;
@@ -112,8 +112,8 @@ typedef struct {
     kofts_buf phrase; /* tokens of the current quoted part */
     int trigram;
     int in_phrase;
-    size_t terms;     /* terms written */
-    size_t dropped;   /* terms dropped (trigram, < 3 characters) */
+    size_t terms;   /* terms written */
+    size_t dropped; /* terms dropped (trigram, < 3 characters) */
 } expr_ctx;
 
 static size_t utf8_chars(const char *s, size_t n)
@@ -252,8 +252,8 @@ int bench_fts5_query(const char *dbpath, int trigram, const bench_queries *q, si
             }
             double now = bench_now();
             if (now >= next_report) {
-                fprintf(stderr, PROG ": %s: pass %zu/%zu, query %zu/%zu\n", e->key, pass,
-                        passes, i + 1, nq);
+                fprintf(stderr, PROG ": %s: pass %zu/%zu, query %zu/%zu\n", e->key, pass, passes,
+                        i + 1, nq);
                 next_report = now + 10.0;
             }
         }
@@ -368,13 +368,12 @@ int bench_tokenizers(const char *path, size_t passes, bench_tok *out, size_t cap
         const char *argv[1] = {toks[k].arg};
         if ((!have_kofts && strcmp(toks[k].name, "kofts") == 0) ||
             api->xFindTokenizer(api, toks[k].name, &ud, &tapi) != SQLITE_OK ||
-            tapi.xCreate(ud, toks[k].arg ? argv : NULL, toks[k].arg ? 1 : 0, &tk) !=
-                SQLITE_OK) {
+            tapi.xCreate(ud, toks[k].arg ? argv : NULL, toks[k].arg ? 1 : 0, &tk) != SQLITE_OK) {
             fprintf(stderr, PROG ": tokenizer %s not available\n", o->name);
             continue;
         }
-        fprintf(stderr, PROG ": tokenizing %.1f MB with %s, best of %zu\n", s.bytes / 1e6,
-                o->name, passes);
+        fprintf(stderr, PROG ": tokenizing %.1f MB with %s, best of %zu\n", s.bytes / 1e6, o->name,
+                passes);
         o->ok = 1;
         for (size_t pass = 0; pass < passes; pass++) {
             size_t ntok = 0;

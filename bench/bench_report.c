@@ -21,8 +21,8 @@ static const char *const class_names[] = {"all",    "rare",     "common", "multi
 
 /* Latency summary of one engine for one class (milliseconds). */
 typedef struct {
-    size_t nq;     /* queries */
-    size_t n;      /* timed runs */
+    size_t nq; /* queries */
+    size_t n;  /* timed runs */
     double p50, p95, p99, max, qps;
 } lat_stats;
 
@@ -69,7 +69,8 @@ static const bench_engine *find_ref(const bench_report *r)
     return NULL;
 }
 
-/* "value (×ratio)" into b, value with decimals digits; ratio omitted when ref is missing or zero. */
+/* "value (×ratio)" into b, value with decimals digits; ratio omitted when ref is missing or zero.
+ */
 static void cell(kofts_buf *b, int decimals, double v, double ref, int have_ref)
 {
     kofts_buf_printf(b, " %.*f", decimals, v);
@@ -112,11 +113,9 @@ static void write_index_section(const bench_report *r, kofts_buf *md, FILE *csv)
         cell(md, 2, e->build_s, hr ? ref->build_s : 0, hr);
         cell(md, 0, dps, rdps, hr);
         cell(md, 2, mbs, rmbs, hr);
-        cell(md, 0, (double)e->peak_kb / 1024.0, hr ? (double)ref->peak_kb / 1024.0 : 0,
-             hr);
+        cell(md, 0, (double)e->peak_kb / 1024.0, hr ? (double)ref->peak_kb / 1024.0 : 0, hr);
         if (e->index_bytes >= 0) {
-            cell(md, 1, (double)e->index_bytes / 1e6,
-                 hr ? (double)ref->index_bytes / 1e6 : 0, hr);
+            cell(md, 1, (double)e->index_bytes / 1e6, hr ? (double)ref->index_bytes / 1e6 : 0, hr);
             kofts_buf_printf(md, " %.2f |\n",
                              e->text_bytes > 0 ? (double)e->index_bytes / e->text_bytes : 0);
         } else {
@@ -135,29 +134,32 @@ static void write_index_section(const bench_report *r, kofts_buf *md, FILE *csv)
         csv_row(csv, "index", e->key, "all", "text_bytes", e->text_bytes, 0);
     }
     if (r->rerun_s >= 0) {
-        kofts_buf_printf(md, "\nSecond kofts-index run over the unchanged corpus (no "
-                             "`--full`): %.2f s.\n",
+        kofts_buf_printf(md,
+                         "\nSecond kofts-index run over the unchanged corpus (no "
+                         "`--full`): %.2f s.\n",
                          r->rerun_s);
         csv_row(csv, "index", "kofts", "all", "rerun_unchanged_s", r->rerun_s, 0);
     }
-    kofts_buf_printf(md, "kofts-bench's own peak RSS before it started the builds: %.0f MB "
-                         "(each build process starts as a copy of it).\n",
+    kofts_buf_printf(md,
+                     "kofts-bench's own peak RSS before it started the builds: %.0f MB "
+                     "(each build process starts as a copy of it).\n",
                      (double)r->parent_kb / 1024.0);
 }
 
 static void write_latency_section(const bench_report *r, kofts_buf *md, FILE *csv)
 {
     const bench_engine *ref = find_ref(r);
-    kofts_buf_printf(md, "\n## Query latency\n\n"
-                         "%zu queries × %zu warm passes (one more pass before them warms the "
-                         "cache and is not counted), one thread, CLOCK_MONOTONIC per query, "
-                         "top %d, **snippets included** (kofts: `kofts-search --timings`, "
-                         "timed in-process around search + snippets; FTS5: in-process around "
-                         "building the MATCH expression, MATCH, bm25 ORDER BY rank, and "
-                         "reading id + snippet() of the top %d). Milliseconds; q/s = timed "
-                         "runs / total time.\n\n"
-                         "| engine | class | queries | p50 ms | p95 ms | p99 ms | max ms | "
-                         "q/s |\n|---|---|---|---|---|---|---|---|\n",
+    kofts_buf_printf(md,
+                     "\n## Query latency\n\n"
+                     "%zu queries × %zu warm passes (one more pass before them warms the "
+                     "cache and is not counted), one thread, CLOCK_MONOTONIC per query, "
+                     "top %d, **snippets included** (kofts: `kofts-search --timings`, "
+                     "timed in-process around search + snippets; FTS5: in-process around "
+                     "building the MATCH expression, MATCH, bm25 ORDER BY rank, and "
+                     "reading id + snippet() of the top %d). Milliseconds; q/s = timed "
+                     "runs / total time.\n\n"
+                     "| engine | class | queries | p50 ms | p95 ms | p99 ms | max ms | "
+                     "q/s |\n|---|---|---|---|---|---|---|---|\n",
                      r->nqueries, r->passes, BENCH_K, BENCH_K);
     for (size_t c = 0; c < NCLASS; c++) {
         lat_stats rs;
@@ -201,11 +203,12 @@ static void write_rel_section(const bench_report *r, kofts_buf *md, FILE *csv)
     int hr = ref && ref->has_rel;
     if (hr)
         kofts_metrics_mean(&ref->rel, &rm);
-    kofts_buf_printf(md, "\n## Relevance\n\nJudgments: %s. Means over the queries that "
-                         "have a relevant judgment (kofts-bench's own metrics code, "
-                         "bench/kofts_metrics.c). Gain = judged grade, log2 discount.\n\n"
-                         "| engine | judged queries | Recall@10 | MRR@10 | nDCG@10 | "
-                         "no result |\n|---|---|---|---|---|---|\n",
+    kofts_buf_printf(md,
+                     "\n## Relevance\n\nJudgments: %s. Means over the queries that "
+                     "have a relevant judgment (kofts-bench's own metrics code, "
+                     "bench/kofts_metrics.c). Gain = judged grade, log2 discount.\n\n"
+                     "| engine | judged queries | Recall@10 | MRR@10 | nDCG@10 | "
+                     "no result |\n|---|---|---|---|---|---|\n",
                      r->qrels_from);
     for (size_t i = 0; i < r->neng; i++) {
         const bench_engine *e = &r->eng[i];
@@ -234,12 +237,13 @@ static void write_tok_section(const bench_report *r, kofts_buf *md, FILE *csv)
     for (size_t i = 0; i < r->ntok; i++)
         if (r->tok[i].ok && strcmp(r->tok[i].name, "fts5 unicode61") == 0)
             ref = r->tok[i].bytes / 1e6 / r->tok[i].best_s;
-    kofts_buf_printf(md, "\n## Analyzer throughput\n\n%s: title + \"\\n\" + body of every "
-                         "document, each tokenizer called directly through fts5_api "
-                         "(xTokenize, FTS5_TOKENIZE_DOCUMENT), one thread, best of 3. An "
-                         "index build runs the kofts tokenizer in both modes (word columns + "
-                         "bigram column).\n\n| tokenizer | MB | best s | MB/s | tokens |\n"
-                         "|---|---|---|---|---|\n",
+    kofts_buf_printf(md,
+                     "\n## Analyzer throughput\n\n%s: title + \"\\n\" + body of every "
+                     "document, each tokenizer called directly through fts5_api "
+                     "(xTokenize, FTS5_TOKENIZE_DOCUMENT), one thread, best of 3. An "
+                     "index build runs the kofts tokenizer in both modes (word columns + "
+                     "bigram column).\n\n| tokenizer | MB | best s | MB/s | tokens |\n"
+                     "|---|---|---|---|---|\n",
                      r->tok_from);
     for (size_t i = 0; i < r->ntok; i++) {
         const bench_tok *t = &r->tok[i];
@@ -264,12 +268,13 @@ static void plot_cdf(const bench_report *r, const char *work_dir, const char *pn
     FILE *g = fopen(gp, "w");
     if (!g)
         return;
-    fprintf(g, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
-               "  set terminal pngcairo size 900,560\n"
-               "} else {\n  set terminal png size 900,560\n}\nset output '%s'\n"
-               "set title 'Query latency CDF (warm, snippets included)'\n"
-               "set xlabel 'latency per query, ms (log scale)'\nset ylabel 'fraction of "
-               "queries'\nset logscale x\nset key bottom right\nset grid\nplot ",
+    fprintf(g,
+            "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+            "  set terminal pngcairo size 900,560\n"
+            "} else {\n  set terminal png size 900,560\n}\nset output '%s'\n"
+            "set title 'Query latency CDF (warm, snippets included)'\n"
+            "set xlabel 'latency per query, ms (log scale)'\nset ylabel 'fraction of "
+            "queries'\nset logscale x\nset key bottom right\nset grid\nplot ",
             png);
     int first = 1;
     for (size_t i = 0; i < r->neng; i++) {
@@ -324,36 +329,37 @@ static void append_scale(const bench_report *r, const char *path)
             continue;
         lat_stats s;
         lat_compute(r, e, "all", &s, NULL);
-        fprintf(f, "%zu,%s,%.3f,%lld,%.0f,%ld,%.4f,%.4f,%.4f,%.1f\n", e->docs, e->key,
-                e->build_s, e->index_bytes, e->text_bytes, e->peak_kb, s.p50, s.p95, s.p99,
-                s.qps);
+        fprintf(f, "%zu,%s,%.3f,%lld,%.0f,%ld,%.4f,%.4f,%.4f,%.1f\n", e->docs, e->key, e->build_s,
+                e->index_bytes, e->text_bytes, e->peak_kb, s.p50, s.p95, s.p99, s.qps);
     }
     fclose(f);
 }
 
-int bench_report_write(const bench_report *r, const char *out_dir, const char *work_dir,
-                       int plots, const char *scale_csv)
+int bench_report_write(const bench_report *r, const char *out_dir, const char *work_dir, int plots,
+                       const char *scale_csv)
 {
     int rc = 0;
     kofts_buf md = {0};
     char stem[4096], path[4200], png[4200];
     FILE *csv = NULL, *lat = NULL;
     mkdir(out_dir, 0777);
-    snprintf(stem, sizeof stem, "%s/%s-%s%s%s", out_dir, r->date, r->host,
-             r->label ? "-" : "", r->label ? r->label : "");
+    snprintf(stem, sizeof stem, "%s/%s-%s%s%s", out_dir, r->date, r->host, r->label ? "-" : "",
+             r->label ? r->label : "");
     snprintf(path, sizeof path, "%s.csv", stem);
     csv = fopen(path, "w");
     if (csv)
         fprintf(csv, "section,engine,class,metric,value,ratio_vs_unicode61\n");
 
     kofts_buf_printf(&md, "# kofts bench: %s on %s\n\n", r->stamp, r->host);
-    kofts_buf_printf(&md, "- Machine: %s, %d cores (shared and noisy: read the ratios). "
-                          "SQLite %s, kofts %s.\n",
+    kofts_buf_printf(&md,
+                     "- Machine: %s, %d cores (shared and noisy: read the ratios). "
+                     "SQLite %s, kofts %s.\n",
                      r->cpu, r->ncpu, sqlite3_libversion(), KOFTS_VERSION_STRING);
     kofts_buf_printf(&md, "- Corpus: %s.\n", r->corpus);
     kofts_buf_printf(&md, "- Queries: %zu from %s.\n", r->nqueries, r->queries_from);
-    kofts_buf_printf(&md, "- kofts-index ran with `--jobs %d` (and `--jobs 1` for comparison). "
-                          "Ratios (×) are against FTS5 unicode61 from this run.\n",
+    kofts_buf_printf(&md,
+                     "- kofts-index ran with `--jobs %d` (and `--jobs 1` for comparison). "
+                     "Ratios (×) are against FTS5 unicode61 from this run.\n",
                      r->jobs);
     write_index_section(r, &md, csv);
     write_latency_section(r, &md, csv);
@@ -369,10 +375,11 @@ int bench_report_write(const bench_report *r, const char *out_dir, const char *w
     for (size_t i = 0; i < r->neng; i++) {
         const bench_engine *e = &r->eng[i];
         if (e->queried)
-            kofts_buf_printf(&md, "- %s: %zu queries returned nothing; %zu had terms "
-                                  "dropped; %zu had no term left.%s%s\n",
-                             e->name, e->empty, e->dropped, e->unrunnable,
-                             e->note[0] ? " " : "", e->note);
+            kofts_buf_printf(&md,
+                             "- %s: %zu queries returned nothing; %zu had terms "
+                             "dropped; %zu had no term left.%s%s\n",
+                             e->name, e->empty, e->dropped, e->unrunnable, e->note[0] ? " " : "",
+                             e->note);
         else if (e->note[0])
             kofts_buf_printf(&md, "- %s: %s\n", e->name, e->note);
     }
@@ -393,8 +400,8 @@ int bench_report_write(const bench_report *r, const char *out_dir, const char *w
                 continue;
             for (size_t k = 0; k < r->q->n; k++)
                 for (size_t p = 0; p < e->passes; p++)
-                    fprintf(lat, "%s,%s,%s,%zu,%.1f\n", e->key, r->q->v[k].qid,
-                            r->q->v[k].cls, p + 1, e->lat_us[k * e->passes + p]);
+                    fprintf(lat, "%s,%s,%s,%zu,%.1f\n", e->key, r->q->v[k].qid, r->q->v[k].cls,
+                            p + 1, e->lat_us[k * e->passes + p]);
         }
         fclose(lat);
     }

@@ -129,8 +129,8 @@ int bench_queries_generate(char *const *sources, size_t nsources, const char *ko
                      " tokenize='unicode61');"
                      "CREATE VIRTUAL TABLE vr USING fts5vocab(t, 'row');",
                      NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO t(id, title, body) VALUES (?1, ?2, ?3)", -1,
-                           &ins, NULL) != SQLITE_OK) {
+        sqlite3_prepare_v2(db, "INSERT INTO t(id, title, body) VALUES (?1, ?2, ?3)", -1, &ins,
+                           NULL) != SQLITE_OK) {
         rc = KOFTS_EIO;
         goto done;
     }
@@ -151,10 +151,9 @@ int bench_queries_generate(char *const *sources, size_t nsources, const char *ko
     if (!api || api->xFindTokenizer(api, "unicode61", &ud, &tapi) != SQLITE_OK ||
         tapi.xCreate(ud, NULL, 0, &tk) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT doc FROM vr WHERE term = ?1", -1, &df_st, NULL) ||
-        sqlite3_prepare_v2(db, "SELECT id, body FROM t WHERE rowid = ?1", -1, &doc_st,
-                           NULL) ||
-        sqlite3_prepare_v2(db, "SELECT term, doc FROM vr ORDER BY doc DESC, term LIMIT 500",
-                           -1, &common_st, NULL)) {
+        sqlite3_prepare_v2(db, "SELECT id, body FROM t WHERE rowid = ?1", -1, &doc_st, NULL) ||
+        sqlite3_prepare_v2(db, "SELECT term, doc FROM vr ORDER BY doc DESC, term LIMIT 500", -1,
+                           &common_st, NULL)) {
         fprintf(stderr, PROG ": cannot set up query generation: %s\n", sqlite3_errmsg(db));
         rc = KOFTS_EIO;
         goto done;
@@ -163,8 +162,8 @@ int bench_queries_generate(char *const *sources, size_t nsources, const char *ko
 
     size_t stride = ndocs / per_class > 0 ? ndocs / per_class : 1;
     int mid_df = (int)(ndocs / 4 > 2 ? ndocs / 4 : 2);
-    for (size_t pass = 0; pass < stride && n_rare + n_multi + n_phrase + n_question <
-                                                     4 * per_class; pass++) {
+    for (size_t pass = 0; pass < stride && n_rare + n_multi + n_phrase + n_question < 4 * per_class;
+         pass++) {
         for (size_t d = 1 + pass; d <= ndocs; d += stride) {
             sqlite3_bind_int64(doc_st, 1, (sqlite3_int64)d);
             if (sqlite3_step(doc_st) != SQLITE_ROW) {
@@ -223,8 +222,8 @@ int bench_queries_generate(char *const *sources, size_t nsources, const char *ko
             if (n_phrase < per_class)
                 for (size_t i = l.n / 2; i + 1 < l.n; i++) {
                     tok *a = &l.v[i], *c = &l.v[i + 1];
-                    if (a->hangul && c->hangul && c->start == a->end + 1 &&
-                        body[a->end] == ' ' && a->df < mid_df) {
+                    if (a->hangul && c->hangul && c->start == a->end + 1 && body[a->end] == ' ' &&
+                        a->df < mid_df) {
                         kofts_buf_clear(&b);
                         kofts_buf_puts(&b, "\"");
                         kofts_buf_append(&b, body + a->start, c->end - a->start);
@@ -277,8 +276,9 @@ int bench_queries_generate(char *const *sources, size_t nsources, const char *ko
             goto done;
     }
     bench_qrels_sort(r);
-    fprintf(stderr, PROG ": made %zu queries from %zu documents (rare %zu, common %zu, "
-                    "multi %zu, phrase %zu, question %zu)\n",
+    fprintf(stderr,
+            PROG ": made %zu queries from %zu documents (rare %zu, common %zu, "
+                 "multi %zu, phrase %zu, question %zu)\n",
             q->n, ndocs, n_rare, n_common, n_multi, n_phrase, n_question);
 done:
     if (tk)

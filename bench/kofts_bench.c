@@ -64,8 +64,8 @@ static int redirect(int fd, const char *path)
     return 0;
 }
 
-int bench_run(char *const argv[], const char *out_path, const char *err_path,
-              double *wall_s, long *maxrss_kb)
+int bench_run(char *const argv[], const char *out_path, const char *err_path, double *wall_s,
+              long *maxrss_kb)
 {
     double t0 = bench_now();
     *wall_s = 0;
@@ -146,8 +146,8 @@ static void usage(FILE *f)
         if (optdefs[i].val == 'h' || optdefs[i].val == 'V')
             snprintf(left, sizeof left, "-%c, --%s", optdefs[i].val, optdefs[i].name);
         else
-            snprintf(left, sizeof left, "    --%s%s%s", optdefs[i].name,
-                     optdefs[i].arg ? " " : "", optdefs[i].arg ? optdefs[i].arg : "");
+            snprintf(left, sizeof left, "    --%s%s%s", optdefs[i].name, optdefs[i].arg ? " " : "",
+                     optdefs[i].arg ? optdefs[i].arg : "");
         fprintf(f, "  %-26s %s\n", left, optdefs[i].help);
     }
     fprintf(f, "\nExit status: 0 ok, 1 runtime error, 2 usage error.\n");
@@ -229,8 +229,8 @@ static long long xapian_bytes(const char *path)
     return total;
 }
 
-static int kofts_build(const opts *o, const char *dbpath, int jobs, int full,
-                       char *const *sources, size_t ns, bench_engine *e, int xshards)
+static int kofts_build(const opts *o, const char *dbpath, int jobs, int full, char *const *sources,
+                       size_t ns, bench_engine *e, int xshards)
 {
     char exe[4096], jobs_s[16];
     snprintf(exe, sizeof exe, "%s/kofts-index", o->bin);
@@ -288,24 +288,24 @@ static int kofts_build(const opts *o, const char *dbpath, int jobs, int full,
             sqlite3_step(stq) == SQLITE_ROW)
             e->docs = (size_t)sqlite3_column_int64(stq, 0);
     } else if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(db,
-                           "SELECT count(*), total(length(CAST(title AS BLOB)) +"
-                           " length(CAST(body AS BLOB))) FROM docs",
-                           -1, &stq, NULL) == SQLITE_OK &&
-        sqlite3_step(stq) == SQLITE_ROW) {
+               sqlite3_prepare_v2(db,
+                                  "SELECT count(*), total(length(CAST(title AS BLOB)) +"
+                                  " length(CAST(body AS BLOB))) FROM docs",
+                                  -1, &stq, NULL) == SQLITE_OK &&
+               sqlite3_step(stq) == SQLITE_ROW) {
         e->docs = (size_t)sqlite3_column_int64(stq, 0);
         e->text_bytes = sqlite3_column_double(stq, 1);
     }
     sqlite3_finalize(stq);
     sqlite3_close(db);
-    fprintf(stderr, PROG ": kofts-index: %zu docs in %.2f s, peak %ld MB\n", e->docs,
-            e->build_s, kb / 1024);
+    fprintf(stderr, PROG ": kofts-index: %zu docs in %.2f s, peak %ld MB\n", e->docs, e->build_s,
+            kb / 1024);
     return 0;
 }
 
 /* Run kofts-search --batch over the query file; fill latency and hits of e. */
-static int kofts_query(const opts *o, const char *dbpath, const char *qfile,
-                       const bench_queries *q, bench_engine *e)
+static int kofts_query(const opts *o, const char *dbpath, const char *qfile, const bench_queries *q,
+                       bench_engine *e)
 {
     int rc = 0;
     char exe[4096], passes_s[16], tfile[4096], rfile[4096];
@@ -313,9 +313,8 @@ static int kofts_query(const opts *o, const char *dbpath, const char *qfile,
     snprintf(passes_s, sizeof passes_s, "%zu", o->passes + 1);
     snprintf(tfile, sizeof tfile, "%s/kofts-timings.tsv", o->work);
     snprintf(rfile, sizeof rfile, "%s/kofts-run.jsonl", o->work);
-    char *argv[] = {exe,        "--db",     (char *)dbpath, "--batch",  (char *)qfile,
-                    "--format", "json",     "--limit",      "10",       "--passes",
-                    passes_s,   "--timings", tfile,         NULL};
+    char *argv[] = {exe,       "--db", (char *)dbpath, "--batch", (char *)qfile, "--format", "json",
+                    "--limit", "10",   "--passes",     passes_s,  "--timings",   tfile,      NULL};
     qid_ix *ix = NULL;
     char *line = NULL;
     size_t cap = 0;
@@ -332,8 +331,9 @@ static int kofts_query(const opts *o, const char *dbpath, const char *qfile,
     report_log(log);
     if (st == 2) { /* no --passes/--timings: relevance only */
         argv[9] = NULL;
-        snprintf(e->note, sizeof e->note, "kofts-search rejected --passes/--timings: "
-                                          "no latency figures.");
+        snprintf(e->note, sizeof e->note,
+                 "kofts-search rejected --passes/--timings: "
+                 "no latency figures.");
         st = bench_run(argv, rfile, log, &wall, &kb);
         report_log(log);
     }
@@ -367,8 +367,7 @@ static int kofts_query(const opts *o, const char *dbpath, const char *qfile,
             const cJSON *jr = cJSON_GetObjectItemCaseSensitive(j, "rank");
             long qi = cJSON_IsString(jq) ? find_qid(ix, nq, jq->valuestring) : -1;
             if (qi >= 0 && cJSON_IsString(jd)) {
-                size_t rank = cJSON_IsNumber(jr) ? (size_t)jr->valuedouble
-                                                 : ++next[qi];
+                size_t rank = cJSON_IsNumber(jr) ? (size_t)jr->valuedouble : ++next[qi];
                 if (rank >= 1 && rank <= BENCH_K && !e->hits[(size_t)qi * BENCH_K + rank - 1])
                     e->hits[(size_t)qi * BENCH_K + rank - 1] = strdup(jd->valuestring);
             }
@@ -417,8 +416,9 @@ static int kofts_query(const opts *o, const char *dbpath, const char *qfile,
                     nq * o->passes);
     }
     if (!e->queried && !e->note[0])
-        snprintf(e->note, sizeof e->note, "kofts-search wrote no --timings file: no "
-                                          "latency figures.");
+        snprintf(e->note, sizeof e->note,
+                 "kofts-search wrote no --timings file: no "
+                 "latency figures.");
 done:
     if (f)
         fclose(f);
@@ -452,8 +452,8 @@ static int baseline_build(const opts *o, bench_engine *e, const char *tokenizer,
         memset(&c, 0, sizeof c);
         int rc = bench_fts5_build(dbpath, tokenizer, sources, ns, kofts_db, &c);
         char msg[128];
-        int len = snprintf(msg, sizeof msg, "%zu %.0f %.6f %.6f\n", c.docs, c.text_bytes,
-                           c.build_s, c.load_s);
+        int len = snprintf(msg, sizeof msg, "%zu %.0f %.6f %.6f\n", c.docs, c.text_bytes, c.build_s,
+                           c.load_s);
         if (write(fds[1], msg, (size_t)len) != len)
             rc = KOFTS_EIO;
         close(fds[1]);
@@ -470,8 +470,7 @@ static int baseline_build(const opts *o, bench_engine *e, const char *tokenizer,
         if (errno != EINTR)
             return KOFTS_EIO;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || got <= 0 ||
-        sscanf(buf, "%zu %lf %lf %lf", &e->docs, &e->text_bytes, &e->build_s, &e->load_s) !=
-            4) {
+        sscanf(buf, "%zu %lf %lf %lf", &e->docs, &e->text_bytes, &e->build_s, &e->load_s) != 4) {
         snprintf(e->note, sizeof e->note, "build failed.");
         return KOFTS_ERROR;
     }
@@ -599,13 +598,19 @@ int main(int argc, char **argv)
     size_t jobs_tmp = 0;
     while ((c = getopt_long(argc, argv, so, lo, &li)) != -1) {
         switch (c) {
-        case 'q': o.queries = optarg; break;
-        case 'r': o.qrels = optarg; break;
+        case 'q':
+            o.queries = optarg;
+            break;
+        case 'r':
+            o.qrels = optarg;
+            break;
         case 'm':
-            if (parse_size(optarg, &o.max_queries)) goto bad_number;
+            if (parse_size(optarg, &o.max_queries))
+                goto bad_number;
             break;
         case 'p':
-            if (parse_size(optarg, &o.passes) || o.passes == 0) goto bad_number;
+            if (parse_size(optarg, &o.passes) || o.passes == 0)
+                goto bad_number;
             break;
         case 'j':
             if (parse_size(optarg, &jobs_tmp) || jobs_tmp == 0 || jobs_tmp > 256)
@@ -613,34 +618,66 @@ int main(int argc, char **argv)
             o.jobs = (int)jobs_tmp;
             break;
         case 'c':
-            if (parse_size(optarg, &o.per_class) || o.per_class == 0) goto bad_number;
+            if (parse_size(optarg, &o.per_class) || o.per_class == 0)
+                goto bad_number;
             break;
-        case 'e': o.engines = optarg; break;
-        case 'k': o.qclass = optarg; break;
-        case 'b': o.bin = optarg; break;
-        case 'w': o.work = optarg; break;
-        case 'o': o.out = optarg; break;
-        case 'l': o.label = optarg; break;
-        case 's': o.scale_csv = optarg; break;
-        case 't': o.throughput = optarg; break;
-        case 'T': o.no_throughput = 1; break;
-        case 'J': o.jobs_compare = 0; break;
-        case 'R': o.rerun = 0; break;
-        case 'P': o.plots = 0; break;
-        case 'S': o.sample = 1; break;
-        case 'h': usage(stdout); return 0;
-        case 'V': printf(PROG " %s\n", KOFTS_VERSION_STRING); return 0;
-        default: usage(stderr); return 2;
+        case 'e':
+            o.engines = optarg;
+            break;
+        case 'k':
+            o.qclass = optarg;
+            break;
+        case 'b':
+            o.bin = optarg;
+            break;
+        case 'w':
+            o.work = optarg;
+            break;
+        case 'o':
+            o.out = optarg;
+            break;
+        case 'l':
+            o.label = optarg;
+            break;
+        case 's':
+            o.scale_csv = optarg;
+            break;
+        case 't':
+            o.throughput = optarg;
+            break;
+        case 'T':
+            o.no_throughput = 1;
+            break;
+        case 'J':
+            o.jobs_compare = 0;
+            break;
+        case 'R':
+            o.rerun = 0;
+            break;
+        case 'P':
+            o.plots = 0;
+            break;
+        case 'S':
+            o.sample = 1;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'V':
+            printf(PROG " %s\n", KOFTS_VERSION_STRING);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
         continue;
     bad_number:
-        fprintf(stderr, PROG ": --%s: not a valid number: '%s'\n",
-                li >= 0 ? lo[li].name : "?", optarg);
+        fprintf(stderr, PROG ": --%s: not a valid number: '%s'\n", li >= 0 ? lo[li].name : "?",
+                optarg);
         return 2;
     }
     if (o.jobs == 0)
-        o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN)
-                                                         : 1;
+        o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : 1;
     snprintf(work, sizeof work, "%s/bench-work", o.bin);
     if (!o.work)
         o.work = work;
@@ -678,8 +715,9 @@ int main(int argc, char **argv)
             o.qrels = rfile;
         if (!o.qclass && o.queries == qfile)
             o.qclass = "question"; /* KorQuAD: every query is a question */
-        snprintf(rep.corpus, sizeof rep.corpus, "%s: korquad1-dev + ko-wikinews + "
-                                                "ko-petitions (all docs.jsonl)",
+        snprintf(rep.corpus, sizeof rep.corpus,
+                 "%s: korquad1-dev + ko-wikinews + "
+                 "ko-petitions (all docs.jsonl)",
                  shared);
     } else if (ns == 0) {
         def_sources[ns++] = (char *)KOFTS_BENCH_SAMPLE;
@@ -779,7 +817,7 @@ int main(int argc, char **argv)
         all_jsonl &= bench_is_jsonl(sources[i]);
     if (!all_jsonl && !(ek && ek->built)) {
         fprintf(stderr, PROG ": the sources are not all JSON lines, and without a kofts "
-                        "index there is no text for the baselines; stopping\n");
+                             "index there is no text for the baselines; stopping\n");
         rc = 1;
         goto done_q;
     }

@@ -25,17 +25,17 @@ typedef struct {
 } kofts_judgment;
 
 typedef struct {
-    double recall;  /* Recall@k */
-    double rr;      /* reciprocal rank within the top k */
-    double ndcg;    /* nDCG@k */
-    int nrelevant;  /* judgments with rel > 0 */
-    int nreturned;  /* results considered (min(nranked, k)) */
+    double recall; /* Recall@k */
+    double rr;     /* reciprocal rank within the top k */
+    double ndcg;   /* nDCG@k */
+    int nrelevant; /* judgments with rel > 0 */
+    int nreturned; /* results considered (min(nranked, k)) */
 } kofts_qmetrics;
 
 typedef struct {
-    size_t nqueries;  /* queries with >= 1 relevant judgment */
-    size_t noresult;  /* of those, how many returned nothing */
-    double recall;    /* sums; divide by nqueries (kofts_metrics_mean) */
+    size_t nqueries; /* queries with >= 1 relevant judgment */
+    size_t noresult; /* of those, how many returned nothing */
+    double recall;   /* sums; divide by nqueries (kofts_metrics_mean) */
     double rr;
     double ndcg;
 } kofts_metrics_sum;

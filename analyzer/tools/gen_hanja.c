@@ -32,7 +32,8 @@ int main(void)
         for (const char *p = val; p && *p;) {
             const char *colon = strchr(p, ':');
             const char *sp = strchr(p, ' ');
-            if (colon && (!sp || colon < sp) && memchr(colon, 'E', (size_t)((sp ? sp : colon + strlen(colon)) - colon))) {
+            if (colon && (!sp || colon < sp) &&
+                memchr(colon, 'E', (size_t)((sp ? sp : colon + strlen(colon)) - colon))) {
                 h = kofts_utf8_decode(p, strlen(p), 0, &adv);
                 break;
             }

@@ -33,8 +33,8 @@ static int site_post(kofts_doc *d, kofts_diag *dg, const char *path, const char 
     int rc = kofts_post_parse_meta(d, dg, path, "2024-03-05-fuzz.txt", t, n, 0, &m);
     FUZZ_CHECK(rc != 1 || m.left_out != 0, "left out without a reason");
     if (rc == 0) {
-        kofts_url_vals v = {"posts", "/2024-03-05-fuzz", "2024-03-05-fuzz", m.slug,
-                            m.categories, m.date, ".html"};
+        kofts_url_vals v = {
+            "posts", "/2024-03-05-fuzz", "2024-03-05-fuzz", m.slug, m.categories, m.date, ".html"};
         const char *style = kofts_site_style("date");
         kofts_buf u = {0};
         FUZZ_CHECK(kofts_site_expand(m.permalink ? m.permalink : style, &v, &u) == 0, "expand");
@@ -62,10 +62,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     kofts_doc *d = kofts_doc_new();
     FUZZ_CHECK(d != NULL, "out of memory");
     const char *t = clean.data ? clean.data : "";
-    int rc = kind == 3   ? site_post(d, &dg, path, t, clean.len)
-             : kind == 2 ? kofts_text_parse(d, &dg, path, "2024-03-05-fuzz.txt", t, clean.len)
-                         : kofts_post_parse(d, &dg, path, "2024-03-05-fuzz.md", t, clean.len,
-                                            kind == 1);
+    int rc = kind == 3 ? site_post(d, &dg, path, t, clean.len)
+             : kind == 2
+                 ? kofts_text_parse(d, &dg, path, "2024-03-05-fuzz.txt", t, clean.len)
+                 : kofts_post_parse(d, &dg, path, "2024-03-05-fuzz.md", t, clean.len, kind == 1);
     FUZZ_CHECK(rc == 0 || rc == KOFTS_EINVAL, "parse rc=%d", rc);
     if (rc == 0)
         fuzz_check_doc(d);
