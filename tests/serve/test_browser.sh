@@ -25,13 +25,8 @@ JSONL
 "$INDEX" --quiet --full --db "$DB" "$SRC/corpus/sample" "$WORK/hostile.jsonl" || exit 1
 "$SERVE" --db "$DB" --listen 127.0.0.1:0 --threads 2 --cors '*' 2>"$WORK/serve.log" &
 pid=$!
-port=""
-for _ in $(seq 1 100); do
-    port=$(sed -n 's|.* on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$WORK/serve.log")
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-if [ -z "$port" ]; then
+. "$SRC/serve/serve-port.sh"
+if ! port=$(serve_port "$WORK/serve.log"); then
     echo "FAIL: kofts-serve did not start"; cat "$WORK/serve.log"; kill $pid; exit 1
 fi
 # The Jekyll include as a site would render it (kofts_api = this server), opened from a
