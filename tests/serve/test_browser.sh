@@ -33,9 +33,13 @@ fi
 # file:// page (origin "null", allowed by --cors '*').
 sed "s|{{ site.kofts_api }}|http://127.0.0.1:$port|g" "$SRC/serve/jekyll/_includes/kofts-search.html" \
     > "$WORK/jekyll.html"
-node "$SRC/tests/serve/browser.mjs" "http://127.0.0.1:$port" "과학기술정보통신부 예산" "해킹" \
+# Chromium's profile and its own temporary folders go under WORK/tmp, removed after the
+# run (Chromium leaves org.chromium.* folders in TMPDIR otherwise).
+rm -rf "$WORK/tmp" && mkdir -p "$WORK/tmp" || exit 1
+TMPDIR=$(cd "$WORK/tmp" && pwd) node "$SRC/tests/serve/browser.mjs" "http://127.0.0.1:$port" "과학기술정보통신부 예산" "해킹" \
     "$WORK/kofts-serve.png" "$(cd "$WORK" && pwd)/jekyll.html"
 rc=$?
 kill $pid
 wait $pid 2>/dev/null
+for _ in 1 2 3 4 5; do rm -rf "$WORK/tmp" 2>/dev/null && break; sleep 0.5; done
 exit $rc
