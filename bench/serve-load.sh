@@ -70,13 +70,8 @@ LUA
 "$BUILD/kofts-serve" --db "$DB" --listen 127.0.0.1:0 --threads "$THREADS" 2> "$W/serve.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
-port=""
-for _ in $(seq 1 100); do
-    port=$(sed -n 's|.* on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$W/serve.log")
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-[ -n "$port" ] || { echo "serve-load: kofts-serve did not start" >&2; cat "$W/serve.log" >&2; exit 1; }
+. serve/serve-port.sh
+port=$(serve_port "$W/serve.log") || { echo "serve-load: kofts-serve did not start" >&2; cat "$W/serve.log" >&2; exit 1; }
 
 # wrk prints latency like 1.23ms / 456.00us / 1.02s: convert to ms.
 to_ms() {

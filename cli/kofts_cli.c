@@ -5,6 +5,7 @@
 #include "kofts_cli.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,16 @@ const kofts_cli_opt *kofts_cli_find_short(const kofts_cli_spec *spec, int letter
         if (has_short(&spec->opts[i]) && spec->opts[i].key == letter)
             return &spec->opts[i];
     return NULL;
+}
+
+long kofts_cli_number(const char *s, long lo, long hi)
+{
+    if (*s < '0' || *s > '9')
+        return -1; /* empty, a sign or a space: strtol would take them */
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    return errno || *end || v < lo || v > hi ? -1 : v;
 }
 
 int kofts_cli_usage_error(const kofts_cli_spec *spec, const char *fmt, ...)

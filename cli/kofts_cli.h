@@ -89,6 +89,12 @@ const kofts_cli_opt *kofts_cli_find_short(const kofts_cli_spec *spec, int letter
 int kofts_cli_usage_error(const kofts_cli_spec *spec, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * A strict decimal integer in [lo, hi] (lo >= 0): no sign, no space, nothing after the
+ * digits. Returns it, or -1 when s is not one (the caller names the option and the value).
+ */
+long kofts_cli_number(const char *s, long lo, long hi);
+
 /* --help: synopsis, description, the option table in two columns, help sections. */
 void kofts_cli_help(const kofts_cli_spec *spec, FILE *f);
 

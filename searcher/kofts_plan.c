@@ -46,6 +46,34 @@ int kofts_plan_set_dates(kofts_plan *p, const char *since, const char *until)
     return 0;
 }
 
+static int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* The two-digit number at s, which must lie in [lo, hi]. */
+static int two_digits_in(const char *s, int lo, int hi)
+{
+    if (!all_digits(s, 2))
+        return 0;
+    int v = (s[0] - '0') * 10 + (s[1] - '0');
+    return v >= lo && v <= hi;
+}
+
+int kofts_plan_date_ok(const char *s, size_t n)
+{
+    if (!(n == 4 || n == 7 || n == 10) || !all_digits(s, 4))
+        return 0;
+    if (n >= 7 && (s[4] != '-' || !two_digits_in(s + 5, 1, 12)))
+        return 0;
+    if (n == 10 && (s[7] != '-' || !two_digits_in(s + 8, 1, 31)))
+        return 0;
+    return 1;
+}
+
 int kofts_plan_filtered(const kofts_plan *p)
 {
     return p->n_cats > 0 || p->since || p->until;

@@ -105,6 +105,13 @@ int kofts_plan_add_category(kofts_plan *p, const char *cat);
 /* Set the date filters (copied; NULL clears). Returns 0 or KOFTS_ENOMEM. */
 int kofts_plan_set_dates(kofts_plan *p, const char *since, const char *until);
 
+/*
+ * 1 if s[0..n) is a date filter kofts accepts: YYYY, YYYY-MM or YYYY-MM-DD with a month
+ * 01-12 and a day 01-31 (the prefix of an ISO 8601 date; documents compare as text).
+ * The one check behind kofts-search --since/--until and kofts-serve's since/until.
+ */
+int kofts_plan_date_ok(const char *s, size_t n);
+
 /* Append a note "msg[: w]" to p->notes. Returns 0 or KOFTS_ENOMEM. */
 int kofts_plan_note(kofts_plan *p, const char *msg, const char *w, size_t n);
 

@@ -143,62 +143,8 @@ static const kofts_cli_spec spec = {
     .n_sections = sizeof sections / sizeof sections[0],
 };
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Print the usage error in the one kofts format; returns exit status 2. */
-static int usage_error(const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return kofts_cli_usage_error(&spec, "%s", msg);
-}
-
-/* Strict non-negative integer in [0, max]; -1 when not one. */
-static long parse_count(const char *s, long max)
-{
-    char *end;
-    errno = 0;
-    if (!*s || *s == '-' || *s == '+' || *s == ' ')
-        return -1;
-    long v = strtol(s, &end, 10);
-    if (errno || *end || v < 0 || v > max)
-        return -1;
-    return v;
-}
-
-static int digits(const char *s, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
-
-/* 1 if s is YYYY, YYYY-MM or YYYY-MM-DD with a plausible month and day. */
-static int valid_date(const char *s)
-{
-    size_t n = strlen(s);
-    if (!(n == 4 || n == 7 || n == 10) || !digits(s, 4))
-        return 0;
-    if (n >= 7) {
-        if (s[4] != '-' || !digits(s + 5, 2))
-            return 0;
-        int m = (s[5] - '0') * 10 + (s[6] - '0');
-        if (m < 1 || m > 12)
-            return 0;
-    }
-    if (n == 10) {
-        if (s[7] != '-' || !digits(s + 8, 2))
-            return 0;
-        int d = (s[8] - '0') * 10 + (s[9] - '0');
-        if (d < 1 || d > 31)
-            return 0;
-    }
-    return 1;
-}
+/* Usage errors in the one kofts format (cli/kofts_cli.h); the expression is exit status 2. */
+#define usage_error(...) kofts_cli_usage_error(&spec, __VA_ARGS__)
 
 static int parse_weights(const char *s, kofts_weights *w)
 {
@@ -577,13 +523,13 @@ static int apply_option(cli *c, int opt, const char *arg)
         c->db = arg;
         break;
     case 'n':
-        if ((v = parse_count(arg, 100000)) < 0) {
+        if ((v = kofts_cli_number(arg, 0, 100000)) < 0) {
             return usage_error("--limit wants a number from 0 to 100000, not '%s'", arg);
         }
         c->so.limit = (int)v;
         break;
     case OPT_OFFSET:
-        if ((v = parse_count(arg, INT_MAX / 2)) < 0) {
+        if ((v = kofts_cli_number(arg, 0, INT_MAX / 2)) < 0) {
             return usage_error("--offset wants a non-negative number, not '%s'", arg);
         }
         c->so.offset = (int)v;
@@ -596,7 +542,7 @@ static int apply_option(cli *c, int opt, const char *arg)
         break;
     case OPT_SINCE:
     case OPT_UNTIL:
-        if (!valid_date(arg)) {
+        if (!kofts_plan_date_ok(arg, strlen(arg))) {
             return usage_error("--%s wants a date YYYY[-MM[-DD]], not '%s'",
                                opt == OPT_SINCE ? "since" : "until", arg);
         }
@@ -659,13 +605,13 @@ static int apply_option(cli *c, int opt, const char *arg)
         }
         break;
     case OPT_MIN_HITS:
-        if ((v = parse_count(arg, 100000)) < 0) {
+        if ((v = kofts_cli_number(arg, 0, 100000)) < 0) {
             return usage_error("--min-hits wants a number from 0 to 100000, not '%s'", arg);
         }
         c->so.min_hits = (int)v;
         break;
     case OPT_SNIPPET_CHARS:
-        if ((v = parse_count(arg, 10000)) < 10) {
+        if ((v = kofts_cli_number(arg, 0, 10000)) < 10) {
             return usage_error("--snippet-chars wants a number from 10 to 10000, not '%s'", arg);
         }
         c->so.snippet_chars = (int)v;
@@ -681,7 +627,7 @@ static int apply_option(cli *c, int opt, const char *arg)
         c->set_weights = 1;
         break;
     case OPT_PASSES:
-        if ((v = parse_count(arg, 1000000)) < 1) {
+        if ((v = kofts_cli_number(arg, 0, 1000000)) < 1) {
             return usage_error("--passes wants a number from 1 to 1000000, not '%s'", arg);
         }
         c->passes = (int)v;

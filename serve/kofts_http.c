@@ -4,6 +4,8 @@
  */
 #include "kofts_http.h"
 
+#include "kofts_plan.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,28 +47,6 @@ static int digits(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         if (s[i] < '0' || s[i] > '9')
             return 0;
-    return 1;
-}
-
-/* 1 if s[0..n) is YYYY, YYYY-MM or YYYY-MM-DD with a month 01-12 and a day 01-31. */
-static int valid_date(const char *s, size_t n)
-{
-    if (!(n == 4 || n == 7 || n == 10) || !digits(s, 4))
-        return 0;
-    if (n >= 7) {
-        if (s[4] != '-' || !digits(s + 5, 2))
-            return 0;
-        int m = (s[5] - '0') * 10 + (s[6] - '0');
-        if (m < 1 || m > 12)
-            return 0;
-    }
-    if (n == 10) {
-        if (s[7] != '-' || !digits(s + 8, 2))
-            return 0;
-        int d = (s[8] - '0') * 10 + (s[9] - '0');
-        if (d < 1 || d > 31)
-            return 0;
-    }
     return 1;
 }
 
@@ -126,7 +106,7 @@ static int take(kofts_http_args *a, const char *name, const char *v, size_t vn, 
             return KOFTS_ENOMEM;
     } else if (strcmp(name, "since") == 0 || strcmp(name, "until") == 0) {
         char *dst = name[0] == 's' ? a->since : a->until;
-        if (vn && !valid_date(v, vn))
+        if (vn && !kofts_plan_date_ok(v, vn))
             return bad(err, cap, name, "wants a date YYYY, YYYY-MM or YYYY-MM-DD");
         memcpy(dst, v, vn);
         dst[vn] = '\0';

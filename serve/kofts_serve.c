@@ -569,29 +569,8 @@ static const kofts_cli_spec spec = {
     .n_sections = sizeof sections / sizeof sections[0],
 };
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Print the usage error in the one kofts format (cli/kofts_cli.h); returns exit status 2. */
-static int usage_error(const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return kofts_cli_usage_error(&spec, "%s", msg);
-}
-
-/* Strict integer in [lo, hi]; -1 when not one. */
-static long parse_num(const char *s, long lo, long hi)
-{
-    char *end;
-    errno = 0;
-    if (!*s || *s == '+' || *s == ' ')
-        return -1;
-    long v = strtol(s, &end, 10);
-    return errno || *end || v < lo || v > hi ? -1 : v;
-}
+/* Usage errors in the one kofts format (cli/kofts_cli.h); the expression is exit status 2. */
+#define usage_error(...) kofts_cli_usage_error(&spec, __VA_ARGS__)
 
 /* Parse "HOST:PORT" or "[V6]:PORT" into ss. Returns 0 or -1. */
 static int parse_listen(const char *s, struct sockaddr_storage *ss)
@@ -600,7 +579,7 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss)
     const char *colon = strrchr(s, ':');
     if (!colon || (size_t)(colon - s) >= sizeof host)
         return -1;
-    long port = parse_num(colon + 1, 0, 65535);
+    long port = kofts_cli_number(colon + 1, 0, 65535);
     if (port < 0)
         return -1;
     memcpy(host, s, (size_t)(colon - s));
@@ -632,7 +611,7 @@ static int apply_option(cli *o, int ch, const char *arg)
         o->listen = arg;
         break;
     case OPT_THREADS:
-        if ((v = parse_num(arg, 1, 256)) < 0)
+        if ((v = kofts_cli_number(arg, 1, 256)) < 0)
             return usage_error("--threads wants a number from 1 to 256, not '%s'", arg);
         o->threads = (int)v;
         break;
@@ -643,7 +622,7 @@ static int apply_option(cli *o, int ch, const char *arg)
         o->base_url = arg;
         break;
     case OPT_TIME_LIMIT:
-        if ((v = parse_num(arg, 1, 600000)) < 0)
+        if ((v = kofts_cli_number(arg, 1, 600000)) < 0)
             return usage_error("--time-limit wants milliseconds from 1 to 600000, not '%s'", arg);
         o->time_limit_ms = (int)v;
         break;
@@ -651,7 +630,7 @@ static int apply_option(cli *o, int ch, const char *arg)
         o->log_queries = 1;
         break;
     case OPT_HEADER_TIMEOUT:
-        if ((v = parse_num(arg, 1, 3600)) < 0)
+        if ((v = kofts_cli_number(arg, 1, 3600)) < 0)
             return usage_error("--header-timeout wants seconds from 1 to 3600, not '%s'", arg);
         o->header_timeout_s = (int)v;
         break;

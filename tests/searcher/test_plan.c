@@ -96,6 +96,29 @@ static int check_columns(void)
     return bad;
 }
 
+/* kofts_plan_date_ok: the one date check of kofts-search and kofts-serve. */
+static int check_dates(void)
+{
+    static const struct {
+        const char *s;
+        int ok;
+    } d[] = {
+        {"2024", 1},       {"2024-01", 1},    {"2024-12-31", 1}, {"0001-01-01", 1},
+        {"", 0},           {"202", 0},        {"20244", 0},      {"2024-1", 0},
+        {"2024-00", 0},    {"2024-13", 0},    {"2024-01-00", 0}, {"2024-01-32", 0},
+        {"2024/01/01", 0}, {"2024-01-1x", 0}, {"２０２４", 0},   {"2024-01-01T00", 0},
+        {"-2024", 0},      {"2024-01-", 0},
+    };
+    int bad = 0;
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++)
+        if (kofts_plan_date_ok(d[i].s, strlen(d[i].s)) != d[i].ok) {
+            printf("     date '%s': want %s\n", d[i].s, d[i].ok ? "accepted" : "refused");
+            bad = 1;
+        }
+    printf("%s P14-date-filters\n", bad ? "FAIL" : "ok  ");
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
     kofts_analyzer *a = NULL;
@@ -109,6 +132,7 @@ int main(int argc, char **argv)
         goto done;
     }
     fails += check_columns();
+    fails += check_dates();
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const plan_case *c = &cases[i];
         int g = print_one(a, c->query, &plan, &fts, &xap);

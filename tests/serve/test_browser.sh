@@ -25,22 +25,21 @@ JSONL
 "$INDEX" --quiet --full --db "$DB" "$SRC/corpus/sample" "$WORK/hostile.jsonl" || exit 1
 "$SERVE" --db "$DB" --listen 127.0.0.1:0 --threads 2 --cors '*' 2>"$WORK/serve.log" &
 pid=$!
-port=""
-for _ in $(seq 1 100); do
-    port=$(sed -n 's|.* on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$WORK/serve.log")
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-if [ -z "$port" ]; then
+. "$SRC/serve/serve-port.sh"
+if ! port=$(serve_port "$WORK/serve.log"); then
     echo "FAIL: kofts-serve did not start"; cat "$WORK/serve.log"; kill $pid; exit 1
 fi
 # The Jekyll include as a site would render it (kofts_api = this server), opened from a
 # file:// page (origin "null", allowed by --cors '*').
 sed "s|{{ site.kofts_api }}|http://127.0.0.1:$port|g" "$SRC/serve/jekyll/_includes/kofts-search.html" \
     > "$WORK/jekyll.html"
-node "$SRC/tests/serve/browser.mjs" "http://127.0.0.1:$port" "과학기술정보통신부 예산" "해킹" \
+# Chromium's profile and its own temporary folders go under WORK/tmp, removed after the
+# run (Chromium leaves org.chromium.* folders in TMPDIR otherwise).
+rm -rf "$WORK/tmp" && mkdir -p "$WORK/tmp" || exit 1
+TMPDIR=$(cd "$WORK/tmp" && pwd) node "$SRC/tests/serve/browser.mjs" "http://127.0.0.1:$port" "과학기술정보통신부 예산" "해킹" \
     "$WORK/kofts-serve.png" "$(cd "$WORK" && pwd)/jekyll.html"
 rc=$?
 kill $pid
 wait $pid 2>/dev/null
+for _ in 1 2 3 4 5; do rm -rf "$WORK/tmp" 2>/dev/null && break; sleep 0.5; done
 exit $rc
