@@ -6,11 +6,19 @@
  * that is a known noun and a proper prefix of the word is a noun + particle reading.
  * Anything else (one-syllable nouns, the copula) is dropped. Answers are kept in a
  * process-wide cache, so each distinct word is stemmed once per process.
+ *
+ * Threads: libhunspell keeps per-call state in its handle, so a handle serves one
+ * caller at a time. The process keeps a small pool of handles (one per core, at most
+ * MAX_HANDLES), each behind its own mutex: a caller takes any free handle, and when
+ * all are busy and the pool is not full it loads one more (about 0.4 s and 55 MB).
+ * A single-threaded program never loads more than one. The answer cache has a lock of
+ * its own that is never held while hunspell runs.
  */
 #include "kofts_morph.h"
 
 #include <hunspell.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +32,24 @@
 #define KOFTS_HUNSPELL_DIR "/usr/share/hunspell"
 #endif
 
-static Hunhandle *hs;
+#define MAX_HANDLES 4
+
+typedef struct {
+    pthread_mutex_t mu; /* held while the handle answers a call */
+    Hunhandle *h;       /* set once, before the slot is published through npool */
+} handle_slot;
+
+static handle_slot pool[MAX_HANDLES] = {
+    {PTHREAD_MUTEX_INITIALIZER, NULL},
+    {PTHREAD_MUTEX_INITIALIZER, NULL},
+    {PTHREAD_MUTEX_INITIALIZER, NULL},
+    {PTHREAD_MUTEX_INITIALIZER, NULL},
+};
+static atomic_int npool;                                    /* published handles */
+static int max_handles = 1;                                 /* set by load() */
+static pthread_mutex_t grow_mu = PTHREAD_MUTEX_INITIALIZER; /* serialises loading */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static char aff_path[400], dic_path[400];
 static char source[512];
 
 static void load(void)
@@ -35,15 +58,17 @@ static void load(void)
     const char *dir = getenv("KOFTS_HUNSPELL_DIR");
     if (!dir || !*dir)
         dir = KOFTS_HUNSPELL_DIR;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    max_handles = cpus < 1 ? 1 : cpus > MAX_HANDLES ? MAX_HANDLES : (int)cpus;
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        char aff[400], dic[400];
-        snprintf(aff, sizeof aff, "%s/%s.aff", dir, names[k]);
-        snprintf(dic, sizeof dic, "%s/%s.dic", dir, names[k]);
-        if (access(aff, R_OK) != 0 || access(dic, R_OK) != 0)
+        snprintf(aff_path, sizeof aff_path, "%s/%s.aff", dir, names[k]);
+        snprintf(dic_path, sizeof dic_path, "%s/%s.dic", dir, names[k]);
+        if (access(aff_path, R_OK) != 0 || access(dic_path, R_OK) != 0)
             continue;
-        hs = Hunspell_create(aff, dic);
-        if (hs) {
-            snprintf(source, sizeof source, "%s", aff);
+        pool[0].h = Hunspell_create(aff_path, dic_path);
+        if (pool[0].h) {
+            snprintf(source, sizeof source, "%s", aff_path);
+            atomic_store(&npool, 1);
             return;
         }
     }
@@ -59,13 +84,47 @@ void kofts_morph_preload(void)
 int kofts_morph_available(void)
 {
     pthread_once(&once, load);
-    return hs != NULL;
+    return atomic_load(&npool) > 0;
+}
+
+int kofts_morph_handles(void)
+{
+    return atomic_load(&npool);
 }
 
 const char *kofts_morph_source(void)
 {
     pthread_once(&once, load);
     return source;
+}
+
+/*
+ * A locked handle slot for one Hunspell call (unlock its mu when done). Takes a free
+ * handle; when every handle is busy, loads one more if the pool may grow, else waits
+ * for one. Requires kofts_morph_available().
+ */
+static handle_slot *acquire(void)
+{
+    int n = atomic_load(&npool);
+    for (int i = 0; i < n; i++)
+        if (pthread_mutex_trylock(&pool[i].mu) == 0)
+            return &pool[i];
+    if (n < max_handles && pthread_mutex_trylock(&grow_mu) == 0) {
+        n = atomic_load(&npool);
+        Hunhandle *h = n < max_handles ? Hunspell_create(aff_path, dic_path) : NULL;
+        if (h) {
+            pool[n].h = h;
+            pthread_mutex_lock(&pool[n].mu);
+            atomic_store(&npool, n + 1);
+            pthread_mutex_unlock(&grow_mu);
+            return &pool[n];
+        }
+        pthread_mutex_unlock(&grow_mu);
+    }
+    static atomic_uint next;
+    handle_slot *slot = &pool[atomic_fetch_add(&next, 1) % (unsigned)atomic_load(&npool)];
+    pthread_mutex_lock(&slot->mu);
+    return slot;
 }
 
 static int ends_with_da(const char *s, size_t n)
@@ -99,7 +158,8 @@ static void add_lemma(kofts_morph_result *out, const char *s, size_t n)
 
 /*
  * The process-wide answer cache: open addressing, linear probing, emptied when 3/4
- * full. Shared by every analyzer (index workers, a server's requests), guarded by mu.
+ * full. Shared by every analyzer (index workers, a server's requests), guarded by
+ * cache_mu (never held during a Hunspell call).
  *
  *   slots[i] = { hash (0 = empty), len, word[72], result }
  */
@@ -112,6 +172,7 @@ typedef struct {
 } cache_slot;
 static cache_slot *cache; /* calloc'ed on first use; pages are touched only as filled */
 static size_t cache_used;
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static uint32_t word_hash(const char *w, size_t n)
 {
@@ -133,26 +194,45 @@ static cache_slot *cache_find(const char *w, size_t n, uint32_t h)
     }
 }
 
-int kofts_morph_analyze(const char *w, size_t n, kofts_morph_result *out)
+/* 1 and *out filled if the cache holds w's answer. */
+static int cache_get(const char *w, size_t n, uint32_t h, kofts_morph_result *out)
 {
-    char word[3 * 24 + 1];
-    memset(out, 0, sizeof *out);
-    if (n == 0 || n % 3 || n > 3 * 24)
-        return KOFTS_EINVAL;
-    if (!kofts_morph_available())
-        return 0;
-    memcpy(word, w, n);
-    word[n] = '\0';
-    uint32_t h = word_hash(w, n);
-    char **list = NULL;
-    pthread_mutex_lock(&mu);
+    pthread_mutex_lock(&cache_mu);
     cache_slot *c = cache_find(w, n, h);
-    if (c && c->hash) {
+    int hit = c && c->hash;
+    if (hit)
         *out = c->r;
-        pthread_mutex_unlock(&mu);
-        return 0;
+    pthread_mutex_unlock(&cache_mu);
+    return hit;
+}
+
+/* Remember r as w's answer (another thread may have stored the same answer meanwhile). */
+static void cache_put(const char *w, size_t n, uint32_t h, const kofts_morph_result *r)
+{
+    pthread_mutex_lock(&cache_mu);
+    cache_slot *c = cache_find(w, n, h);
+    if (c && !c->hash) {
+        if (cache_used >= CACHE_SLOTS / 4 * 3) {
+            memset(cache, 0, CACHE_SLOTS * sizeof *cache);
+            cache_used = 0;
+            c = cache_find(w, n, h);
+        }
+        c->hash = h;
+        c->len = (unsigned char)n;
+        memcpy(c->word, w, n);
+        cache_used++;
     }
-    int ns = Hunspell_stem(hs, &list, word);
+    if (c)
+        c->r = *r;
+    pthread_mutex_unlock(&cache_mu);
+}
+
+/* Hunspell's readings of word (NUL-terminated copy of w[0..n)) into out. */
+static void stem_word(const char *w, size_t n, const char *word, kofts_morph_result *out)
+{
+    char **list = NULL;
+    handle_slot *slot = acquire();
+    int ns = Hunspell_stem(slot->h, &list, word);
     for (int i = 0; i < ns; i++) {
         const char *st = list[i];
         size_t sl = strlen(st);
@@ -164,19 +244,24 @@ int kofts_morph_analyze(const char *w, size_t n, kofts_morph_result *out)
                  sl / 3 > out->noun)
             out->noun = (unsigned char)(sl / 3);
     }
-    Hunspell_free_list(hs, &list, ns);
-    if (c) {
-        if (cache_used >= CACHE_SLOTS / 4 * 3) {
-            memset(cache, 0, CACHE_SLOTS * sizeof *cache);
-            cache_used = 0;
-            c = cache_find(w, n, h);
-        }
-        c->hash = h;
-        c->len = (unsigned char)n;
-        memcpy(c->word, w, n);
-        c->r = *out;
-        cache_used++;
-    }
-    pthread_mutex_unlock(&mu);
+    Hunspell_free_list(slot->h, &list, ns);
+    pthread_mutex_unlock(&slot->mu);
+}
+
+int kofts_morph_analyze(const char *w, size_t n, kofts_morph_result *out)
+{
+    char word[3 * 24 + 1];
+    memset(out, 0, sizeof *out);
+    if (n == 0 || n % 3 || n > 3 * 24)
+        return KOFTS_EINVAL;
+    if (!kofts_morph_available())
+        return 0;
+    memcpy(word, w, n);
+    word[n] = '\0';
+    uint32_t h = word_hash(w, n);
+    if (cache_get(w, n, h, out))
+        return 0;
+    stem_word(w, n, word, out);
+    cache_put(w, n, h, out);
     return 0;
 }

@@ -6,10 +6,12 @@
  * -시-, tense, contractions, question endings) is reduced here to dictionary forms
  * (가벼운 -> 가볍다, 물었다 -> 묻다 and 물다, 가셨다 -> 가다 and 가시다).
  *
- * One Hunspell handle per process, loaded on first use (about 0.4 s and 55 MB for
- * ko.aff/ko.dic) and shared by every analyzer under a mutex: libhunspell keeps
- * per-call state in the handle. It answers about 30-50 thousand words a second, so
- * callers cache the results (kofts_analyzer.c keeps them in its word cache).
+ * Hunspell handles are loaded on first use (about 0.4 s and 55 MB each for
+ * ko.aff/ko.dic): one per process, plus one more each time every loaded handle is busy
+ * in another thread, up to one per core (at most 4). libhunspell keeps per-call state
+ * in the handle, so each serves one call at a time. It answers about 30-50 thousand
+ * words a second, so answers are cached per process (and kofts_analyzer.c keeps them
+ * in its word cache).
  */
 #ifndef KOFTS_MORPH_H
 #define KOFTS_MORPH_H
@@ -44,6 +46,9 @@ int kofts_morph_available(void);
 
 /* Load the dictionary now (once per process) instead of on first need. */
 void kofts_morph_preload(void);
+
+/* Hunspell handles loaded so far (0 without a dictionary; grows with concurrent callers). */
+int kofts_morph_handles(void);
 
 /* The .aff path in use, or a message saying why none could be loaded. Static. */
 const char *kofts_morph_source(void);
