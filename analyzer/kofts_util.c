@@ -10,21 +10,32 @@
 
 #include "kofts_error.h"
 
+void *kofts_grow(void *p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap && p)
+        return p;
+    size_t c = *cap ? *cap : 16;
+    while (c < need) {
+        if (c > SIZE_MAX / 2)
+            return NULL;
+        c *= 2;
+    }
+    if (elem && c > SIZE_MAX / elem)
+        return NULL;
+    void *np = realloc(p, c * elem);
+    if (np)
+        *cap = c;
+    return np;
+}
+
 int kofts_buf_reserve(kofts_buf *b, size_t n)
 {
-    if (b->len + n + 1 <= b->cap)
-        return 0;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->len + n + 1) {
-        if (cap > SIZE_MAX / 2)
-            return KOFTS_ENOMEM;
-        cap *= 2;
-    }
-    char *p = realloc(b->data, cap);
+    if (n > SIZE_MAX - b->len - 1)
+        return KOFTS_ENOMEM;
+    char *p = kofts_grow(b->data, &b->cap, b->len + n + 1, 1);
     if (!p)
         return KOFTS_ENOMEM;
     b->data = p;
-    b->cap = cap;
     return 0;
 }
 

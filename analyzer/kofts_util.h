@@ -30,6 +30,15 @@ void kofts_buf_clear(kofts_buf *b);
 void kofts_buf_free(kofts_buf *b);
 
 /*
+ * Grow-by-doubling, written once: make the array p of *cap elements of elem bytes hold
+ * at least need elements (need >= 1). Returns the array (moved or not; *cap updated), or
+ * NULL when out of memory or on overflow — then p and *cap are unchanged and p is still
+ * the caller's to free. Capacity starts at 16 and doubles. Use:
+ *     T *np = kofts_grow(arr, &cap, n + 1, sizeof *arr); if (!np) fail; arr = np;
+ */
+void *kofts_grow(void *p, size_t *cap, size_t need, size_t elem);
+
+/*
  * Decode one UTF-8 character at s[i] (i < n). Returns the code point and sets *adv to
  * its length in bytes (>= 1); on an invalid or truncated sequence returns -1 and sets
  * *adv to 1 (skip one byte). Overlongs, surrogates and > U+10FFFF are invalid.

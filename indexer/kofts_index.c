@@ -997,15 +997,13 @@ static int read_jsonl(ctx *c, finfo *fi)
             rc = KOFTS_ENOMEM;
             goto done;
         }
-        if (it->nrefs == it->caprefs) {
-            size_t nc = it->caprefs ? it->caprefs * 2 : 64;
-            line_ref *nr = realloc(it->refs, nc * sizeof *nr);
+        {
+            line_ref *nr = kofts_grow(it->refs, &it->caprefs, it->nrefs + 1, sizeof *nr);
             if (!nr) {
                 rc = KOFTS_ENOMEM;
                 goto done;
             }
             it->refs = nr;
-            it->caprefs = nc;
         }
         it->refs[it->nrefs++] = (line_ref){it->lines.len, len, lineno, too_long};
         if (kofts_buf_append(&it->lines, line, len)) {

@@ -270,13 +270,10 @@ static int walk_tree(kofts_markup *out, sink *k, const GumboNode *root)
                 goto nomem;
             if (t == GUMBO_TAG_PRE)
                 in_pre++;
-            if (top == cap) {
-                frame *ns = realloc(st, 2 * cap * sizeof *st);
-                if (!ns)
-                    goto nomem;
-                st = ns;
-                cap *= 2;
-            }
+            frame *ns = kofts_grow(st, &cap, top + 1, sizeof *st);
+            if (!ns)
+                goto nomem;
+            st = ns;
             st[top++] = (frame){c, 0};
             if (t == GUMBO_TAG_H1 && want_h1 && !h1_depth) {
                 h1_depth = top;

@@ -105,17 +105,190 @@ static int looks_numeric(const yaml_event_t *e)
     return end && *end == '\0';
 }
 
+/* Where the value of one front-matter key goes (all NULL: a key kofts does not read). */
+typedef struct {
+    char **slot;      /* a string field */
+    kofts_buf *list;  /* categories/tags: items for the document */
+    kofts_buf *jlist; /* categories/category as Jekyll reads them (for the URL) */
+    int is_title;
+} fm_dest;
+
+static fm_dest dest_of(fm_vals *v, const char *key)
+{
+    fm_dest d = {0};
+    if (!key)
+        return d;
+    d.is_title = strcmp(key, "title") == 0;
+    if (!strcmp(key, "categories") || !strcmp(key, "category"))
+        d.list = &v->cats;
+    else if (!strcmp(key, "tags") || !strcmp(key, "tag"))
+        d.list = &v->tags;
+    if (d.is_title)
+        d.slot = &v->title;
+    else if (!strcmp(key, "date"))
+        d.slot = &v->date;
+    else if (!strcmp(key, "excerpt"))
+        d.slot = &v->excerpt;
+    else if (!strcmp(key, "description"))
+        d.slot = &v->description;
+    else if (!strcmp(key, "feature_text"))
+        d.slot = &v->feature;
+    else if (!strcmp(key, "permalink") || !strcmp(key, "url"))
+        d.slot = &v->url;
+    else if (!strcmp(key, "slug"))
+        d.slot = &v->slug;
+    d.jlist = !strcmp(key, "categories") ? &v->jcats : !strcmp(key, "category") ? &v->jcat : NULL;
+    return d;
+}
+
+/*
+ * Read events up to the mapping that holds the front matter. Returns 0 at the mapping,
+ * 1 when there is nothing to read (empty, or not a mapping: warned in dg), -1 on a YAML
+ * error.
+ */
+static int front_open(yaml_parser_t *p, yaml_event_t *e, kofts_diag *dg, const char *path)
+{
+    for (;;) {
+        if (next_event(p, e))
+            return -1;
+        yaml_event_type_t t = e->type;
+        if (t == YAML_STREAM_END_EVENT)
+            return 1;
+        if (t == YAML_MAPPING_START_EVENT) {
+            yaml_event_delete(e);
+            return 0;
+        }
+        if (t == YAML_SCALAR_EVENT && e->data.scalar.length == 0)
+            return 1; /* "---\n---": empty */
+        if (t == YAML_SEQUENCE_START_EVENT || t == YAML_SCALAR_EVENT || t == YAML_ALIAS_EVENT) {
+            kofts_diag_add(dg, path, 0, 0, "front matter is not a mapping, ignored");
+            return 1;
+        }
+        yaml_event_delete(e);
+    }
+}
+
+/* A scalar value e of key into its destination. Returns 0 or KOFTS_ENOMEM. */
+static int take_scalar(fm_vals *v, kofts_diag *dg, const char *path, const char *key,
+                       const fm_dest *d, const yaml_event_t *e)
+{
+    const char *s = (const char *)e->data.scalar.value;
+    size_t sl = e->data.scalar.length;
+    if (!strcmp(key, "published") && e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+        v->published_set = 1;
+        v->unpublished = !strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE") ||
+                         !strcmp(s, "no") || !strcmp(s, "off");
+    }
+    if (d->is_title && looks_numeric(e))
+        kofts_diag_add(dg, path, 0, 0, "front matter: title is a number, used as text");
+    if (d->slot) {
+        free(*d->slot);
+        if (!(*d->slot = strndup(s, sl)))
+            return KOFTS_ENOMEM;
+        if (!strcmp(key, "permalink")) {
+            free(v->permalink);
+            if (!(v->permalink = strndup(s, sl)))
+                return KOFTS_ENOMEM;
+        }
+    } else if (d->list && add_items(d->list, s, sl, 1)) {
+        return KOFTS_ENOMEM;
+    }
+    if (d->jlist && add_items(d->jlist, s, sl, d->jlist == &v->jcats ? 2 : 0))
+        return KOFTS_ENOMEM;
+    return 0;
+}
+
+/* The items of a sequence value (its start event already read): scalars go to the
+ * lists; anything nested is skipped. Returns 0, KOFTS_ENOMEM, or -1 on a YAML error. */
+static int take_sequence(yaml_parser_t *p, fm_vals *v, const fm_dest *d)
+{
+    int rc = 0;
+    for (;;) {
+        yaml_event_t it;
+        if (next_event(p, &it))
+            return -1;
+        if (it.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&it);
+            return rc;
+        }
+        if (it.type == YAML_SCALAR_EVENT && d->list) {
+            const char *s = (const char *)it.data.scalar.value;
+            size_t sl = it.data.scalar.length;
+            if (add_items(d->list, s, sl, 0) || (d->jlist && add_items(d->jlist, s, sl, 0)))
+                rc = KOFTS_ENOMEM;
+        } else if (it.type == YAML_ALIAS_EVENT) {
+            v->alias_seen = 1;
+        } else if (it.type == YAML_SEQUENCE_START_EVENT || it.type == YAML_MAPPING_START_EVENT) {
+            if (skip_node(p)) {
+                yaml_event_delete(&it);
+                return -1;
+            }
+        }
+        yaml_event_delete(&it);
+    }
+}
+
+/*
+ * One key and its value of the front-matter mapping. Sets *end at the mapping's end.
+ * Returns 0, KOFTS_ENOMEM, or -1 on a YAML error. e is left deleted.
+ */
+static int take_pair(yaml_parser_t *p, yaml_event_t *e, fm_vals *v, kofts_diag *dg,
+                     const char *path, int *end)
+{
+    if (next_event(p, e))
+        return -1;
+    if (e->type == YAML_MAPPING_END_EVENT) {
+        *end = 1;
+        return 0;
+    }
+    char *key = NULL;
+    if (e->type == YAML_SCALAR_EVENT) {
+        if (!(key = strdup((const char *)e->data.scalar.value)))
+            return KOFTS_ENOMEM;
+    } else if (e->type == YAML_SEQUENCE_START_EVENT || e->type == YAML_MAPPING_START_EVENT) {
+        yaml_event_delete(e);
+        if (skip_node(p))
+            return -1;
+    } else if (e->type == YAML_ALIAS_EVENT) {
+        v->alias_seen = 1;
+    }
+    yaml_event_delete(e);
+    if (next_event(p, e)) {
+        free(key);
+        return -1;
+    }
+    fm_dest d = dest_of(v, key);
+    int rc = 0;
+    if (e->type == YAML_SCALAR_EVENT) {
+        if (key)
+            rc = take_scalar(v, dg, path, key, &d, e);
+    } else if (e->type == YAML_SEQUENCE_START_EVENT) {
+        if (d.slot)
+            kofts_diag_add(dg, path, 0, 0, "front matter: %s is not a string, ignored", key);
+        rc = take_sequence(p, v, &d);
+    } else if (e->type == YAML_MAPPING_START_EVENT) {
+        if (d.slot || d.list)
+            kofts_diag_add(dg, path, 0, 0, "front matter: %s is not a %s, ignored", key,
+                           d.list ? "string or list" : "string");
+        yaml_event_delete(e);
+        rc = skip_node(p) ? -1 : 0;
+    } else if (e->type == YAML_ALIAS_EVENT) {
+        v->alias_seen = 1;
+    }
+    yaml_event_delete(e);
+    free(key);
+    return rc;
+}
+
 /*
  * Parse front matter yaml[0..n) into v. Messages name path with line numbers offset
  * by line0 (the file line of the first YAML line). Returns 0 (also when warnings were
- * given), -1 on a YAML error (already reported; v may be partial), KOFTS_ENOMEM.
+ * given), -1 on a YAML error (v->err, v->err_line; v may be partial), KOFTS_ENOMEM.
  */
 static int parse_front(fm_vals *v, kofts_diag *out, const char *path, long line0, const char *yaml,
                        size_t n)
 {
-    int rc = 0;
     kofts_diag tmp = {{0}, 0, 0}; /* warnings, kept only if the YAML is valid */
-    kofts_diag *dg = &tmp;
     yaml_parser_t p;
     yaml_event_t e;
     memset(&e, 0, sizeof e);
@@ -124,160 +297,16 @@ static int parse_front(fm_vals *v, kofts_diag *out, const char *path, long line0
     yaml_parser_set_input_string(&p, (const unsigned char *)yaml, n);
     yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
 
-    /* stream start, document start (or stream end for an empty front matter) */
-    for (;;) {
-        if (next_event(&p, &e))
-            goto yaml_error;
-        yaml_event_type_t t = e.type;
-        if (t == YAML_STREAM_END_EVENT)
-            goto done;
-        if (t == YAML_MAPPING_START_EVENT)
-            break;
-        if (t == YAML_SCALAR_EVENT && e.data.scalar.length == 0)
-            goto done; /* "---\n---": empty */
-        if (t == YAML_SEQUENCE_START_EVENT || t == YAML_SCALAR_EVENT || t == YAML_ALIAS_EVENT) {
-            kofts_diag_add(dg, path, 0, 0, "front matter is not a mapping, ignored");
-            goto done;
-        }
-        yaml_event_delete(&e);
+    int rc = front_open(&p, &e, &tmp, path), end = 0;
+    if (rc == 1)
+        rc = 0;
+    else
+        while (rc == 0 && !end)
+            rc = take_pair(&p, &e, v, &tmp, path, &end);
+    if (rc == -1) {
+        v->err_line = line0 + (long)p.problem_mark.line;
+        snprintf(v->err, sizeof v->err, "%s", p.problem ? p.problem : "YAML error");
     }
-    yaml_event_delete(&e);
-
-    for (;;) {
-        /* key */
-        if (next_event(&p, &e))
-            goto yaml_error;
-        if (e.type == YAML_MAPPING_END_EVENT)
-            break;
-        char *key = NULL;
-        if (e.type == YAML_SCALAR_EVENT) {
-            key = strdup((const char *)e.data.scalar.value);
-            if (!key) {
-                rc = KOFTS_ENOMEM;
-                goto done;
-            }
-        } else if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) {
-            yaml_event_delete(&e);
-            if (skip_node(&p))
-                goto yaml_error;
-        } else if (e.type == YAML_ALIAS_EVENT) {
-            v->alias_seen = 1;
-        }
-        yaml_event_delete(&e);
-
-        /* value */
-        if (next_event(&p, &e)) {
-            free(key);
-            goto yaml_error;
-        }
-        int is_title = key && strcmp(key, "title") == 0;
-        int list_key = key && (!strcmp(key, "categories") || !strcmp(key, "category") ||
-                               !strcmp(key, "tags") || !strcmp(key, "tag"));
-        kofts_buf *lb = NULL;
-        if (list_key)
-            lb = key[0] == 'c' ? &v->cats : &v->tags;
-        char **slot = NULL;
-        if (key) {
-            if (is_title)
-                slot = &v->title;
-            else if (!strcmp(key, "date"))
-                slot = &v->date;
-            else if (!strcmp(key, "excerpt"))
-                slot = &v->excerpt;
-            else if (!strcmp(key, "description"))
-                slot = &v->description;
-            else if (!strcmp(key, "feature_text"))
-                slot = &v->feature;
-            else if (!strcmp(key, "permalink") || !strcmp(key, "url"))
-                slot = &v->url;
-            else if (!strcmp(key, "slug"))
-                slot = &v->slug;
-        }
-        kofts_buf *jb = !key                         ? NULL
-                        : !strcmp(key, "categories") ? &v->jcats
-                        : !strcmp(key, "category")   ? &v->jcat
-                                                     : NULL;
-        if (key && !strcmp(key, "published") && e.type == YAML_SCALAR_EVENT &&
-            e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-            const char *pv = (const char *)e.data.scalar.value;
-            v->published_set = 1;
-            v->unpublished = !strcmp(pv, "false") || !strcmp(pv, "False") || !strcmp(pv, "FALSE") ||
-                             !strcmp(pv, "no") || !strcmp(pv, "off");
-        }
-        if (e.type == YAML_SCALAR_EVENT) {
-            const char *s = (const char *)e.data.scalar.value;
-            size_t sl = e.data.scalar.length;
-            if (is_title && looks_numeric(&e))
-                kofts_diag_add(dg, path, 0, 0, "front matter: title is a number, used as text");
-            if (slot) {
-                free(*slot);
-                *slot = strndup(s, sl);
-                if (!*slot)
-                    rc = KOFTS_ENOMEM;
-                if (!rc && !strcmp(key, "permalink") && (free(v->permalink), 1) &&
-                    !(v->permalink = strndup(s, sl)))
-                    rc = KOFTS_ENOMEM;
-            } else if (lb && add_items(lb, s, sl, 1)) {
-                rc = KOFTS_ENOMEM;
-            }
-            if (!rc && jb && add_items(jb, s, sl, jb == &v->jcats ? 2 : 0))
-                rc = KOFTS_ENOMEM;
-        } else if (e.type == YAML_SEQUENCE_START_EVENT) {
-            if (slot)
-                kofts_diag_add(dg, path, 0, 0, "front matter: %s is not a string, ignored", key);
-            /* items: scalars go to the list; anything nested is skipped */
-            for (;;) {
-                yaml_event_t it;
-                if (next_event(&p, &it)) {
-                    free(key);
-                    goto yaml_error;
-                }
-                if (it.type == YAML_SEQUENCE_END_EVENT) {
-                    yaml_event_delete(&it);
-                    break;
-                }
-                if (it.type == YAML_SCALAR_EVENT && lb) {
-                    if (add_items(lb, (const char *)it.data.scalar.value, it.data.scalar.length,
-                                  0) ||
-                        (jb && add_items(jb, (const char *)it.data.scalar.value,
-                                         it.data.scalar.length, 0)))
-                        rc = KOFTS_ENOMEM;
-                } else if (it.type == YAML_ALIAS_EVENT) {
-                    v->alias_seen = 1;
-                } else if (it.type == YAML_SEQUENCE_START_EVENT ||
-                           it.type == YAML_MAPPING_START_EVENT) {
-                    if (skip_node(&p)) {
-                        yaml_event_delete(&it);
-                        free(key);
-                        goto yaml_error;
-                    }
-                }
-                yaml_event_delete(&it);
-            }
-        } else if (e.type == YAML_MAPPING_START_EVENT) {
-            if (slot || lb)
-                kofts_diag_add(dg, path, 0, 0, "front matter: %s is not a %s, ignored", key,
-                               lb ? "string or list" : "string");
-            yaml_event_delete(&e);
-            if (skip_node(&p)) {
-                free(key);
-                goto yaml_error;
-            }
-        } else if (e.type == YAML_ALIAS_EVENT) {
-            v->alias_seen = 1;
-        }
-        yaml_event_delete(&e);
-        free(key);
-        if (rc)
-            goto done;
-    }
-    goto done;
-
-yaml_error:
-    v->err_line = line0 + (long)p.problem_mark.line;
-    snprintf(v->err, sizeof v->err, "%s", p.problem ? p.problem : "YAML error");
-    rc = -1;
-done:
     if (rc == 0 && tmp.text.len) {
         kofts_buf_append(&out->text, tmp.text.data, tmp.text.len);
         out->warnings += tmp.warnings;

@@ -105,15 +105,13 @@ static int walk_dir(walker *w, kofts_buf *path, size_t rel_off)
         size_t nl = strlen(nm);
         if (nm[0] == '.' || nl == 0 || nm[nl - 1] == '~' || strcmp(nm, "_site") == 0)
             continue;
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            char **nn = realloc(names, nc * sizeof *names);
+        {
+            char **nn = kofts_grow(names, &cap, n + 1, sizeof *names);
             if (!nn) {
                 rc = KOFTS_ENOMEM;
                 goto done;
             }
             names = nn;
-            cap = nc;
         }
         if (!(names[n] = strdup(nm))) {
             rc = KOFTS_ENOMEM;

@@ -14,6 +14,7 @@
 #include "kofts_analyzer.h"
 #include "kofts_cli.h"
 #include "kofts_index.h"
+#include "kofts_util.h"
 
 #define DEFAULT_MAX_FILE_SIZE (32u * 1024 * 1024)
 
@@ -282,14 +283,10 @@ static long long count_reason(console *k, const char *reason)
     for (size_t i = 0; i < k->ngroups; i++)
         if (strcmp(k->groups[i].reason, reason) == 0)
             return ++k->groups[i].n;
-    if (k->ngroups == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 16;
-        group *g = realloc(k->groups, cap * sizeof *g);
-        if (!g)
-            return 0;
-        k->groups = g;
-        k->cap = cap;
-    }
+    group *g = kofts_grow(k->groups, &k->cap, k->ngroups + 1, sizeof *g);
+    if (!g)
+        return 0;
+    k->groups = g;
     if (!(k->groups[k->ngroups].reason = strdup(reason)))
         return 0;
     k->groups[k->ngroups].n = 1;

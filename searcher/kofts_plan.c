@@ -265,156 +265,161 @@ static int mark_joins(kofts_plan *qp, kofts_analyzer *a)
     return 0;
 }
 
-int kofts_plan_parse(kofts_plan *qp, kofts_analyzer *a, const char *query, size_t qlen)
+/* One item of the query text as typed: [-][title:|category:]("phrase"|word)[*]. */
+typedef struct {
+    size_t ts, te; /* the text, without quotes and trailing '*' */
+    int neg, title_only, is_cat, phrase, prefix;
+    int skip; /* a lone '-': nothing to add */
+} scan_item;
+
+/* Read the item at s[*i] (not blank) into it and move *i past it. Notes a lone '-' and
+ * an unbalanced quote. Returns 0 or a negative code. */
+static int scan_next(kofts_plan *qp, const char *s, size_t n, size_t *pi, scan_item *it)
 {
+    size_t i = *pi;
     int rc = 0;
-    kofts_buf clean = {0};
-    memset(qp, 0, sizeof *qp);
-    if ((rc = sanitise(qp, query, qlen, &clean)))
-        goto done;
-    const char *s = clean.data;
-    size_t n = clean.len, i = 0;
-    int pending_or = 0, have_prev = 0, truncated = 0, typed = 0;
-    while (i < n) {
-        while (i < n && is_blank(s[i]))
+    memset(it, 0, sizeof *it);
+    if (s[i] == '-') {
+        if (i + 1 >= n || is_blank(s[i + 1])) {
+            it->skip = 1;
+            *pi = i + 1;
+            return kofts_plan_note(qp, "a lone '-' was ignored", NULL, 0);
+        }
+        it->neg = 1;
+        while (i < n && s[i] == '-')
             i++;
-        if (i >= n)
-            break;
-        int neg = 0, title_only = 0, phrase = 0, prefix = 0, is_cat = 0;
-        if (s[i] == '-') {
-            if (i + 1 >= n || is_blank(s[i + 1])) {
-                if ((rc = kofts_plan_note(qp, "a lone '-' was ignored", NULL, 0)))
-                    goto done;
-                i++;
-                continue;
-            }
-            neg = 1;
-            i++;
-            while (i < n && s[i] == '-')
-                i++;
-        }
-        if (starts_field(s + i, n - i, "title:")) {
-            title_only = 1;
-            i += 6;
-        } else if (starts_field(s + i, n - i, "category:")) {
-            is_cat = 1;
-            i += 9;
-        }
-        size_t ts, te;
-        if (i < n && s[i] == '"') {
-            phrase = 1;
-            ts = ++i;
-            while (i < n && s[i] != '"')
-                i++;
-            te = i;
-            if (i >= n) {
-                if ((rc = kofts_plan_note(
-                         qp, "unbalanced quote: the phrase runs to the end of the query", NULL, 0)))
-                    goto done;
-            } else {
-                i++;
-            }
-            if (i < n && s[i] == '*') {
-                prefix = 1;
-                while (i < n && s[i] == '*')
-                    i++;
-            }
-        } else {
-            ts = i;
-            while (i < n && !is_blank(s[i]) && s[i] != '"')
-                i++;
-            te = i;
-            while (te > ts && s[te - 1] == '*') {
-                te--;
-                prefix = 1;
-            }
-        }
-        if (is_cat) {
-            if (te == ts)
-                continue;
-            if (neg && (rc = kofts_plan_note(
-                            qp, "-category: is not supported; read as category:", s + ts, te - ts)))
-                goto done;
-            if ((rc = add_cat(qp, s + ts, te - ts)))
-                goto done;
-            continue;
-        }
-        if (te > ts || phrase || neg || title_only)
-            typed++; /* anything but a bare '*' or a filter */
-        if (!phrase && !neg && !title_only && !prefix && te - ts == 2 &&
-            memcmp(s + ts, "OR", 2) == 0) {
-            if (!have_prev || pending_or) {
-                if ((rc = kofts_plan_note(qp, "a stray OR was ignored", NULL, 0)))
-                    goto done;
-            } else {
-                pending_or = 1;
-            }
-            continue;
-        }
-        if (te == ts)
-            continue;
-        if (qp->n >= KOFTS_QUERY_MAX_TERMS) {
-            if (!truncated) {
-                char msg[80];
-                snprintf(msg, sizeof msg, "more than %d terms: the rest were ignored",
-                         KOFTS_QUERY_MAX_TERMS);
-                if ((rc = kofts_plan_note(qp, msg, NULL, 0)))
-                    goto done;
-                truncated = 1;
-            }
-            continue;
-        }
-        kofts_plan_term t = {0};
-        t.phrase = phrase;
-        t.prefix = prefix;
-        t.field = title_only ? KOFTS_COL_TITLE : -1;
-        t.neg = neg;
-        rc = kofts_analyzer_run(a, KOFTS_MODE_WORD, KOFTS_ANALYZE_QUERY, s + ts, te - ts, keep_cb,
-                                &t.word);
-        if (rc >= 0)
-            rc = kofts_analyzer_run(a, KOFTS_MODE_BIGRAM, KOFTS_ANALYZE_QUERY, s + ts, te - ts,
-                                    keep_cb, &t.bigram);
-        if (rc < 0) {
-            toks_free(&t.word);
-            toks_free(&t.bigram);
-            goto done;
-        }
-        rc = 0;
-        if (t.word.n_pos == 0) {
-            toks_free(&t.word);
-            toks_free(&t.bigram);
-            /* Nothing searchable (punctuation, emoji, a lone particle): drop it. An OR
-             * that preceded it stays pending for the next term. */
-            if ((rc = kofts_plan_note(qp, "ignored (nothing searchable)", s + ts, te - ts)))
-                goto done;
-            continue;
-        }
-        if (!phrase && !neg && !prefix && is_question_word(s + ts, te - ts))
-            t.optional = 1;
-        if (!neg) {
-            if (pending_or && have_prev)
-                t.group = qp->n_groups - 1;
-            else
-                t.group = qp->n_groups++;
-            have_prev = 1;
-            pending_or = 0;
-        }
-        t.text = malloc(te - ts + 1);
-        if (!t.text) {
-            toks_free(&t.word);
-            toks_free(&t.bigram);
-            rc = KOFTS_ENOMEM;
-            goto done;
-        }
-        memcpy(t.text, s + ts, te - ts);
-        t.text[te - ts] = '\0';
-        t.len = te - ts;
-        qp->t[qp->n++] = t;
     }
-    if (pending_or && (rc = kofts_plan_note(qp, "a trailing OR was ignored", NULL, 0)))
-        goto done;
-    /* An OR group is optional only if every member is; if every positive term is
-     * optional, nothing is (the question words are all there is). */
+    if (starts_field(s + i, n - i, "title:")) {
+        it->title_only = 1;
+        i += 6;
+    } else if (starts_field(s + i, n - i, "category:")) {
+        it->is_cat = 1;
+        i += 9;
+    }
+    if (i < n && s[i] == '"') {
+        it->phrase = 1;
+        it->ts = ++i;
+        while (i < n && s[i] != '"')
+            i++;
+        it->te = i;
+        if (i >= n)
+            rc = kofts_plan_note(qp, "unbalanced quote: the phrase runs to the end of the query",
+                                 NULL, 0);
+        else
+            i++;
+        if (i < n && s[i] == '*') {
+            it->prefix = 1;
+            while (i < n && s[i] == '*')
+                i++;
+        }
+    } else {
+        it->ts = i;
+        while (i < n && !is_blank(s[i]) && s[i] != '"')
+            i++;
+        it->te = i;
+        while (it->te > it->ts && s[it->te - 1] == '*') {
+            it->te--;
+            it->prefix = 1;
+        }
+    }
+    *pi = i;
+    return rc;
+}
+
+/* Where the scan stands between items: OR pending, a previous positive term. */
+typedef struct {
+    int pending_or, have_prev, truncated, typed;
+} scan_state;
+
+/* Analyse the word or phrase of it and append it to qp as a term (its OR group, and
+ * optional when it is a question word). Nothing searchable: a note, no term.
+ * Returns 0 or a negative code. */
+static int add_term(kofts_plan *qp, kofts_analyzer *a, const char *s, const scan_item *it,
+                    scan_state *st)
+{
+    const char *w = s + it->ts;
+    size_t wn = it->te - it->ts;
+    kofts_plan_term t = {0};
+    t.phrase = it->phrase;
+    t.prefix = it->prefix;
+    t.field = it->title_only ? KOFTS_COL_TITLE : -1;
+    t.neg = it->neg;
+    int rc = kofts_analyzer_run(a, KOFTS_MODE_WORD, KOFTS_ANALYZE_QUERY, w, wn, keep_cb, &t.word);
+    if (rc >= 0)
+        rc = kofts_analyzer_run(a, KOFTS_MODE_BIGRAM, KOFTS_ANALYZE_QUERY, w, wn, keep_cb,
+                                &t.bigram);
+    if (rc > 0)
+        rc = 0;
+    if (rc == 0 && t.word.n_pos == 0)
+        rc = 1; /* nothing searchable */
+    if (rc == 0 && !(t.text = malloc(wn + 1)))
+        rc = KOFTS_ENOMEM;
+    if (rc != 0) {
+        toks_free(&t.word);
+        toks_free(&t.bigram);
+        /* Nothing searchable (punctuation, emoji, a lone particle): drop it. An OR
+         * that preceded it stays pending for the next term. */
+        return rc < 0 ? rc : kofts_plan_note(qp, "ignored (nothing searchable)", w, wn);
+    }
+    if (!it->phrase && !it->neg && !it->prefix && is_question_word(w, wn))
+        t.optional = 1;
+    if (!it->neg) {
+        if (st->pending_or && st->have_prev)
+            t.group = qp->n_groups - 1;
+        else
+            t.group = qp->n_groups++;
+        st->have_prev = 1;
+        st->pending_or = 0;
+    }
+    memcpy(t.text, w, wn);
+    t.text[wn] = '\0';
+    t.len = wn;
+    qp->t[qp->n++] = t;
+    return 0;
+}
+
+/* Take one scanned item: a category filter, an OR, a term, or nothing. Returns 0 or a
+ * negative code. */
+static int take_item(kofts_plan *qp, kofts_analyzer *a, const char *s, const scan_item *it,
+                     scan_state *st)
+{
+    size_t len = it->te - it->ts;
+    if (it->is_cat) {
+        if (len == 0)
+            return 0;
+        int rc = 0;
+        if (it->neg)
+            rc = kofts_plan_note(qp, "-category: is not supported; read as category:", s + it->ts,
+                                 len);
+        return rc ? rc : add_cat(qp, s + it->ts, len);
+    }
+    if (len > 0 || it->phrase || it->neg || it->title_only)
+        st->typed++; /* anything but a bare '*' or a filter */
+    if (!it->phrase && !it->neg && !it->title_only && !it->prefix && len == 2 &&
+        memcmp(s + it->ts, "OR", 2) == 0) {
+        if (!st->have_prev || st->pending_or)
+            return kofts_plan_note(qp, "a stray OR was ignored", NULL, 0);
+        st->pending_or = 1;
+        return 0;
+    }
+    if (len == 0)
+        return 0;
+    if (qp->n >= KOFTS_QUERY_MAX_TERMS) {
+        if (st->truncated)
+            return 0;
+        st->truncated = 1;
+        char msg[80];
+        snprintf(msg, sizeof msg, "more than %d terms: the rest were ignored",
+                 KOFTS_QUERY_MAX_TERMS);
+        return kofts_plan_note(qp, msg, NULL, 0);
+    }
+    return add_term(qp, a, s, it, st);
+}
+
+/* An OR group is optional only if every member is; if every positive term is optional,
+ * nothing is (the question words are all there is). Notes each optional term. */
+static int settle_optional(kofts_plan *qp)
+{
     int any_required = 0, any_pos = 0;
     for (size_t k = 0; k < qp->n; k++) {
         kofts_plan_term *t = &qp->t[k];
@@ -429,12 +434,41 @@ int kofts_plan_parse(kofts_plan *qp, kofts_analyzer *a, const char *query, size_
     if (any_pos && !any_required)
         for (size_t k = 0; k < qp->n; k++)
             qp->t[k].optional = 0;
-    for (size_t k = 0; k < qp->n; k++)
+    for (size_t k = 0; k < qp->n; k++) {
+        int rc = 0;
         if (qp->t[k].optional &&
             (rc = kofts_plan_note(qp, "not required (question word)", qp->t[k].text, qp->t[k].len)))
-            goto done;
-    rc = mark_joins(qp, a);
-    qp->match_all = rc == 0 && typed == 0;
+            return rc;
+    }
+    return 0;
+}
+
+int kofts_plan_parse(kofts_plan *qp, kofts_analyzer *a, const char *query, size_t qlen)
+{
+    int rc = 0;
+    kofts_buf clean = {0};
+    memset(qp, 0, sizeof *qp);
+    if ((rc = sanitise(qp, query, qlen, &clean)))
+        goto done;
+    const char *s = clean.data;
+    size_t n = clean.len, i = 0;
+    scan_state st = {0};
+    while (i < n && rc == 0) {
+        while (i < n && is_blank(s[i]))
+            i++;
+        if (i >= n)
+            break;
+        scan_item it;
+        if ((rc = scan_next(qp, s, n, &i, &it)) == 0 && !it.skip)
+            rc = take_item(qp, a, s, &it, &st);
+    }
+    if (rc == 0 && st.pending_or)
+        rc = kofts_plan_note(qp, "a trailing OR was ignored", NULL, 0);
+    if (rc == 0)
+        rc = settle_optional(qp);
+    if (rc == 0)
+        rc = mark_joins(qp, a);
+    qp->match_all = rc == 0 && st.typed == 0;
 done:
     kofts_buf_free(&clean);
     return rc;

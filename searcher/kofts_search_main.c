@@ -399,14 +399,10 @@ static int read_batch(FILE *in, const char *name, bquery **out, size_t *n_out)
         if (!tab && ++no_tab <= FIRST_BAD_LINES)
             fprintf(stderr, PROG ": %s:%zu: no TAB between query id and query; query id %s\n", name,
                     lineno, num);
-        if (nq == cap) {
-            size_t ncap = cap ? cap * 2 : 256;
-            bquery *nqs = realloc(qs, ncap * sizeof *nqs);
-            if (!nqs)
-                goto oom;
-            qs = nqs;
-            cap = ncap;
-        }
+        bquery *nqs = kofts_grow(qs, &cap, nq + 1, sizeof *nqs);
+        if (!nqs)
+            goto oom;
+        qs = nqs;
         qs[nq].qid = tab ? strndup(line, (size_t)(tab - line)) : strdup(num);
         qs[nq].query = strdup(tab ? tab + 1 : line);
         nq++;

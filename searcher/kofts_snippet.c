@@ -109,15 +109,13 @@ static void flush_group(snip_ctx *c)
             e = me;
     }
     if (c->nm < MAX_MATCHES && e > s) {
-        if (c->nm == c->mcap) {
-            size_t nc = c->mcap ? c->mcap * 2 : 64;
-            match *nm = realloc(c->m, nc * sizeof *nm);
+        {
+            match *nm = kofts_grow(c->m, &c->mcap, c->nm + 1, sizeof *nm);
             if (!nm) {
                 c->oom = 1;
                 return;
             }
             c->m = nm;
-            c->mcap = nc;
         }
         c->m[c->nm].start_off = s;
         c->m[c->nm].end_off = e;
@@ -430,14 +428,10 @@ static int token_keys(const qtoken *t, keyset *k)
 /* Add [s, e) to *r (grown by doubling). Returns 0 or KOFTS_ENOMEM. */
 static int range_add(range **r, size_t *n, size_t *cap, size_t s, size_t e)
 {
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 32;
-        range *nr = realloc(*r, nc * sizeof *nr);
-        if (!nr)
-            return KOFTS_ENOMEM;
-        *r = nr;
-        *cap = nc;
-    }
+    range *nr = kofts_grow(*r, cap, *n + 1, sizeof *nr);
+    if (!nr)
+        return KOFTS_ENOMEM;
+    *r = nr;
     (*r)[(*n)++] = (range){s, e};
     return 0;
 }

@@ -768,14 +768,10 @@ typedef struct {
 
 static int wl_push(wordlist *wl, uint32_t id)
 {
-    if (wl->n == wl->cap) {
-        size_t cap = wl->cap ? wl->cap * 2 : 512;
-        uint32_t *p = realloc(wl->w, cap * sizeof *p);
-        if (!p)
-            return KOFTS_ENOMEM;
-        wl->w = p;
-        wl->cap = cap;
-    }
+    uint32_t *p = kofts_grow(wl->w, &wl->cap, wl->n + 1, sizeof *p);
+    if (!p)
+        return KOFTS_ENOMEM;
+    wl->w = p;
     wl->w[wl->n++] = id;
     return 0;
 }

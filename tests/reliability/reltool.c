@@ -369,14 +369,10 @@ static int cmp_strp(const void *a, const void *b)
 
 static int strset_add(strset *s, const char *x)
 {
-    if (s->n == s->cap) {
-        size_t nc = s->cap ? 2 * s->cap : 1024;
-        char **nv = realloc(s->v, nc * sizeof *nv);
-        if (!nv)
-            return -1;
-        s->v = nv;
-        s->cap = nc;
-    }
+    char **nv = kofts_grow(s->v, &s->cap, s->n + 1, sizeof *nv);
+    if (!nv)
+        return -1;
+    s->v = nv;
     if (!(s->v[s->n] = strdup(x)))
         return -1;
     s->n++;
