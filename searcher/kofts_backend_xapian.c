@@ -56,6 +56,9 @@ typedef struct {
     long long n_docs; /* documents when opened */
     char *data;       /* the last document's data (doc() borrows from it) */
     kofts_buf warn;   /* '\n'-separated warnings */
+    char *catlist;    /* distinct stored categories, each NUL-terminated (owned) */
+    size_t catlist_len;
+    int cat_state; /* 0 not loaded, 1 loaded, -1 exact match only */
     char err[1024];
 } xbackend;
 
@@ -167,17 +170,43 @@ static kofts_xq *term_query(xbackend *x, const kofts_plan *p, size_t k, int with
     return n == 1 ? sub[0] : kofts_xq_combine(KOFTS_XOP_OR, sub, n);
 }
 
-/* The filters of p (categories, dates) applied to q. */
-static kofts_xq *filtered(const kofts_plan *p, kofts_xq *q)
+#define MAX_CATEGORIES 100000 /* distinct XC terms kept for case-insensitive matching */
+#define MAX_CAT_TERMS  64     /* category terms in one filter */
+
+/* The distinct stored categories (XC terms), loaded once; state -1: exact match only. */
+static void load_categories(xbackend *x)
+{
+    x->cat_state = -1;
+    if (kofts_xdb_terms(x->all, KOFTS_XS_CAT_PREFIX, MAX_CATEGORIES, &x->catlist,
+                        &x->catlist_len) >= 0)
+        x->cat_state = 1;
+}
+
+/* The filters of p (categories, dates) applied to q. A category also matches the stored
+ * ones equal to it but for case (kofts_plan_same_category); x may be NULL (describing a
+ * plan): then only the category as written. */
+static kofts_xq *filtered(xbackend *x, const kofts_plan *p, kofts_xq *q)
 {
     if (!q || !kofts_plan_filtered(p))
         return q;
     kofts_xq *f[3] = {q, NULL, NULL};
     if (p->n_cats) {
-        kofts_xq *cs[64];
+        kofts_xq *cs[MAX_CAT_TERMS];
         size_t n = 0;
-        for (size_t i = 0; i < p->n_cats && n < 64; i++)
+        int have_list = 0; /* x is NULL when a plan is only described */
+        if (x && x->cat_state == 0)
+            load_categories(x);
+        have_list = x && x->cat_state == 1;
+        for (size_t i = 0; i < p->n_cats && n < MAX_CAT_TERMS; i++) {
             cs[n++] = term_of(KOFTS_XS_CAT_PREFIX, p->cats[i], strlen(p->cats[i]));
+            for (size_t at = 0; have_list && at < x->catlist_len && n < MAX_CAT_TERMS;) {
+                const char *c = x->catlist + at;
+                size_t len = strlen(c);
+                if (strcmp(c, p->cats[i]) != 0 && kofts_plan_same_category(c, p->cats[i]))
+                    cs[n++] = term_of(KOFTS_XS_CAT_PREFIX, c, len);
+                at += len + 1;
+            }
+        }
         f[1] = kofts_xq_combine(KOFTS_XOP_OR, cs, n);
     }
     if (p->since || p->until) {
@@ -204,7 +233,7 @@ static kofts_xq *compile(xbackend *x, const kofts_plan *p, kofts_backend_read rd
     int use[KOFTS_QUERY_MAX_TERMS], any = rd.reading != KOFTS_READ_ALL;
     if (p->match_all) { /* browsing: the empty term is Xapian's MatchAll */
         *groups = 1;
-        return filtered(p, kofts_xq_term("", 0));
+        return filtered(x, p, kofts_xq_term("", 0));
     }
     if ((*groups = kofts_plan_reading(p, rd.reading, use)) == 0)
         return NULL;
@@ -230,7 +259,7 @@ static kofts_xq *compile(xbackend *x, const kofts_plan *p, kofts_backend_read rd
         kofts_xq *pair[2] = {q, kofts_xq_combine(KOFTS_XOP_OR, neg, nn)};
         q = kofts_xq_combine(KOFTS_XOP_AND_NOT, pair, 2);
     }
-    return filtered(p, q);
+    return filtered(x, p, q);
 }
 
 /* ------------------------------------------------------------------ shards */
@@ -577,6 +606,7 @@ static void x_close(kofts_backend *b)
     free(x->sh);
     kofts_xdb_close(x->all);
     kofts_buf_free(&x->warn);
+    free(x->catlist);
     free(x->data);
     free(x->path);
     free(x);
