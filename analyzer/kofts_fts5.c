@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kofts_textz.h"
 #include "kofts_util.h"
 
 typedef struct {
@@ -239,9 +240,11 @@ int kofts_fts5_register(sqlite3 *db)
         return rc;
     }
     rc = api->xCreateTokenizer(api, "kofts", st, &tok, conn_release);
-    if (rc != SQLITE_OK)
+    if (rc != SQLITE_OK) {
         conn_release(st); /* FTS5 does not call xDestroy when registration fails */
-    return rc;
+        return rc;
+    }
+    return kofts_textz_register(db); /* the docs and fts_content views need kofts_text() */
 }
 
 /* ---- pre-analysed streams ------------------------------------------------------------ */

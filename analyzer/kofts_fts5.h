@@ -26,7 +26,8 @@
 /* The FTS5 API of db (borrowed, valid while db is open), or NULL if FTS5 is missing. */
 fts5_api *kofts_fts5_api(sqlite3 *db);
 
-/* Register the "kofts" tokenizer on db. Returns an SQLITE_* code. */
+/* Register the "kofts" tokenizer on db, and the SQL function kofts_text() that the
+ * index's views need (kofts_textz.h). Returns an SQLITE_* code. */
 int kofts_fts5_register(sqlite3 *db);
 
 typedef struct kofts_tokstream kofts_tokstream;

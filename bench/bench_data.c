@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "kofts_analyzer.h"
+#include "kofts_textz.h"
 
 #define PROG "kofts-bench"
 
@@ -130,6 +131,7 @@ static int each_kofts_db(const char *dbpath, bench_doc_cb cb, void *ctx)
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     if (!dbpath || sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        kofts_textz_register(db) != SQLITE_OK || /* docs.body is inflated by kofts_text() */
         sqlite3_prepare_v2(db, "SELECT id, title, body FROM docs ORDER BY rowid", -1, &st, NULL) !=
             SQLITE_OK) {
         fprintf(stderr,

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "kofts_analyzer.h"
+#include "kofts_textz.h"
 
 #define PROG "kofts-bench"
 
@@ -288,6 +289,7 @@ static int kofts_build(const opts *o, const char *dbpath, int jobs, int full, ch
             sqlite3_step(stq) == SQLITE_ROW)
             e->docs = (size_t)sqlite3_column_int64(stq, 0);
     } else if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+               kofts_textz_register(db) == SQLITE_OK && /* docs.body: kofts_text() */
                sqlite3_prepare_v2(db,
                                   "SELECT count(*), total(length(CAST(title AS BLOB)) +"
                                   " length(CAST(body AS BLOB))) FROM docs",

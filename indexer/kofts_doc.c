@@ -93,6 +93,8 @@ int kofts_doc_finish(kofts_doc *d)
         }
     }
     snprintf(d->hash, sizeof d->hash, "%016llx", (unsigned long long)kofts_fnv1a64(b.data, b.len));
+    if (kofts_textz_pack(&d->zbody, d->body, strlen(d->body)) < 0)
+        rc = KOFTS_ENOMEM;
 done:
     kofts_buf_free(&b);
     return rc;
@@ -130,6 +132,7 @@ void kofts_doc_free(kofts_doc *d)
         kofts_tokstream_free(d->ts[i]);
     free(d->col[KOFTS_COL_TAGS]);
     free(d->col[KOFTS_COL_BIGRAM]);
+    kofts_buf_free(&d->zbody);
     free(d->id);
     free(d->source);
     free(d->title);

@@ -18,6 +18,7 @@
 #include "kofts_analyzer.h"
 #include "kofts_columns.h"
 #include "kofts_fts5.h"
+#include "kofts_textz.h"
 #include "kofts_util.h"
 
 typedef struct kofts_doc {
@@ -38,6 +39,8 @@ typedef struct kofts_doc {
     char text_hash[17];               /* the same without url (the url is not indexed) */
     char *col[KOFTS_NCOLS];           /* FTS column strings; col[0..3] alias fields */
     kofts_tokstream *ts[KOFTS_NCOLS]; /* pre-analysed columns (may be NULL) */
+    kofts_buf zbody;                  /* body deflated for doc_store (kofts_textz.h); len 0:
+                                         stored as plain TEXT (set by kofts_doc_finish) */
     struct kofts_doc *next;           /* list link for the pipeline */
 } kofts_doc;
 
@@ -50,7 +53,8 @@ int kofts_doc_set(char **slot, const char *s, size_t n);
 
 /*
  * Compute the FTS column strings (tags = categories '\n' tags, bigram = 0x01 title
- * '\n' body: byte-identical to the fts_content view) and the content hash.
+ * '\n' body: byte-identical to the fts_content view), the content hash and the
+ * compressed body (zbody; worker threads call this, so the writer does not deflate).
  * Returns 0 or KOFTS_ENOMEM.
  */
 int kofts_doc_finish(kofts_doc *d);

@@ -501,20 +501,15 @@ static int parse_file(ctx *c, item *it, kofts_doc *d, const char *text, size_t l
     return rc;
 }
 
-/* Read a post or text file and parse it (worker). */
-static void work_file(ctx *c, item *it, kofts_analyzer *an)
+/*
+ * Read fi's file whole into raw (worker), with its size and mtime into fi. Returns 0, or
+ * 1 when there is nothing to parse: it->res, it->nomem and the message say why.
+ */
+static int read_file(ctx *c, item *it, kofts_buf *raw)
 {
     finfo *fi = it->fi;
-    kofts_buf raw = {0}, clean = {0};
-    kofts_doc *d = NULL;
-    int fd = -1, flags = 0, rc;
     struct stat st;
-    it->res = R_SKIP;
-    if (fi->record_only) {
-        it->res = R_EMPTY;
-        return;
-    }
-    fd = open(fi->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    int rc = 1, fd = open(fi->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0 || fstat(fd, &st) != 0) {
         kofts_diag_add(&it->dg, fi->path, 0, 1, "cannot read: %s", strerror(errno));
         it->res = R_IOERR;
@@ -532,22 +527,22 @@ static void work_file(ctx *c, item *it, kofts_analyzer *an)
     }
     fi->size = (long long)st.st_size;
     fi->mtime = (long long)st.st_mtime;
-    if (kofts_buf_reserve(&raw, (size_t)st.st_size + 1)) {
+    if (kofts_buf_reserve(raw, (size_t)st.st_size + 1)) {
         it->nomem = 1;
         goto done;
     }
     for (;;) {
-        if (raw.len > c->o->max_file_size) {
+        if (raw->len > c->o->max_file_size) {
             kofts_diag_add(&it->dg, fi->path, 0, 1,
                            "file too large (over %zu bytes; see --max-file-size), skipped",
                            c->o->max_file_size);
             goto done;
         }
-        if (kofts_buf_reserve(&raw, 65536)) {
+        if (kofts_buf_reserve(raw, 65536)) {
             it->nomem = 1;
             goto done;
         }
-        ssize_t n = read(fd, raw.data + raw.len, raw.cap - raw.len - 1);
+        ssize_t n = read(fd, raw->data + raw->len, raw->cap - raw->len - 1);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -557,41 +552,70 @@ static void work_file(ctx *c, item *it, kofts_analyzer *an)
         }
         if (n == 0)
             break;
-        raw.len += (size_t)n;
+        raw->len += (size_t)n;
     }
-    it->bytes = (long long)raw.len;
+    rc = 0;
+done:
+    if (fd >= 0)
+        close(fd);
+    return rc;
+}
+
+/*
+ * Hash raw into fi (unchanged since the last run: R_SAME), then clean it into clean:
+ * NULs, invalid UTF-8 (warned), binary and empty files (skipped). raw is freed.
+ * Returns 0, or 1 when there is nothing to parse (it->res, it->nomem, the message).
+ */
+static int check_text(item *it, kofts_buf *raw, kofts_buf *clean)
+{
+    finfo *fi = it->fi;
+    int flags = 0;
+    it->bytes = (long long)raw->len;
     snprintf(fi->hash, sizeof fi->hash, "%016llx",
-             (unsigned long long)kofts_fnv1a64(raw.data ? raw.data : "", raw.len));
+             (unsigned long long)kofts_fnv1a64(raw->data ? raw->data : "", raw->len));
     if (fi->has_stored && strcmp(fi->hash, fi->stored_hash) == 0 && !fi->url_only) {
         it->res = R_SAME;
-        goto done;
+        return 1;
     }
-    if (raw.len == 0) {
+    if (raw->len == 0) {
         kofts_diag_add(&it->dg, fi->path, 0, 1, "empty file, skipped");
-        goto done;
+        return 1;
     }
-    if (kofts_text_clean(&clean, raw.data, raw.len, &flags)) {
+    if (kofts_text_clean(clean, raw->data, raw->len, &flags)) {
         it->nomem = 1;
-        goto done;
+        return 1;
     }
-    kofts_buf_free(&raw);
+    kofts_buf_free(raw);
     if (flags & KOFTS_CLEAN_BINARY) {
         kofts_diag_add(&it->dg, fi->path, 0, 1, "binary file, skipped");
-        goto done;
+        return 1;
     }
-    if (is_blank(clean.data ? clean.data : "", clean.len)) {
+    if (is_blank(clean->data ? clean->data : "", clean->len)) {
         kofts_diag_add(&it->dg, fi->path, 0, 1, "empty file, skipped");
-        goto done;
+        return 1;
     }
     if (flags & KOFTS_CLEAN_NUL)
         kofts_diag_add(&it->dg, fi->path, 0, 0, "NUL bytes removed");
     if (flags & KOFTS_CLEAN_BADUTF8)
         kofts_diag_add(&it->dg, fi->path, 0, 0, "invalid UTF-8 replaced with U+FFFD");
-    if (!(d = kofts_doc_new())) {
-        it->nomem = 1;
-        goto done;
+    return 0;
+}
+
+/* Read a post or text file and parse it (worker). */
+static void work_file(ctx *c, item *it, kofts_analyzer *an)
+{
+    finfo *fi = it->fi;
+    kofts_buf raw = {0}, clean = {0};
+    kofts_doc *d = NULL;
+    int rc;
+    it->res = R_SKIP;
+    if (fi->record_only) {
+        it->res = R_EMPTY;
+        return;
     }
-    if (kofts_doc_set(&d->id, fi->rel, strlen(fi->rel)) ||
+    if (read_file(c, it, &raw) || check_text(it, &raw, &clean))
+        goto done;
+    if (!(d = kofts_doc_new()) || kofts_doc_set(&d->id, fi->rel, strlen(fi->rel)) ||
         kofts_doc_set(&d->source, fi->path, strlen(fi->path))) {
         it->nomem = 1;
         goto done;
@@ -623,8 +647,6 @@ static void work_file(ctx *c, item *it, kofts_analyzer *an)
     d = NULL;
     it->res = R_DOCS;
 done:
-    if (fd >= 0)
-        close(fd);
     kofts_doc_free(d);
     kofts_buf_free(&raw);
     kofts_buf_free(&clean);

@@ -1,5 +1,6 @@
 /*
- * kofts_writer.c - SQLite writes for kofts-index (schema/001_init.sql).
+ * kofts_writer.c - SQLite writes for kofts-index (schema/001_init.sql): documents go to
+ * doc_store (bodies deflated by kofts_doc_finish), the FTS5 index and doc_category.
  */
 #include "kofts_writer.h"
 
@@ -30,21 +31,21 @@ enum {
 };
 
 static const char *const sql_text[S_COUNT] = {
-    "SELECT rowid, hash, source, url FROM docs WHERE id=?1",
+    "SELECT rowid, hash, source, url FROM doc_store WHERE id=?1",
     "INSERT INTO fts(fts, rowid, title, excerpt, body, extra, tags, bigram) "
     "SELECT 'delete', rowid, title, excerpt, body, extra, tags, bigram FROM fts_content "
     "WHERE rowid=?1",
     "INSERT INTO fts(rowid, title, excerpt, body, extra, tags, bigram) "
     "VALUES(?1,?2,?3,?4,?5,?6,?7)",
-    "INSERT INTO docs(id, source, title, categories, tags, date, excerpt, body, extra, url, "
+    "INSERT INTO doc_store(id, source, title, categories, tags, date, excerpt, body, extra, url, "
     "size, mtime, hash) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
-    "UPDATE docs SET id=?1, source=?2, title=?3, categories=?4, tags=?5, date=?6, excerpt=?7, "
+    "UPDATE doc_store SET id=?1, source=?2, title=?3, categories=?4, tags=?5, date=?6, excerpt=?7, "
     "body=?8, extra=?9, url=?10, size=?11, mtime=?12, hash=?13 WHERE rowid=?14",
-    "UPDATE docs SET source=?1, size=?2, mtime=?3, url=?5 WHERE rowid=?4",
-    "DELETE FROM docs WHERE rowid=?1",
+    "UPDATE doc_store SET source=?1, size=?2, mtime=?3, url=?5 WHERE rowid=?4",
+    "DELETE FROM doc_store WHERE rowid=?1",
     "DELETE FROM doc_category WHERE rowid=?1",
     "INSERT OR IGNORE INTO doc_category(category, rowid) VALUES(?1,?2)",
-    "SELECT rowid FROM docs WHERE source=?1",
+    "SELECT rowid FROM doc_store WHERE source=?1",
     "INSERT INTO files(path, size, mtime, hash) VALUES(?1,?2,?3,?4) "
     "ON CONFLICT(path) DO UPDATE SET size=excluded.size, mtime=excluded.mtime, "
     "hash=excluded.hash",
@@ -131,7 +132,7 @@ int kofts_writer_each_file(kofts_writer *w, kofts_files_cb cb, void *ctx)
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(w->db,
                            "SELECT f.path, f.size, f.mtime, f.hash, "
-                           "(SELECT count(*) FROM docs d WHERE d.source=f.path) FROM files f",
+                           "(SELECT count(*) FROM doc_store d WHERE d.source=f.path) FROM files f",
                            -1, &s, NULL) != SQLITE_OK)
         return fail(w, "cannot read the file list");
     int src;
@@ -154,7 +155,7 @@ long long kofts_writer_doc_count(kofts_writer *w)
 {
     sqlite3_stmt *s = NULL;
     long long n = 0;
-    if (sqlite3_prepare_v2(w->db, "SELECT count(*) FROM docs", -1, &s, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(w->db, "SELECT count(*) FROM doc_store", -1, &s, NULL) == SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW)
         n = sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
@@ -279,7 +280,10 @@ static void bind_doc(sqlite3_stmt *s, const kofts_doc *d)
     sqlite3_bind_text(s, 5, d->tags, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 6, d->date, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 7, d->excerpt, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 8, d->body, -1, SQLITE_STATIC);
+    if (d->zbody.len) /* deflated (kofts_textz.h); the docs view inflates it */
+        sqlite3_bind_blob(s, 8, d->zbody.data, (int)d->zbody.len, SQLITE_STATIC);
+    else
+        sqlite3_bind_text(s, 8, d->body, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 9, d->extra, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 10, d->url, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 11, d->size);

@@ -1,11 +1,12 @@
--- kofts schema, version 1.
+-- kofts schema, version 2.
 --
 --   files  (source path, size, mtime, hash)          one row per input file read
---     |  1:n  (docs.source = files.path)
---   docs   (rowid, id, source, title, categories, tags, date, excerpt, body,
+--     |  1:n  (doc_store.source = files.path)
+--   doc_store (rowid, id, source, title, categories, tags, date, excerpt, body,
 --           extra, url, size, mtime, hash)             the stored text, once
 --     |  rowid = rowid
---   fts_content  VIEW over docs: the exact strings each FTS5 column indexes
+--   docs         VIEW over doc_store with body as plain text: what readers query
+--   fts_content  VIEW over doc_store: the exact strings each FTS5 column indexes
 --     |  external content
 --   fts    FTS5 (title, excerpt, body, extra, tags, bigram) tokenize='kofts'
 --   doc_category (category, rowid)                     for --category on an index
@@ -13,14 +14,19 @@
 --
 -- Lists (categories, tags) are stored one item per line ('\n'-separated).
 -- extra holds lower-weight text: image alt/title text.
+-- doc_store.body is compressed: a BLOB of deflated text, or plain TEXT when deflate
+-- does not pay (analyzer/kofts_textz.h). kofts_text(body) gives the text back; the
+-- function is registered with the kofts tokenizer on every connection that opens the
+-- index (kofts_fts5_register, the loadable extension), so both views work wherever
+-- the FTS5 table does. Version 1 kept body as TEXT in a docs table.
 -- bigram = char(1) || title || char(10) || body: the leading 0x01 switches the
 -- kofts tokenizer to bigram mode for that column only (see analyzer/kofts_fts5.h).
 -- FTS5 uses external content (the view) rather than contentless so that FTS5's own
 -- 'rebuild' and 'integrity-check' can verify the index against the stored text;
--- the text is stored once, in docs. To delete or replace a document, the writer
+-- the text is stored once, in doc_store. To delete or replace a document, the writer
 -- first issues the FTS5 'delete' command with the values from fts_content.
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 CREATE TABLE IF NOT EXISTS kofts_meta(
   key   TEXT PRIMARY KEY,
@@ -34,7 +40,7 @@ CREATE TABLE IF NOT EXISTS files(
   hash  TEXT NOT NULL          -- 64-bit FNV-1a of the content, hex
 ) WITHOUT ROWID;
 
-CREATE TABLE IF NOT EXISTS docs(
+CREATE TABLE IF NOT EXISTS doc_store(
   rowid      INTEGER PRIMARY KEY,
   id         TEXT NOT NULL UNIQUE,
   source     TEXT NOT NULL DEFAULT '',
@@ -43,15 +49,21 @@ CREATE TABLE IF NOT EXISTS docs(
   tags       TEXT NOT NULL DEFAULT '',
   date       TEXT NOT NULL DEFAULT '',   -- ISO 8601 (YYYY-MM-DD[...]) or ''
   excerpt    TEXT NOT NULL DEFAULT '',
-  body       TEXT NOT NULL DEFAULT '',
+  body       NOT NULL DEFAULT '',        -- deflated BLOB or plain TEXT: kofts_text(body)
   extra      TEXT NOT NULL DEFAULT '',
   url        TEXT NOT NULL DEFAULT '',
   size       INTEGER NOT NULL DEFAULT 0,
   mtime      INTEGER NOT NULL DEFAULT 0,
   hash       TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX IF NOT EXISTS docs_source ON docs(source);
-CREATE INDEX IF NOT EXISTS docs_date ON docs(date);
+CREATE INDEX IF NOT EXISTS docs_source ON doc_store(source);
+CREATE INDEX IF NOT EXISTS docs_date ON doc_store(date);
+
+CREATE VIEW IF NOT EXISTS docs(rowid, id, source, title, categories, tags, date, excerpt, body,
+                               extra, url, size, mtime, hash) AS
+  SELECT rowid, id, source, title, categories, tags, date, excerpt, kofts_text(body),
+         extra, url, size, mtime, hash
+  FROM doc_store;
 
 CREATE TABLE IF NOT EXISTS doc_category(
   category TEXT NOT NULL,
@@ -60,10 +72,10 @@ CREATE TABLE IF NOT EXISTS doc_category(
 ) WITHOUT ROWID;
 
 CREATE VIEW IF NOT EXISTS fts_content(rowid, title, excerpt, body, extra, tags, bigram) AS
-  SELECT rowid, title, excerpt, body, extra,
+  SELECT rowid, title, excerpt, kofts_text(body), extra,
          categories || char(10) || tags,
-         char(1) || title || char(10) || body
-  FROM docs;
+         char(1) || title || char(10) || kofts_text(body)
+  FROM doc_store;
 
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
   title, excerpt, body, extra, tags, bigram,

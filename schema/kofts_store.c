@@ -84,7 +84,7 @@ static int create_schema(sqlite3 *db)
     int rc = sqlite3_get_autocommit(db) ? exec(db, "BEGIN IMMEDIATE") : 0;
     if (rc)
         return rc;
-    rc = exec(db, kofts_schema_v1_sql);
+    rc = exec(db, kofts_schema_sql);
     if (rc == 0) {
         char *sql =
             sqlite3_mprintf("INSERT OR REPLACE INTO kofts_meta(key,value) VALUES"
@@ -100,14 +100,29 @@ static int create_schema(sqlite3 *db)
     return rc;
 }
 
-/* Drop every table inside a transaction that stays open: create_schema() commits it. */
+/* Drop every table inside a transaction that stays open: create_schema() commits it.
+ * Schema 1 had a docs table, schema 2 a doc_store table and a docs view. */
 static int drop_all(sqlite3 *db)
 {
     int rc = exec(db, "BEGIN IMMEDIATE;"
                       "DROP TABLE IF EXISTS fts; DROP VIEW IF EXISTS fts_content;"
-                      "DROP TABLE IF EXISTS doc_category; DROP TABLE IF EXISTS docs;"
-                      "DROP TABLE IF EXISTS files; DROP TABLE IF EXISTS kofts_meta;"
-                      "PRAGMA user_version=0;");
+                      "DROP TABLE IF EXISTS doc_category;");
+    if (rc == 0) {
+        sqlite3_stmt *st = NULL;
+        char type[8] = "";
+        if (sqlite3_prepare_v2(db, "SELECT type FROM sqlite_schema WHERE name='docs'", -1, &st,
+                               NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            snprintf(type, sizeof type, "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        if (strcmp(type, "view") == 0)
+            rc = exec(db, "DROP VIEW docs");
+        else if (strcmp(type, "table") == 0)
+            rc = exec(db, "DROP TABLE docs");
+    }
+    if (rc == 0)
+        rc = exec(db, "DROP TABLE IF EXISTS doc_store; DROP TABLE IF EXISTS files;"
+                      "DROP TABLE IF EXISTS kofts_meta; PRAGMA user_version=0;");
     if (rc && !sqlite3_get_autocommit(db))
         exec(db, "ROLLBACK");
     return rc;

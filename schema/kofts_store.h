@@ -11,7 +11,7 @@
 
 #include <sqlite3.h>
 
-#define KOFTS_SCHEMA_VERSION 1
+#define KOFTS_SCHEMA_VERSION 2 /* 2: bodies compressed in doc_store, docs is a view */
 
 typedef struct kofts_store kofts_store;
 

@@ -6,7 +6,7 @@ set -eu
 
 PKGS="build-essential cmake pkg-config
 libsqlite3-dev sqlite3 libicu-dev libstemmer-dev
-libyaml-dev libmd4c-dev libmd4c-html0-dev libgumbo-dev libcjson-dev zlib1g-dev
+libyaml-dev libmd4c-dev libmd4c-html0-dev libgumbo-dev libcjson-dev zlib1g-dev libzstd-dev
 unicode-data hunspell-ko bzip2 file groff-base
 gnuplot-nox clang clang-format libclang-rt-14-dev
 libxapian-dev xapian-tools libhunspell-dev libmicrohttpd-dev

@@ -431,7 +431,7 @@ static long snapshot_ids(const char *db, strset *out)
     if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
         goto done;
     sqlite3_busy_timeout(h, 5000);
-    if (sqlite3_prepare_v2(h, "SELECT id FROM docs", -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(h, "SELECT id FROM doc_store", -1, &st, NULL) != SQLITE_OK)
         goto done;
     n = 0;
     int r;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "kofts_snippet.h"
+#include "kofts_textz.h"
 #include "kofts_util.h"
 
 typedef struct {
@@ -96,6 +97,7 @@ static int corpus(kofts_analyzer *a, const char *db_path, const char *queries, c
     sqlite3_stmt *by_id = NULL, *by_row = NULL;
     FILE *fq = fopen(queries, "r"), *fr = fopen(qrels, "r");
     if (!fq || !fr || sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        kofts_textz_register(db) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT body, excerpt FROM docs WHERE id=?1", -1, &by_id, NULL) ||
         sqlite3_prepare_v2(db, "SELECT body, excerpt FROM docs WHERE rowid=?1", -1, &by_row,
                            NULL)) {

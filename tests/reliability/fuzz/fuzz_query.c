@@ -61,7 +61,7 @@ static void make_index(void)
     sqlite3 *db = kofts_store_db(st);
     sqlite3_stmt *ins = NULL;
     rc = sqlite3_prepare_v2(db,
-                            "INSERT INTO docs(id, title, categories, body, date) "
+                            "INSERT INTO doc_store(id, title, categories, body, date) "
                             "VALUES(?1, ?2, ?3, ?4, '2024-01-0' || (1 + length(?1)))",
                             -1, &ins, NULL);
     FUZZ_CHECK(rc == SQLITE_OK, "%s", sqlite3_errmsg(db));

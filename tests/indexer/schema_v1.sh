@@ -1,0 +1,65 @@
+#!/bin/sh
+# schema_v1.sh - stored text under schema 2: bodies deflated in doc_store and read back
+# as plain text through the docs view (kofts-index-sql, kofts-search snippets, the FTS5
+# integrity-check); an index of schema 1 (a plain docs table) is refused with a message
+# that says to rebuild it, and `kofts-index --full` rebuilds it in place.
+# usage: schema_v1.sh KOFTS_INDEX KOFTS_INDEX_SQL KOFTS_SEARCH
+set -u
+IDX=$1
+SQL=$2
+SEARCH=$3
+command -v sqlite3 >/dev/null 2>&1 || { echo "skip: no sqlite3 shell (scripts/install-deps.sh)"; exit 77; }
+T=$(mktemp -d "${TMPDIR:-/tmp}/kofts-schema-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT INT TERM
+cd "$T" || exit 1
+FAILS=0
+fail() { echo "FAIL $1: $2" >&2; FAILS=$((FAILS + 1)); }
+same() { [ "$2" = "$3" ] || fail "$1" "got '$2', expected '$3'"; }
+has() { case $2 in *"$3"*) ;; *) fail "$1" "no '$3' in '$2'" ;; esac; }
+
+# a long body (deflated) and a short one (kept as TEXT)
+long="한강은 서울을 가로지르는 강이다. 조선의 수도 한양은 한강 북쪽에 자리 잡았다."
+i=0
+while [ $i -lt 5 ]; do long="$long $long"; i=$((i + 1)); done
+printf '{"id":"long","title":"한강 이야기","body":"%s 마지막 문장에 용산역이 나온다."}\n' "$long" > docs.jsonl
+printf '{"id":"short","title":"짧은 글","body":"고양이가 잔다."}\n' >> docs.jsonl
+
+"$IDX" --db a.db docs.jsonl 2>err || fail S01-index "$(cat err)"
+same S02-blob-and-text "$("$SQL" a.db "SELECT id, typeof(body) FROM doc_store ORDER BY id")" "long	blob
+short	text"
+same S03-docs-view-text "$("$SQL" a.db "SELECT typeof(body), length(CAST(body AS BLOB)) > 2000 FROM docs WHERE id='long'")" "text	1"
+same S04-short-body "$("$SQL" a.db "SELECT body FROM docs WHERE id='short'")" "고양이가 잔다."
+same S05-stored-smaller "$("$SQL" a.db "SELECT length(d.body) < length(CAST(s.body AS BLOB)) / 2 FROM doc_store d JOIN docs s USING(rowid) WHERE s.id='long'")" "1"
+integrity() { out=$("$SQL" "$2" "INSERT INTO fts(fts) VALUES('integrity-check')" 2>&1); same "$1" "$?:$out" "0:"; }
+integrity S06-integrity a.db
+out=$("$SEARCH" --db a.db --highlight '[,]' 용산역 2>&1)
+has S07-snippet-from-deflated-body "$out" "[용산역]"
+# a changed body: the FTS5 'delete' reads the old text back through fts_content
+sed 's/용산역/서울역/' docs.jsonl > docs2.jsonl && mv docs2.jsonl docs.jsonl
+"$IDX" --db a.db docs.jsonl 2>err || fail S08-update "$(cat err)"
+out=$("$SEARCH" --db a.db --json 용산역 2>&1); rc=$?
+same S09-old-word-gone "$rc:$out" "0:"
+has S10-new-word "$("$SEARCH" --db a.db --json 서울역 2>&1)" '"id":"long"'
+integrity S11-integrity-after-update a.db
+
+# schema 1: a docs table with plain bodies
+sqlite3 old.db "CREATE TABLE kofts_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+INSERT INTO kofts_meta VALUES('schema_version','1'),('analyzer_version','kofts-analyzer-4');
+CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, hash TEXT) WITHOUT ROWID;
+CREATE TABLE docs(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL DEFAULT '');
+INSERT INTO docs(id, body) VALUES('old', '옛 본문');
+PRAGMA user_version=1;" || fail S20-make-v1 "sqlite3 failed"
+out=$("$SEARCH" --db old.db 본문 2>&1); rc=$?
+same S21-search-refuses-v1 "$rc" "1"
+has S22-search-message "$out" "old.db: index was built with schema 1"
+has S23-says-rebuild "$out" "rebuild it with \`kofts-index --full\`"
+"$IDX" --db old.db docs.jsonl 2>err; rc=$?
+same S24-index-refuses-v1 "$rc" "1"
+has S25-index-message "$(cat err)" "built with schema 1"
+"$IDX" --db old.db --full docs.jsonl 2>err || fail S26-full-rebuilds "$(cat err)"
+same S27-rebuilt "$("$SQL" old.db "SELECT group_concat(id) FROM (SELECT id FROM docs ORDER BY id)")" "long,short"
+same S28-rebuilt-schema "$("$SQL" old.db "SELECT value FROM kofts_meta WHERE key='schema_version'")" "2"
+has S29-rebuilt-search "$("$SEARCH" --db old.db --json 고양이 2>&1)" '"id":"short"'
+
+[ $FAILS -eq 0 ] && echo "schema_v1: all passed"
+exit $((FAILS > 0))
