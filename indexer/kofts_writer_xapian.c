@@ -146,12 +146,15 @@ static int build_doc(const job *j, kofts_xdoc *d)
                 pos++;
             if (len && i + 3 + len <= n) {
                 memcpy(term + pl, p + i + 3, len);
-                /* word columns: the prefixed term with its position (wdf 1, for field
-                 * and phrase queries) and the bare term weighted by the column (for
-                 * plain words); the bigram column: its terms weighted, with positions */
-                rc = kofts_xdoc_posting(d, term, pl + len, pos, word ? 1 : wdf);
-                if (!rc && word && wdf)
-                    rc = kofts_xdoc_add_wdf(d, term + pl, len, wdf);
+                /* word columns: the bare term at the column's position, weighted by the
+                 * column (plain words and phrases), and the title's also prefixed (for
+                 * title:); the bigram column: its prefixed terms, weighted, positioned */
+                if (!word)
+                    rc = kofts_xdoc_posting(d, term, pl + len, pos, wdf);
+                else if (wdf)
+                    rc = kofts_xdoc_posting(d, term + pl, len, kofts_xs_pos(c, pos), wdf);
+                if (!rc && c == KOFTS_COL_TITLE)
+                    rc = kofts_xdoc_posting(d, term, pl + len, pos, 1);
             }
             i += 3 + len;
         }
@@ -642,27 +645,45 @@ static void reset_dir(const char *dir)
     }
 }
 
-/* Read or record the shard count in state.db; refuse a change without --full. */
-static int check_shards(xwriter *x, int want, int dflt)
+/* The meta value of key in state.db into out ("" when absent). */
+static void state_meta(xwriter *x, const char *key, char *out, size_t cap)
 {
     sqlite3_stmt *s = NULL;
-    int have = 0;
-    if (sqlite3_prepare_v2(x->st, "SELECT value FROM meta WHERE key = 'shards'", -1, &s, NULL) ==
+    out[0] = '\0';
+    if (sqlite3_prepare_v2(x->st, "SELECT value FROM meta WHERE key = ?1", -1, &s, NULL) ==
             SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        have = atoi((const char *)sqlite3_column_text(s, 0));
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
     sqlite3_finalize(s);
+}
+
+/* Read or record the shard count and the layout in state.db; refuse a change of either
+ * without --full (an index of layout 1 has shards but no layout row). */
+static int check_shards(xwriter *x, int want, int dflt)
+{
+    char v[32];
+    state_meta(x, "shards", v, sizeof v);
+    int have = atoi(v);
+    state_meta(x, "layout", v, sizeof v);
+    if (have > 0 && strcmp(v, KOFTS_XS_LAYOUT) != 0) {
+        kofts_errfmt(x->err, sizeof x->err, x->path,
+                     "the index has Xapian layout %s, this program writes layout %s; rebuild "
+                     "it with --full",
+                     v[0] ? v : "1", KOFTS_XS_LAYOUT);
+        return KOFTS_EINVAL;
+    }
     if (have > 0 && want > 0 && have != want) {
         kofts_errfmt(x->err, sizeof x->err, x->path,
                      "the index has %d shards, not %d; rebuild with --full to change", have, want);
         return KOFTS_EINVAL;
     }
     x->nshards = have > 0 ? have : want > 0 ? want : dflt;
-    char sql[160];
+    char sql[256];
     snprintf(sql, sizeof sql,
              "INSERT OR REPLACE INTO meta(key, value) VALUES('shards', '%d'),"
-             " ('analyzer_version', '%s')",
-             x->nshards, KOFTS_ANALYZER_VERSION);
+             " ('analyzer_version', '%s'), ('layout', '%s')",
+             x->nshards, KOFTS_ANALYZER_VERSION, KOFTS_XS_LAYOUT);
     if (sqlite3_exec(x->st, sql, NULL, NULL, NULL) != SQLITE_OK)
         return fail(x, "cannot record the shard count");
     return 0;
@@ -703,7 +724,9 @@ static int start_shards(xwriter *x, const char *dir, int full, char **errmsg)
         shard *s = &x->sh[k];
         snprintf(p, sizeof p, "%s/shard-%d", dir, k);
         int rc = kofts_xwdb_open(&s->db, p, full ? 2 : 1, errmsg);
-        if (!rc && (rc = kofts_xwdb_set_meta(s->db, "kofts_analyzer", KOFTS_ANALYZER_VERSION)) &&
+        if (!rc &&
+            ((rc = kofts_xwdb_set_meta(s->db, "kofts_analyzer", KOFTS_ANALYZER_VERSION)) ||
+             (rc = kofts_xwdb_set_meta(s->db, "kofts_layout", KOFTS_XS_LAYOUT))) &&
             errmsg)
             *errmsg = strdup(kofts_xwdb_errmsg(s->db));
         if (rc)

@@ -24,7 +24,6 @@
 
 #include <sqlite3.h>
 #include <time.h>
-#include <unicode/uchar.h>
 
 #include "kofts_backend.h"
 #include "kofts_rank.h"
@@ -388,25 +387,6 @@ static int until_bound(const char *until, char *out, size_t cap)
     return snprintf(out, cap, "%s~", until) < (int)cap ? 0 : KOFTS_EINVAL;
 }
 
-/* 1 if a and b are equal after Unicode simple case folding ("News" = "news" = "NEWS"). */
-static int same_folded(const char *a, const char *b)
-{
-    size_t na = strlen(a), nb = strlen(b), i = 0, j = 0;
-    while (i < na && j < nb) {
-        size_t da = 1, db = 1;
-        int32_t ca = kofts_utf8_decode(a, na, i, &da), cb = kofts_utf8_decode(b, nb, j, &db);
-        if (ca < 0 || cb < 0) {
-            if (ca != cb || a[i] != b[j])
-                return 0;
-        } else if (u_foldCase(ca, U_FOLD_CASE_DEFAULT) != u_foldCase(cb, U_FOLD_CASE_DEFAULT)) {
-            return 0;
-        }
-        i += da;
-        j += db;
-    }
-    return i == na && j == nb;
-}
-
 #define MAX_CATEGORIES 100000 /* distinct categories kept for case-insensitive matching */
 
 /*
@@ -457,7 +437,7 @@ static int add_category(fts5_backend *f, const char *cat, int first)
     for (size_t at = 0; at < f->catlist.len;) {
         const char *c = f->catlist.data + at;
         size_t n = strlen(c);
-        if (strcmp(c, cat) != 0 && same_folded(c, cat) &&
+        if (strcmp(c, cat) != 0 && kofts_plan_same_category(c, cat) &&
             (kofts_buf_puts(&f->cats, ",") || kofts_buf_json_str(&f->cats, c, n)))
             return KOFTS_ENOMEM;
         at += n + 1;

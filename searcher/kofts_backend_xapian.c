@@ -9,9 +9,12 @@
  *                                             wdf, see kofts_xs_wdf]
  *       PHRASE(XG bigram positions) )        [bigram part]
  *
- * A phrase, or a word of several positions, is a PHRASE of OR(alternatives) in each
- * word column, OP_SCALE_WEIGHT by the column weight (as FTS5 reads a quoted string);
- * prefix* is an OP_WILDCARD; title: keeps the title column (S terms) only. Groups are joined with
+ * A phrase, or a word of several positions, is a PHRASE of OR(alternatives) over the
+ * bare terms (the word columns lie KOFTS_XS_COL_GAP positions apart, so it matches
+ * inside one column), weighed as one term (OP_SYNONYM) whose frequency carries the
+ * column weights given at index time; prefix* is an OP_WILDCARD; title: searches the
+ * title's prefixed terms (S) only. Column weights (--weights) are fixed at index time
+ * on this backend, but for the bigram part. Groups are joined with
  * AND (all words) or OR (any word); excluded words with AND_NOT; optional (question) words are left
  * out, as in FTS5 (kofts_plan_reading); category filters are OP_FILTER over XC terms, dates an
  * OP_VALUE_RANGE on slot 0. Ranking: BM25 (see BM25_K1).
@@ -56,6 +59,9 @@ typedef struct {
     long long n_docs; /* documents when opened */
     char *data;       /* the last document's data (doc() borrows from it) */
     kofts_buf warn;   /* '\n'-separated warnings */
+    char *catlist;    /* distinct stored categories, each NUL-terminated (owned) */
+    size_t catlist_len;
+    int cat_state; /* 0 not loaded, 1 loaded, -1 exact match only */
     char err[1024];
 } xbackend;
 
@@ -135,9 +141,9 @@ static kofts_xq *fts5_idf(xbackend *x, const kofts_plan_pos *pos, int prefix, ko
 
 /*
  * Term k: a plain word of one position is its bare terms (weighted by column at index
- * time, see kofts_xs_wdf); a phrase or a word of several positions is a phrase per
- * word column, scaled by the column weight; title: keeps the prefixed title terms.
- * Plus its bigram and joined forms when asked.
+ * time, see kofts_xs_wdf); a phrase or a word of several positions is a phrase of bare
+ * terms; title: keeps the prefixed title terms. Plus its bigram and joined forms when
+ * asked.
  */
 static kofts_xq *term_query(xbackend *x, const kofts_plan *p, size_t k, int with_bigram, int joins,
                             const kofts_weights *w)
@@ -145,16 +151,12 @@ static kofts_xq *term_query(xbackend *x, const kofts_plan *p, size_t k, int with
     const kofts_plan_term *t = &p->t[k];
     kofts_xq *sub[KOFTS_NCOLS + 3];
     size_t n = 0;
-    if (t->field < 0 && t->word.n_pos == 1) {
+    if (t->field < 0 && t->word.n_pos == 1)
         sub[n++] = fts5_idf(x, &t->word.pos[0], t->prefix, toks_query("", &t->word, t->prefix));
-    } else {
-        for (int c = 0; c < KOFTS_NCOLS; c++) {
-            if (kofts_columns[c].role != KOFTS_ROLE_WORD || (t->field >= 0 && t->field != c))
-                continue;
-            kofts_xq *q = toks_query(kofts_columns[c].xprefix, &t->word, t->prefix);
-            sub[n++] = t->field >= 0 ? q : scaled(q, w->w[c]);
-        }
-    }
+    else if (t->field < 0) /* bare terms: the columns lie apart, a phrase stays in one */
+        sub[n++] = toks_query("", &t->word, t->prefix);
+    else
+        sub[n++] = toks_query(kofts_columns[t->field].xprefix, &t->word, t->prefix);
     const char *bp = kofts_columns[KOFTS_COL_BIGRAM].xprefix;
     double bw = w->w[KOFTS_COL_BIGRAM] / kofts_columns[KOFTS_COL_BIGRAM].weight;
     int big = with_bigram && t->bigram.n_pos > 0 && !t->prefix && t->field < 0 && !t->phrase;
@@ -167,17 +169,43 @@ static kofts_xq *term_query(xbackend *x, const kofts_plan *p, size_t k, int with
     return n == 1 ? sub[0] : kofts_xq_combine(KOFTS_XOP_OR, sub, n);
 }
 
-/* The filters of p (categories, dates) applied to q. */
-static kofts_xq *filtered(const kofts_plan *p, kofts_xq *q)
+#define MAX_CATEGORIES 100000 /* distinct XC terms kept for case-insensitive matching */
+#define MAX_CAT_TERMS  64     /* category terms in one filter */
+
+/* The distinct stored categories (XC terms), loaded once; state -1: exact match only. */
+static void load_categories(xbackend *x)
+{
+    x->cat_state = -1;
+    if (kofts_xdb_terms(x->all, KOFTS_XS_CAT_PREFIX, MAX_CATEGORIES, &x->catlist,
+                        &x->catlist_len) >= 0)
+        x->cat_state = 1;
+}
+
+/* The filters of p (categories, dates) applied to q. A category also matches the stored
+ * ones equal to it but for case (kofts_plan_same_category); x may be NULL (describing a
+ * plan): then only the category as written. */
+static kofts_xq *filtered(xbackend *x, const kofts_plan *p, kofts_xq *q)
 {
     if (!q || !kofts_plan_filtered(p))
         return q;
     kofts_xq *f[3] = {q, NULL, NULL};
     if (p->n_cats) {
-        kofts_xq *cs[64];
+        kofts_xq *cs[MAX_CAT_TERMS];
         size_t n = 0;
-        for (size_t i = 0; i < p->n_cats && n < 64; i++)
+        int have_list = 0; /* x is NULL when a plan is only described */
+        if (x && x->cat_state == 0)
+            load_categories(x);
+        have_list = x && x->cat_state == 1;
+        for (size_t i = 0; i < p->n_cats && n < MAX_CAT_TERMS; i++) {
             cs[n++] = term_of(KOFTS_XS_CAT_PREFIX, p->cats[i], strlen(p->cats[i]));
+            for (size_t at = 0; have_list && at < x->catlist_len && n < MAX_CAT_TERMS;) {
+                const char *c = x->catlist + at;
+                size_t len = strlen(c);
+                if (strcmp(c, p->cats[i]) != 0 && kofts_plan_same_category(c, p->cats[i]))
+                    cs[n++] = term_of(KOFTS_XS_CAT_PREFIX, c, len);
+                at += len + 1;
+            }
+        }
         f[1] = kofts_xq_combine(KOFTS_XOP_OR, cs, n);
     }
     if (p->since || p->until) {
@@ -204,7 +232,7 @@ static kofts_xq *compile(xbackend *x, const kofts_plan *p, kofts_backend_read rd
     int use[KOFTS_QUERY_MAX_TERMS], any = rd.reading != KOFTS_READ_ALL;
     if (p->match_all) { /* browsing: the empty term is Xapian's MatchAll */
         *groups = 1;
-        return filtered(p, kofts_xq_term("", 0));
+        return filtered(x, p, kofts_xq_term("", 0));
     }
     if ((*groups = kofts_plan_reading(p, rd.reading, use)) == 0)
         return NULL;
@@ -230,7 +258,7 @@ static kofts_xq *compile(xbackend *x, const kofts_plan *p, kofts_backend_read rd
         kofts_xq *pair[2] = {q, kofts_xq_combine(KOFTS_XOP_OR, neg, nn)};
         q = kofts_xq_combine(KOFTS_XOP_AND_NOT, pair, 2);
     }
-    return filtered(p, q);
+    return filtered(x, p, q);
 }
 
 /* ------------------------------------------------------------------ shards */
@@ -577,6 +605,7 @@ static void x_close(kofts_backend *b)
     free(x->sh);
     kofts_xdb_close(x->all);
     kofts_buf_free(&x->warn);
+    free(x->catlist);
     free(x->data);
     free(x->path);
     free(x);
@@ -609,22 +638,32 @@ static int read_shards(xbackend *x, const char *path)
     return 0;
 }
 
-/* Refuse an index made by another analyzer version. */
-static int check_version(xbackend *x)
+/* Refuse an index whose metadata key holds another value than want (what: the
+ * message's words for it; dflt: the value when the key is missing). */
+static int check_meta(xbackend *x, const char *key, const char *want, const char *what,
+                      const char *dflt)
 {
-    char *av = kofts_xdb_meta(x->all, "kofts_analyzer");
+    char *v = kofts_xdb_meta(x->all, key);
     int rc = 0;
-    if (!av)
+    if (!v)
         return x_fail(x, KOFTS_EBACKEND, kofts_xdb_errmsg(x->all));
-    if (strcmp(av, KOFTS_ANALYZER_VERSION) != 0) {
+    if (strcmp(v, want) != 0) {
         kofts_errfmt(x->err, sizeof x->err, x->path,
-                     "index made by analyzer '%s', this program uses '%s'; rebuild it with "
+                     "index made with %s '%s', this program uses '%s'; rebuild it with "
                      "`kofts-index --backend xapian --full`",
-                     av[0] ? av : "unknown", KOFTS_ANALYZER_VERSION);
+                     what, v[0] ? v : dflt, want);
         rc = KOFTS_EVERSION;
     }
-    free(av);
+    free(v);
     return rc;
+}
+
+/* Refuse an index made by another analyzer version or in another Xapian layout (an
+ * index of layout 1 has no kofts_layout key). */
+static int check_version(xbackend *x)
+{
+    int rc = check_meta(x, "kofts_analyzer", KOFTS_ANALYZER_VERSION, "analyzer", "unknown");
+    return rc ? rc : check_meta(x, "kofts_layout", KOFTS_XS_LAYOUT, "Xapian layout", "1");
 }
 
 int kofts_backend_xapian_open(kofts_backend **out, const char *path, int flags, unsigned timeout_ms,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
 
 static int add_cat(kofts_plan *p, const char *s, size_t n)
 {
@@ -72,6 +73,24 @@ int kofts_plan_date_ok(const char *s, size_t n)
     if (n == 10 && (s[7] != '-' || !two_digits_in(s + 8, 1, 31)))
         return 0;
     return 1;
+}
+
+int kofts_plan_same_category(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b), i = 0, j = 0;
+    while (i < na && j < nb) {
+        size_t da = 1, db = 1;
+        int32_t ca = kofts_utf8_decode(a, na, i, &da), cb = kofts_utf8_decode(b, nb, j, &db);
+        if (ca < 0 || cb < 0) {
+            if (ca != cb || a[i] != b[j])
+                return 0;
+        } else if (u_foldCase(ca, U_FOLD_CASE_DEFAULT) != u_foldCase(cb, U_FOLD_CASE_DEFAULT)) {
+            return 0;
+        }
+        i += da;
+        j += db;
+    }
+    return i == na && j == nb;
 }
 
 int kofts_plan_filtered(const kofts_plan *p)

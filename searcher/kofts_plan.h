@@ -126,6 +126,13 @@ int kofts_plan_reading(const kofts_plan *p, int reading, int use[KOFTS_QUERY_MAX
 int kofts_plan_filtered(const kofts_plan *p);
 
 /*
+ * 1 if categories a and b are the same for a filter: equal after Unicode simple case
+ * folding ("News" = "news"), as Jekyll lower-cases categories in URLs. Backends expand a
+ * plan's categories to the stored ones this accepts.
+ */
+int kofts_plan_same_category(const char *a, const char *b);
+
+/*
  * Append a readable account of p to out: one line per term (text, role, flags, group,
  * word tokens with their alternatives joined by '|', bigram tokens), then filters.
  * Returns 0 or KOFTS_ENOMEM.

@@ -423,6 +423,30 @@ char *kofts_xdb_meta(kofts_xdb *db, const char *key)
     }
 }
 
+long long kofts_xdb_terms(kofts_xdb *db, const char *prefix, size_t max, char **out, size_t *len)
+{
+    *out = nullptr;
+    *len = 0;
+    try {
+        std::string all, pre(prefix);
+        size_t n = 0;
+        for (auto t = db->db.allterms_begin(pre); t != db->db.allterms_end(pre); ++t) {
+            if (++n > max)
+                return -1;
+            all.append((*t).substr(pre.size()));
+            all.push_back('\0');
+        }
+        if (!(*out = static_cast<char *>(std::malloc(all.size() + 1))))
+            return -1;
+        std::memcpy(*out, all.data(), all.size());
+        *len = all.size();
+        return (long long)n;
+    } catch (...) {
+        caught(db->err, "database", "cannot list terms");
+        return -1;
+    }
+}
+
 int kofts_xdb_search(kofts_xdb *db, const kofts_xq *q, const kofts_xsearch *s, kofts_xhit **hits,
                      size_t *n, long long *matches)
 {

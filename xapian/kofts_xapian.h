@@ -121,6 +121,12 @@ long long kofts_xdb_doc_count(kofts_xdb *db);
 long long kofts_xdb_termfreq(kofts_xdb *db, const char *term, size_t len);
 /* Metadata value of key (malloc'd, "" when absent) or NULL on error. */
 char *kofts_xdb_meta(kofts_xdb *db, const char *key);
+/*
+ * The distinct terms that start with prefix, prefix cut off, each NUL-terminated, in
+ * *out (malloc'd, *len bytes; the caller frees it); at most max terms. Returns the
+ * number of terms, or -1 on error (errmsg) or when there are more than max.
+ */
+long long kofts_xdb_terms(kofts_xdb *db, const char *prefix, size_t max, char **out, size_t *len);
 
 typedef struct {
     unsigned docid; /* the combined database's document id */

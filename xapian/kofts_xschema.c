@@ -16,6 +16,13 @@ unsigned kofts_xs_wdf(int col)
     return w <= 0 ? 0 : (unsigned)(w + 0.5);
 }
 
+unsigned kofts_xs_pos(int col, unsigned pos)
+{
+    if (pos >= KOFTS_XS_COL_GAP) /* a column of 16M tokens: its tail shares one position */
+        pos = KOFTS_XS_COL_GAP - 1;
+    return (unsigned)col * KOFTS_XS_COL_GAP + pos;
+}
+
 size_t kofts_xs_idterm(const char *id, char *out)
 {
     size_t n = strlen(id);

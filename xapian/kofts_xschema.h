@@ -9,13 +9,21 @@
  *   PATH.d/shard-K  glass databases; a document goes to shard fnv1a(id) % N
  *   PATH.d/state.db SQLite bookkeeping of the writer only (files, id -> source/hash/shard)
  *
- * Terms of a document: for column c of kofts_columns, every analyzer token t becomes
- * kofts_columns[c].xprefix + t at its position (colocated variants share a position;
- * positions restart at 1 per column, as in FTS5), and t itself without prefix and
- * position, with the column's weight as wdf (kofts_xs_wdf); the bigram column's tokens
- * go under its own prefix. Q<id> is the unique id term (ids over KOFTS_XS_MAX_TERM bytes use
- * Q#<fnv1a hex>); XC<category> one boolean term per category. Value slot 0 holds the
- * date (ISO, sorts as text). The document data holds the stored fields.
+ * Terms of a document (layout KOFTS_XS_LAYOUT): for every word column c of
+ * kofts_columns, each analyzer token t is indexed once, as the bare term t at position
+ * kofts_xs_pos(c, pos) - the columns lie KOFTS_XS_COL_GAP positions apart, so a phrase
+ * never spans two columns - with the column's weight as wdf (kofts_xs_wdf). The title's
+ * tokens also go under its prefix (S t, wdf 1, with positions) for `title:`; the
+ * bigram column's under its own prefix (XG, weighted, with positions). Colocated
+ * variants share a position. Q<id> is the unique id term (ids over KOFTS_XS_MAX_TERM
+ * bytes use Q#<fnv1a hex>); XC<category> one boolean term per category. Value slot 0
+ * holds the date (ISO, sorts as text). The document data holds the stored fields.
+ * Metadata: kofts_analyzer (analyzer version), kofts_layout (KOFTS_XS_LAYOUT).
+ *
+ * Layout 1 (before 2026-11-28) also indexed every word column's tokens under the column
+ * prefix with positions (two postings per token); layout 2 writes one positional
+ * posting per token outside the title, which is what made the build several times
+ * slower than FTS5's. Indexes of another layout are refused (rebuild with --full).
  */
 #ifndef KOFTS_XSCHEMA_H
 #define KOFTS_XSCHEMA_H
@@ -30,15 +38,20 @@
 #define KOFTS_XS_MAX_TERM   240 /* longest term written (Xapian's limit is 245 bytes) */
 #define KOFTS_XS_MAX_SHARDS 64
 #define KOFTS_XS_STUB_MAGIC "# kofts xapian index"
+#define KOFTS_XS_LAYOUT     "2"        /* metadata kofts_layout; see above */
+#define KOFTS_XS_COL_GAP    (1u << 24) /* positions between two columns' bare terms */
 
 /*
- * Column weights at index time: a word column's tokens are also indexed without prefix
+ * Column weights at index time: a word column's tokens are indexed as bare terms
  * with wdf = 2 x weight per occurrence (title 20, excerpt 6, body 2, extra 1, tags 4),
  * and the bigram column's with wdf 2 x its weight - so BM25 saturates the weighted
  * frequency, as FTS5's bm25() does with its column weights (Robertson & Zaragoza's
  * BM25F-like treatment), instead of adding one whole BM25 score per field.
  */
 unsigned kofts_xs_wdf(int col);
+
+/* The position of a bare term at token position pos (>= 1) of word column col. */
+unsigned kofts_xs_pos(int col, unsigned pos);
 
 /* Write the id term of id into out (>= KOFTS_XS_MAX_TERM + 1 bytes); returns its length. */
 size_t kofts_xs_idterm(const char *id, char *out);

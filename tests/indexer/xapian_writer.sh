@@ -49,6 +49,28 @@ echo "not a stub" >"$W/other"
 err=$("$IDX" -q --backend xapian --db "$W/other" "$W/src" 2>&1)
 check X09-no-overwrite $([ $? -eq 1 ] && grep -q 'not a stub' "$W/other"; echo $?) "$err"
 
+# Phrases: one posting per token, the columns lie apart: a phrase matches inside a
+# column ("컴퓨팅 문서" in the body), never across two (the title's last word + the
+# body's first); title: keeps its own terms.
+n=$("$SEARCH" --db "$W/x.idx" --json '"컴퓨팅 문서"' | grep -c '"id"')
+check X12-phrase-in-column $([ "$n" = 2 ]; echo $?) "hits=$n"
+n=$("$SEARCH" --db "$W/x.idx" --json --match all '"1 양자"' | grep -c '"id"')
+check X13-phrase-not-across-columns $([ "$n" = 0 ]; echo $?) "hits=$n"
+n=$("$SEARCH" --db "$W/x.idx" --json 'title:"문서 2"' | grep -c '"id"')
+check X14-title-phrase $([ "$n" = 1 ]; echo $?) "hits=$n"
+# An index of another Xapian layout (layout 1 had no layout row / metadata): the
+# writer and the searcher refuse it and say to rebuild with --full.
+cp -r "$W/x.idx.d" "$W/old.idx.d" && sed 's/x\.idx\.d/old.idx.d/' "$W/x.idx" >"$W/old.idx"
+sqlite3 "$W/old.idx.d/state.db" "DELETE FROM meta WHERE key = 'layout'"
+err=$("$IDX" -q --backend xapian --db "$W/old.idx" "$W/src" 2>&1)
+check X15-old-layout-writer $([ $? -eq 1 ] && echo "$err" | grep -q "layout '*1'*.*--full"; echo $?) "$err"
+for d in "$W"/old.idx.d/shard-*; do xapian-metadata set "$d" kofts_layout 1; done
+err=$("$SEARCH" --db "$W/old.idx" 양자 2>&1)
+check X16-old-layout-search $([ $? -eq 1 ] && echo "$err" | grep -q "layout '*1'*.*--full"; echo $?) "$err"
+"$IDX" -q --full --backend xapian --db "$W/old.idx" "$W/src"
+n=$("$SEARCH" --db "$W/old.idx" --json 양자 | grep -c '"id"')
+check X17-old-layout-full-rebuild $([ "$n" = 2 ]; echo $?) "hits=$n"
+
 # kill -9 during a build (20 files of 1000 records), then a re-run: every document
 # exactly once.
 i=0

@@ -212,6 +212,17 @@ if [ -n "$INDEX" ]; then
     run C100-cat-query 0 $C 'category:sports 폭염' && lines C100-cat-query "$out" 1
     run C101-cat-exact 0 $C --category Sports 폭염 && lines C101-cat-exact "$out" 1
     run C102-cat-none 0 $C --category spor 폭염 && lines C102-cat-none "$out" 0
+    # the same with the Xapian backend (XC terms)
+    rm -rf "$WORK/catsx.db" "$WORK/catsx.db".*
+    if "$INDEX" -q --backend xapian --shards 1 --db "$WORK/catsx.db" "$WORK/cats.jsonl" 2>"$err"; then
+        X="--db $WORK/catsx.db --json"
+        run C103-xcat-lower 0 $X --category news 폭염 && lines C103-xcat-lower "$out" 2
+        run C104-xcat-accent 0 $X --category ÉCONOMIE 폭염 && lines C104-xcat-accent "$out" 1
+        run C105-xcat-none 0 $X --category spor 폭염 && lines C105-xcat-none "$out" 0
+    else
+        echo "FAIL C103: kofts-index --backend xapian: $(head -2 "$err")"
+        fails=$((fails + 1))
+    fi
 fi
 
 echo "$fails failure(s)"

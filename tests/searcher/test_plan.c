@@ -35,8 +35,11 @@ static const plan_case cases[] = {
     {"P10-nothing", ")))", "", NULL, 0},
     {"P11-only-excluded", "-광주", "excluded", NULL, 0},
     {"P12-bare-terms", "광주", "word: 광주(surface)", "Query((광주 OR XG^광주))", 1},
-    {"P13-phrase-weights", "\"양자 컴퓨팅\"", "phrase", "10 * (SYNONYM (S양자 PHRASE 2 S컴퓨팅))",
-     1},
+    /* layout 2: one phrase over the bare terms (column weights are in their wdf), no
+     * copy per column; title: keeps the prefixed title terms */
+    {"P13-phrase-bare", "\"양자 컴퓨팅\"", "phrase", "Query((SYNONYM (양자 PHRASE 2 컴퓨팅)))", 1},
+    {"P14-title-phrase", "title:\"양자 컴퓨팅\"", "field=title",
+     "Query((SYNONYM (S양자 PHRASE 2 S컴퓨팅)))", 1},
 };
 
 static int print_one(kofts_analyzer *a, const char *q, kofts_buf *plan, kofts_buf *fts,
