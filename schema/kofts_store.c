@@ -183,6 +183,10 @@ int kofts_store_open(kofts_store **out, const char *path, int flags, char **errm
     }
     exec(s->db, "PRAGMA mmap_size=268435456");
     if (!(flags & KOFTS_STORE_READONLY)) {
+        /* A new file gets 16 KB pages (no effect on an existing one): stored documents
+         * of 1-3 KB leave a fifth of 4 KB pages empty (dbstat on ../shared/corpus:
+         * 1.9 of 8.9 MB), 16 KB pages 0.7 MB; the index is 1.1 MB (3%) smaller. */
+        exec(s->db, "PRAGMA page_size=16384");
         int persist = 1; /* keep -wal/-shm on close: see leave_readable() */
         sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
         if (exec(s->db, "PRAGMA journal_mode=WAL") || exec(s->db, "PRAGMA synchronous=NORMAL")) {
