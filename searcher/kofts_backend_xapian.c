@@ -22,6 +22,10 @@
  * Shards: each shard has its own handle; the searched database combines the ones
  * that answer. A shard that fails to open or to answer within KOFTS_REMOTE_TIMEOUT_MS
  * is an error naming it, or with KOFTS_SEARCH_PARTIAL a warning (warnings()).
+ *
+ * Time limit: the caller's stop check (set_stop) is asked before each search and, on
+ * local shards, every 64 documents the match considers (a Xapian MatchDecider; Xapian
+ * cannot run one on a remote shard, whose exchanges are bounded by the timeout).
  */
 #include <dirent.h>
 #include <math.h>
@@ -61,7 +65,9 @@ typedef struct {
     kofts_buf warn;   /* '\n'-separated warnings */
     char *catlist;    /* distinct stored categories, each NUL-terminated (owned) */
     size_t catlist_len;
-    int cat_state; /* 0 not loaded, 1 loaded, -1 exact match only */
+    int cat_state;          /* 0 not loaded, 1 loaded, -1 exact match only */
+    int (*stop)(void *ctx); /* the caller's stop check (set_stop), or NULL */
+    void *stop_ctx;
     char err[1024];
 } xbackend;
 
@@ -424,6 +430,8 @@ static int search(xbackend *x, const kofts_xq *q, const kofts_xsearch *s, kofts_
         if (rc == 0 || rc == KOFTS_ENOMEM)
             return rc;
         snprintf(x->err, sizeof x->err, "%s", kofts_xdb_errmsg(x->all));
+        if (rc == KOFTS_ESTOP) /* the caller's limit, not a shard's failure */
+            return rc;
         if (attempt > 0 || (rc = recover(x, rc)) != 0)
             return rc;
     }
@@ -448,8 +456,9 @@ static int x_count(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd,
     if (!q)
         return groups ? x_fail(x, KOFTS_ENOMEM, "") : 0;
     long long total = x->n_docs > 0 ? x->n_docs : 1;
-    kofts_xsearch s = {0,  0,       (unsigned)(cap >= 0 && cap < total ? cap : total),
-                       -1, BM25_K1, BM25_B};
+    kofts_xsearch s = {0,       0,          (unsigned)(cap >= 0 && cap < total ? cap : total),
+                       -1,      BM25_K1,    BM25_B,
+                       x->stop, x->stop_ctx};
     kofts_xhit *h = NULL;
     size_t nh = 0;
     int rc = search(x, q, &s, &h, &nh, n);
@@ -470,9 +479,14 @@ static int x_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
     kofts_xq *q = compile(x, p, rd, w, &groups);
     if (!q)
         return groups ? x_fail(x, KOFTS_ENOMEM, "") : 0;
-    kofts_xsearch s = {
-        (unsigned)offset, (unsigned)limit, 0, sort == KOFTS_SORT_DATE ? KOFTS_XS_SLOT_DATE : -1,
-        BM25_K1,          BM25_B};
+    kofts_xsearch s = {(unsigned)offset,
+                       (unsigned)limit,
+                       0,
+                       sort == KOFTS_SORT_DATE ? KOFTS_XS_SLOT_DATE : -1,
+                       BM25_K1,
+                       BM25_B,
+                       x->stop,
+                       x->stop_ctx};
     kofts_xhit *h = NULL;
     size_t nh = 0;
     long long matches = 0;
@@ -589,6 +603,15 @@ static int x_snapshot(kofts_backend *b, int on)
     return recover(x, rc);
 }
 
+/* Searches ask stop(ctx) now and then on local shards (a Xapian MatchDecider; remote
+ * shards are bounded by their timeout instead). */
+static void x_set_stop(kofts_backend *b, int (*stop)(void *ctx), void *ctx)
+{
+    xbackend *x = (xbackend *)b;
+    x->stop = stop;
+    x->stop_ctx = ctx;
+}
+
 static const char *x_warnings(kofts_backend *b)
 {
     xbackend *x = (xbackend *)b;
@@ -690,7 +713,7 @@ int kofts_backend_xapian_open(kofts_backend **out, const char *path, int flags, 
                               x_doc,
                               x_stats,
                               x_snapshot,
-                              NULL, /* set_stop: not supported */
+                              x_set_stop,
                               x_warnings};
     x->partial = (flags & KOFTS_BACKEND_PARTIAL) != 0;
     x->timeout_ms = timeout_ms ? timeout_ms : KOFTS_REMOTE_TIMEOUT_MS;

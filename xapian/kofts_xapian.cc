@@ -30,6 +30,7 @@ struct kofts_xq {
 struct kofts_xdb {
     Xapian::Database db;
     size_t parts = 0;
+    size_t remotes = 0; /* remote parts (a MatchDecider cannot run on those) */
     std::string err;
 };
 
@@ -351,6 +352,7 @@ int kofts_xdb_add_remote(kofts_xdb *db, const char *host, unsigned port, unsigne
         useconds_t t = (useconds_t)timeout_ms;
         db->db.add_database(Xapian::Remote::open(host, port, t, t));
         db->parts++;
+        db->remotes++;
         return 0;
     } catch (...) {
         return caught(db->err, "remote " + subject, "cannot open the shard");
@@ -362,6 +364,7 @@ int kofts_xdb_add_db(kofts_xdb *db, const kofts_xdb *src)
     try {
         db->db.add_database(src->db);
         db->parts += src->parts;
+        db->remotes += src->remotes;
         return 0;
     } catch (...) {
         return caught(db->err, "database", "cannot combine shards");
@@ -447,19 +450,54 @@ long long kofts_xdb_terms(kofts_xdb *db, const char *prefix, size_t max, char **
     }
 }
 
+namespace
+{
+/* Thrown by StopDecider when the caller's stop check answers yes. */
+struct Stopped {
+};
+
+/* Accepts every document; asks the caller's stop check every STOP_EVERY candidates
+ * (Xapian calls a decider for each document it considers) and ends the match by
+ * throwing Stopped, which kofts_xdb_search turns into KOFTS_ESTOP. */
+class StopDecider : public Xapian::MatchDecider
+{
+    enum { STOP_EVERY = 64 };
+    int (*stop_)(void *);
+    void *ctx_;
+    mutable unsigned calls_ = 0;
+
+  public:
+    StopDecider(int (*stop)(void *), void *ctx) : stop_(stop), ctx_(ctx)
+    {
+    }
+    bool operator()(const Xapian::Document &) const override
+    {
+        if (++calls_ % STOP_EVERY == 0 && stop_(ctx_))
+            throw Stopped();
+        return true;
+    }
+};
+} // namespace
+
 int kofts_xdb_search(kofts_xdb *db, const kofts_xq *q, const kofts_xsearch *s, kofts_xhit **hits,
                      size_t *n, long long *matches)
 {
     *hits = nullptr;
     *n = 0;
     *matches = 0;
+    if (s->stop && s->stop(s->stop_ctx)) {
+        db->err = "search: stopped";
+        return KOFTS_ESTOP;
+    }
     try {
         Xapian::Enquire enq(db->db);
         enq.set_query(q->q);
         enq.set_weighting_scheme(Xapian::BM25Weight(s->k1, 0, 1, s->b, 0.5));
         if (s->sort_slot >= 0)
             enq.set_sort_by_value_then_relevance((Xapian::valueno)s->sort_slot, true);
-        Xapian::MSet ms = enq.get_mset(s->first, s->max, s->check_at_least);
+        StopDecider decider(s->stop, s->stop_ctx);
+        const Xapian::MatchDecider *md = s->stop && db->remotes == 0 ? &decider : nullptr;
+        Xapian::MSet ms = enq.get_mset(s->first, s->max, s->check_at_least, nullptr, md);
         *matches = (long long)ms.get_matches_lower_bound();
         if (ms.size() > 0) {
             kofts_xhit *h = static_cast<kofts_xhit *>(std::malloc(ms.size() * sizeof *h));
@@ -474,6 +512,9 @@ int kofts_xdb_search(kofts_xdb *db, const kofts_xq *q, const kofts_xsearch *s, k
             *n = i;
         }
         return 0;
+    } catch (const Stopped &) {
+        db->err = "search: stopped";
+        return KOFTS_ESTOP;
     } catch (...) {
         return caught(db->err, "search", "the query failed");
     }

@@ -139,12 +139,17 @@ typedef struct {
     unsigned check_at_least; /* count at least this many matches exactly */
     int sort_slot;           /* >= 0: newest value first, then weight; -1: by weight */
     double k1, b;            /* BM25 parameters */
+    int (*stop)(void *ctx);  /* NULL, or asked now and then: non-zero ends the search with
+                                KOFTS_ESTOP (local parts only; remote exchanges are bounded
+                                by their timeout) */
+    void *stop_ctx;
 } kofts_xsearch;
 
 /*
  * Run q. *hits (malloc'd, caller frees) gets up to s->max hits; *matches a lower bound
  * on the matching documents (exact when they are below s->check_at_least). Returns 0
- * or a negative code (KOFTS_ETIMEOUT when a remote part timed out).
+ * or a negative code (KOFTS_ETIMEOUT when a remote part timed out, KOFTS_ESTOP when
+ * s->stop asked to stop).
  */
 int kofts_xdb_search(kofts_xdb *db, const kofts_xq *q, const kofts_xsearch *s, kofts_xhit **hits,
                      size_t *n, long long *matches);

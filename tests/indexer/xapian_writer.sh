@@ -71,6 +71,17 @@ check X16-old-layout-search $([ $? -eq 1 ] && echo "$err" | grep -q "layout '*1'
 n=$("$SEARCH" --db "$W/old.idx" --json 양자 | grep -c '"id"')
 check X17-old-layout-full-rebuild $([ "$n" = 2 ]; echo $?) "hits=$n"
 
+# Read-only use: a root-owned index in a 0755 folder searched as `nobody` (who cannot
+# write there) with a copy of kofts-search (the build folder may be out of its reach).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+    chmod 755 "$W" && cp "$SEARCH" "$W/ks" && chmod 755 "$W/ks" && chmod -R a+rX,go-w "$W/x.idx.d" "$W/x.idx"
+    out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$W/ks" --db "$W/x.idx" --json 양자 2>&1)
+    n=$(printf '%s\n' "$out" | grep -c '"id"')
+    check X18-read-only-as-nobody $([ "$n" = 2 ]; echo $?) "$out"
+else
+    echo "skip X18-read-only-as-nobody: needs root and setpriv"
+fi
+
 # kill -9 during a build (20 files of 1000 records), then a re-run: every document
 # exactly once.
 i=0

@@ -1,0 +1,115 @@
+/*
+ * test_xapian_stop.c - the stop check of the Xapian wrapper (kofts_xdb_search with
+ * s.stop), which gives kofts-serve's time limit on the Xapian backend: a search whose
+ * check answers "stop" ends with KOFTS_ESTOP and no hits, the check is asked while the
+ * match runs (not only before it), and a check that never stops changes nothing.
+ * Case ids XS*. Builds a temporary database of 2,000 documents. Usage: test_xapian_stop
+ */
+#define _XOPEN_SOURCE 700
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kofts_xapian.h"
+
+#define NDOCS 2000
+
+typedef struct {
+    int calls;   /* times asked */
+    int stop_at; /* answer 1 from this call on (0: never) */
+} stop_state;
+
+static int stop_cb(void *ctx)
+{
+    stop_state *st = ctx;
+    st->calls++;
+    return st->stop_at > 0 && st->calls >= st->stop_at;
+}
+
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p);
+}
+
+/* Write NDOCS documents holding the term "word" (wdf varies) into dir. */
+static int build(const char *dir)
+{
+    kofts_xwdb *w = NULL;
+    char *err = NULL;
+    int rc = kofts_xwdb_open(&w, dir, 2, &err);
+    for (int i = 0; !rc && i < NDOCS; i++) {
+        char id[32];
+        int n = snprintf(id, sizeof id, "Qd%d", i);
+        kofts_xdoc *d = kofts_xdoc_new();
+        rc = d ? kofts_xdoc_posting(d, "word", 4, 1, 1 + (unsigned)(i % 7)) : KOFTS_ENOMEM;
+        if (!rc)
+            rc = kofts_xdoc_term(d, id, (size_t)n);
+        if (!rc)
+            rc = kofts_xwdb_replace(w, id, (size_t)n, d);
+        kofts_xdoc_free(d);
+    }
+    if (!rc)
+        rc = kofts_xwdb_commit(w);
+    if (rc)
+        fprintf(stderr, "cannot build %s: %s\n", dir, err ? err : kofts_xwdb_errmsg(w));
+    free(err);
+    kofts_xwdb_close(w);
+    return rc;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/kofts-xstop-XXXXXX";
+    int fails = 0;
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    char db_dir[64];
+    snprintf(db_dir, sizeof db_dir, "%s/db", dir);
+    kofts_xdb *db = NULL;
+    if (build(db_dir) || !(db = kofts_xdb_new()) || kofts_xdb_add_local(db, db_dir)) {
+        fprintf(stderr, "cannot open %s: %s\n", db_dir, db ? kofts_xdb_errmsg(db) : "?");
+        nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+        return 1;
+    }
+    static const struct {
+        const char *id;
+        int stop_at;
+        int want_rc;
+        int want_hits;
+        int asked_during; /* the check must be asked more than once */
+    } cases[] = {
+        {"XS01-never-stops", 0, 0, 10, 1},
+        {"XS02-stops-at-once", 1, KOFTS_ESTOP, 0, 0},
+        {"XS03-stops-during-match", 3, KOFTS_ESTOP, 0, 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        stop_state st = {0, cases[i].stop_at};
+        kofts_xq *q = kofts_xq_term("word", 4);
+        /* check_at_least = every document: the match has to visit them all */
+        kofts_xsearch s = {0, 10, NDOCS, -1, 1.2, 0.75, stop_cb, &st};
+        kofts_xhit *h = NULL;
+        size_t n = 0;
+        long long matches = 0;
+        int rc = kofts_xdb_search(db, q, &s, &h, &n, &matches);
+        int ok = rc == cases[i].want_rc && (int)n == cases[i].want_hits &&
+                 (!cases[i].asked_during || st.calls > 1);
+        if (ok && rc == KOFTS_ESTOP)
+            ok = strstr(kofts_xdb_errmsg(db), "stopped") != NULL;
+        printf("%s %s: rc %d, %zu hits, asked %d times%s%s\n", ok ? "ok  " : "FAIL", cases[i].id,
+               rc, n, st.calls, rc ? ", " : "", rc ? kofts_xdb_errmsg(db) : "");
+        fails += !ok;
+        free(h);
+        kofts_xq_free(q);
+    }
+    kofts_xdb_close(db);
+    nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    printf("%d failure(s)\n", fails);
+    return fails ? 1 : 0;
+}
