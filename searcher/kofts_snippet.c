@@ -370,16 +370,19 @@ static int is_lemma_form(const qtoken *t)
 /* The keys of query token t into k. Returns 0, or 1 when t holds a character the
  * keys cannot stand for (analyse the whole text) or k is full. A lemma form of >= 3
  * syllables keeps its first syllable up to the final consonant in every inflection
- * (가볍다: 가벼운; 흐르다: 흘러), so its keys are that syllable with each final. A
- * two-syllable lemma may change its only stem syllable's vowel and final (끄다: 껐다,
- * 오다: 왔다, 듣다: 들어, 하얗다 aside), never its initial consonant: its keys are every
+ * (가볍다: 가벼운; 흐르다: 흘러), so its keys are that syllable with each final. So does
+ * a two-syllable lemma whose stem ends in a consonant (있다: 있어; 듣다: 들어; 돕다:
+ * 도와; 살다: 사는), except in ㅎ, which contracts like an open syllable (놓다: 놔). One
+ * whose stem is an open syllable may contract its vowel with the ending (끄다: 껐다,
+ * 오다: 왔다, 푸다: 퍼) but never changes its initial consonant: its keys are every
  * syllable with that initial (588 of 11,172). */
 static int token_keys(const qtoken *t, keyset *k)
 {
     if (is_lemma_form(t)) {
         int32_t y = syllable_at(t->text);
-        int32_t first = t->len < 9 ? y - y % 588 : y - y % 28;
-        int32_t n = t->len < 9 ? 588 : 28;
+        int open = t->len < 9 && (y % 28 == 0 || y % 28 == 27); /* no final, or ㅎ (놓다: 놔) */
+        int32_t first = open ? y - y % 588 : y - y % 28;
+        int32_t n = open ? 588 : 28;
         for (int32_t j = 0; j < n; j++)
             k->syl[(first + j) >> 3] |= (uint8_t)(1u << ((first + j) & 7));
         return 0;

@@ -44,6 +44,12 @@ static const pcase cases[] = {
     {"P16-blank-kinds", "광주", "광주\t\n광주와\r\n  광주에서"},
     {"P17-edges", "광주", "광주"},
     {"P18-mixed-start", "챗gpt를", LONG "챗GPT를 쓴다. 챗 GPT. " LONG},
+    /* two-syllable lemmas: a stem with a final keeps its vowel, an open or ㅎ stem may
+     * contract it (prefilter keys, kofts_snippet.c token_keys) */
+    {"P19-lemma-final", "있는 듣고 돕는",
+     LONG "책이 있었다. 노래를 들어 보고 서로 도와 살았다. " LONG},
+    {"P20-lemma-open", "오는 끄고 주는", LONG "비가 왔다. 불을 껐고 밥을 줬다. " LONG},
+    {"P21-lemma-h", "놓고 넣는", LONG "상자를 놨다. 놔서 짐을 넣어 뒀다. " LONG},
 };
 
 /* Split q at blanks into terms (borrowed). */
