@@ -217,6 +217,22 @@ const char *kofts_xwdb_errmsg(const kofts_xwdb *w)
     return w ? w->err.c_str() : "out of memory";
 }
 
+int kofts_xwdb_compact(const char *src, const char *dst, char **errmsg)
+{
+    if (errmsg)
+        *errmsg = nullptr;
+    try {
+        Xapian::Database(src).compact(dst, Xapian::DBCOMPACT_NO_RENUMBER);
+        return 0;
+    } catch (...) {
+        std::string e;
+        int rc = caught(e, src, "cannot compact the shard");
+        if (errmsg)
+            *errmsg = dup_cstr(e);
+        return rc;
+    }
+}
+
 void kofts_xwdb_close(kofts_xwdb *w)
 {
     if (!w)

@@ -62,6 +62,9 @@ long long kofts_xwdb_doc_count(kofts_xwdb *w);
 const char *kofts_xwdb_errmsg(const kofts_xwdb *w);
 /* Close without committing what is pending (Xapian drops it); NULL is allowed. */
 void kofts_xwdb_close(kofts_xwdb *w);
+/* Write a compacted copy of the database folder src into the new folder dst (document
+ * ids kept). Returns 0, or a negative code and *errmsg (malloc'd, "SRC: PROBLEM: DETAIL"). */
+int kofts_xwdb_compact(const char *src, const char *dst, char **errmsg);
 
 /* ------------------------------------------------------------------ queries */
 

@@ -42,7 +42,11 @@ hits=$("$SEARCH" --db "$W/x.idx" --json 무지개 | grep -c '"id"')
 check X06-updated-text-found $([ "$hits" = 1 ]; echo $?) "hits=$hits"
 err=$("$IDX" -q --backend xapian --shards 3 --db "$W/x.idx" "$W/src" 2>&1)
 check X07-shard-change-refused $([ $? -eq 1 ] && echo "$err" | grep -q 'has 2 shards'; echo $?) "$err"
+mkdir -p "$W/x.idx.d/shard-0.compact" && echo junk >"$W/x.idx.d/shard-0.compact/x" # an interrupted compaction
 out=$("$IDX" --json -q --full --backend xapian --shards 3 --db "$W/x.idx" "$W/src")
+# the first build ends by compacting each shard (swapped in whole; leftovers removed)
+check X19-compacted-no-leftover $([ ! -e "$W/x.idx.d/shard-0.compact" ] &&
+    [ -z "$(ls -d "$W"/x.idx.d/*.compact 2>/dev/null)" ]; echo $?) "$(ls "$W/x.idx.d")"
 check X08-full-new-count $([ "$(docs)" = 2 ] && grep -c '^auto' "$W/x.idx" | grep -qx 3; echo $?) \
     "docs=$(docs) $(cat "$W/x.idx")"
 echo "not a stub" >"$W/other"
