@@ -43,7 +43,7 @@
 #define XAPIAN_COMMIT_DOCS    1000
 #define XAPIAN_COMMIT_SECONDS 30.0
 
-typedef enum { JOB_PUT, JOB_DEL, JOB_COMMIT } job_kind;
+typedef enum { JOB_PUT, JOB_DEL, JOB_COMMIT, JOB_COMPACT } job_kind;
 
 /* One unit of work for a shard thread. Token lists are "len(u16) coloc(u8) text"... */
 typedef struct job {
@@ -69,12 +69,12 @@ typedef struct {
     int stop;   /* thread must exit */
     int failed; /* an error happened (message in err) */
     char err[1024];
+    char path[4400]; /* PATH.d/shard-K */
 } shard;
 
 typedef struct {
     kofts_index_writer base; /* must be first */
     char *path;              /* the stub file */
-    char *dir;               /* PATH.d: the shards and state.db */
     sqlite3 *st;             /* state.db */
     sqlite3_stmt *s_find, *s_upsert, *s_seen_add, *s_keep_add, *s_drop_list, *s_del_doc,
         *s_file_put, *s_file_touch, *s_file_del, *s_src_list;
@@ -186,9 +186,46 @@ static int build_doc(const job *j, kofts_xdoc *d)
     return rc;
 }
 
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw);
+
+/* Compact shard s (see x_optimize; runs on the shard's thread). Returns 0 (also when the
+ * folder cannot be swapped atomically here: the shard stays as it was) or a negative
+ * code with the message in s->err. */
+static int compact_shard(shard *s)
+{
+    char tmp[4420];
+    char *msg = NULL;
+    snprintf(tmp, sizeof tmp, "%s.compact", s->path);
+    nftw(tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS); /* a leftover of an interrupted run */
+    kofts_xwdb_close(s->db);                    /* committed by x_commit */
+    s->db = NULL;
+    int rc = kofts_xwdb_compact(s->path, tmp, &msg);
+    if (!rc && renameat2(AT_FDCWD, tmp, AT_FDCWD, s->path, RENAME_EXCHANGE) != 0 &&
+        errno != EINVAL && errno != ENOSYS) {
+        kofts_errfmt(s->err, sizeof s->err, s->path, "cannot swap in the compacted shard: %s",
+                     strerror(errno));
+        rc = KOFTS_EIO;
+    }
+    nftw(tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS); /* the old shard, or what failed */
+    if (msg) {
+        snprintf(s->err, sizeof s->err, "%s", msg);
+        free(msg);
+        msg = NULL;
+    }
+    int orc = kofts_xwdb_open(&s->db, s->path, 1, &msg);
+    if (orc) {
+        snprintf(s->err, sizeof s->err, "%s", msg ? msg : "cannot reopen the shard");
+        rc = rc ? rc : orc;
+    }
+    free(msg);
+    return rc;
+}
+
 static int run_job(shard *s, const job *j)
 {
     int rc = 0;
+    if (j->kind == JOB_COMPACT)
+        return compact_shard(s);
     if (j->kind == JOB_COMMIT)
         return kofts_xwdb_commit(s->db);
     if (j->kind == JOB_DEL)
@@ -220,12 +257,14 @@ static void *shard_main(void *arg)
         int failed = s->failed;
         pthread_mutex_unlock(&s->mu);
         int rc = failed ? 0 : run_job(s, j);
+        int own_msg = j->kind == JOB_COMPACT; /* compact_shard wrote s->err */
         job_free(j);
         pthread_mutex_lock(&s->mu);
         if (rc && !s->failed) {
             s->failed = 1;
-            snprintf(s->err, sizeof s->err, "%s",
-                     rc == KOFTS_ENOMEM ? "out of memory" : kofts_xwdb_errmsg(s->db));
+            if (rc == KOFTS_ENOMEM || !own_msg)
+                snprintf(s->err, sizeof s->err, "%s",
+                         rc == KOFTS_ENOMEM ? "out of memory" : kofts_xwdb_errmsg(s->db));
         }
         s->busy = 0;
         pthread_cond_broadcast(&s->cv);
@@ -574,56 +613,28 @@ static long long x_pending(const kofts_index_writer *w)
     return ((const xwriter *)w)->pending;
 }
 
-static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw);
-
-/* Compact shard k (see x_optimize). Returns 0 (also when the folder cannot be swapped
- * atomically here: the shard stays as it was) or a negative code with x->err set. */
-static int compact_shard(xwriter *x, int k)
-{
-    shard *s = &x->sh[k];
-    char p[4400], tmp[4420];
-    char *msg = NULL;
-    snprintf(p, sizeof p, "%s/shard-%d", x->dir, k);
-    snprintf(tmp, sizeof tmp, "%s.compact", p);
-    nftw(tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS); /* a leftover of an interrupted run */
-    kofts_xwdb_close(s->db);                    /* committed by x_commit */
-    s->db = NULL;
-    int rc = kofts_xwdb_compact(p, tmp, &msg);
-    if (!rc && renameat2(AT_FDCWD, tmp, AT_FDCWD, p, RENAME_EXCHANGE) != 0 && errno != EINVAL &&
-        errno != ENOSYS) {
-        kofts_errfmt(x->err, sizeof x->err, p, "cannot swap in the compacted shard: %s",
-                     strerror(errno));
-        rc = KOFTS_EIO;
-    }
-    nftw(tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS); /* the old shard, or what failed */
-    if (msg) {
-        snprintf(x->err, sizeof x->err, "%s", msg);
-        free(msg);
-        msg = NULL;
-    }
-    int orc = kofts_xwdb_open(&s->db, p, 1, &msg);
-    if (orc) {
-        snprintf(x->err, sizeof x->err, "%s", msg ? msg : "cannot reopen a shard");
-        rc = rc ? rc : orc;
-    }
-    free(msg);
-    return rc;
-}
-
 /*
  * After the first build: every shard is compacted (Xapian's Database::compact, what
  * xapian-compact does; the shared corpus's shards shrink ~2.4x in under a second each)
  * into shard-K.compact, which then trades places with shard-K in one
  * renameat2(RENAME_EXCHANGE) - so shard-K is always one whole database, the old or the
- * compacted one, whenever the run stops - and the old one is removed. Where the file
- * system cannot exchange folders the shard is left uncompacted.
+ * compacted one, whenever the run stops - and the old one is removed; each shard's thread
+ * compacts its own, all at once. Where the file system cannot exchange folders the
+ * shard is left uncompacted.
  */
 static int x_optimize(kofts_index_writer *w)
 {
     xwriter *x = (xwriter *)w;
     int rc = x_commit(w);
+    for (int k = 0; k < x->nshards && !rc; k++) { /* the shard threads compact at once */
+        job *j = calloc(1, sizeof *j);
+        if (!j)
+            return KOFTS_ENOMEM;
+        j->kind = JOB_COMPACT;
+        rc = enqueue(x, k, j);
+    }
     for (int k = 0; k < x->nshards && !rc; k++)
-        rc = compact_shard(x, k);
+        rc = drain(x, k);
     return rc;
 }
 
@@ -668,7 +679,6 @@ static void x_close(kofts_index_writer *w)
     free(x->cur_file);
     free(x->dup_src);
     free(x->path);
-    free(x->dir);
     free(x);
 }
 
@@ -777,6 +787,7 @@ static int start_shards(xwriter *x, const char *dir, int full, char **errmsg)
     for (int k = 0; k < x->nshards; k++) {
         shard *s = &x->sh[k];
         snprintf(p, sizeof p, "%s/shard-%d", dir, k);
+        snprintf(s->path, sizeof s->path, "%s", p);
         int rc = kofts_xwdb_open(&s->db, p, full ? 2 : 1, errmsg);
         if (!rc &&
             ((rc = kofts_xwdb_set_meta(s->db, "kofts_analyzer", KOFTS_ANALYZER_VERSION)) ||
@@ -858,10 +869,6 @@ int kofts_index_writer_open_xapian(kofts_index_writer **out, const char *path, i
     if ((rc = prepare_all(x)) || (rc = kofts_analyzer_new(&x->an)))
         goto done;
     x->base.commit_docs = XAPIAN_COMMIT_DOCS * x->nshards;
-    if (!(x->dir = strdup(dir))) {
-        rc = KOFTS_ENOMEM;
-        goto done;
-    }
     if ((rc = start_shards(x, dir, full, errmsg)))
         goto done;
     const char *slash = strrchr(path, '/');
