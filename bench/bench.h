@@ -135,6 +135,9 @@ void bench_engine_free(bench_engine *e, size_t nq);
 
 /* ---- baseline engines (bench_fts5.c) ---------------------------------------- */
 
+/* Remove an SQLite database file and its -wal and -shm files (missing ones are fine). */
+void bench_remove_db(const char *path);
+
 /*
  * Build a plain FTS5 table fts(id UNINDEXED, title, body) with tokenize=tokenizer
  * ("unicode61" or "trigram") in a new database at dbpath (removed first), from the

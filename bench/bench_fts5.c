@@ -15,7 +15,7 @@
 
 #define PROG "kofts-bench"
 
-static void remove_db(const char *path)
+void bench_remove_db(const char *path)
 {
     char p[4096];
     unlink(path);
@@ -69,7 +69,7 @@ int bench_fts5_build(const char *dbpath, const char *tokenizer, char *const *sou
     double t0 = bench_now();
     c.t0 = t0;
     c.next_report = t0 + 10.0;
-    remove_db(dbpath);
+    bench_remove_db(dbpath);
     sql = sqlite3_mprintf("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                           "CREATE VIRTUAL TABLE fts USING fts5(id UNINDEXED, title, body,"
                           " tokenize=%Q);",

@@ -249,14 +249,8 @@ static int kofts_build(const opts *o, const char *dbpath, int jobs, int full, ch
         argv[a++] = "--shards";
         argv[a++] = shards_s;
     }
-    if (full && xshards == 0) { /* a new file, as a first build makes (page size etc.) */
-        char side[4200];
-        unlink(dbpath);
-        snprintf(side, sizeof side, "%s-wal", dbpath);
-        unlink(side);
-        snprintf(side, sizeof side, "%s-shm", dbpath);
-        unlink(side);
-    }
+    if (full && xshards == 0) /* a new file, as a first build makes (page size etc.) */
+        bench_remove_db(dbpath);
     argv[a++] = "--db";
     argv[a++] = (char *)dbpath;
     argv[a++] = "--jobs";

@@ -585,20 +585,28 @@ static int x_file_remove(kofts_index_writer *w, const char *path, long long *rem
     return step_done(x, x->s_file_del, "cannot remove a file");
 }
 
-/* Every shard commits (in parallel, each on its thread), then state.db. */
-static int x_commit(kofts_index_writer *w)
+/* Give every shard thread a job of this kind (commit, compact) and wait for all of them:
+ * they run at once. Returns 0 or the first error. */
+static int to_every_shard(xwriter *x, int kind)
 {
-    xwriter *x = (xwriter *)w;
     int rc = 0;
     for (int k = 0; k < x->nshards && !rc; k++) {
         job *j = calloc(1, sizeof *j);
         if (!j)
             return KOFTS_ENOMEM;
-        j->kind = JOB_COMMIT;
+        j->kind = kind;
         rc = enqueue(x, k, j);
     }
     for (int k = 0; k < x->nshards && !rc; k++)
         rc = drain(x, k);
+    return rc;
+}
+
+/* Every shard commits (in parallel, each on its thread), then state.db. */
+static int x_commit(kofts_index_writer *w)
+{
+    xwriter *x = (xwriter *)w;
+    int rc = to_every_shard(x, JOB_COMMIT);
     if (rc)
         return rc;
     if (x->in_tx && sqlite3_exec(x->st, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
@@ -626,16 +634,7 @@ static int x_optimize(kofts_index_writer *w)
 {
     xwriter *x = (xwriter *)w;
     int rc = x_commit(w);
-    for (int k = 0; k < x->nshards && !rc; k++) { /* the shard threads compact at once */
-        job *j = calloc(1, sizeof *j);
-        if (!j)
-            return KOFTS_ENOMEM;
-        j->kind = JOB_COMPACT;
-        rc = enqueue(x, k, j);
-    }
-    for (int k = 0; k < x->nshards && !rc; k++)
-        rc = drain(x, k);
-    return rc;
+    return rc ? rc : to_every_shard(x, JOB_COMPACT); /* the shard threads compact at once */
 }
 
 static void x_close(kofts_index_writer *w)
