@@ -67,6 +67,7 @@ typedef struct finfo {
     char *rel;         /* document id of a post/text file */
     const char *fname; /* base name (points into rel) */
     long long size, mtime;
+    int racy; /* mtime was the current second when read: see recorded_mtime() */
     int fmt;
     int has_stored; /* a files row exists */
     char stored_hash[17];
@@ -82,6 +83,25 @@ typedef struct finfo {
     int record_only;        /* only record the file's state (a site's _config.yml) */
     struct finfo *next;     /* main's list of JSONL finfos, freed at the end */
 } finfo;
+
+/*
+ * Change detection compares a file's size and whole-second mtime with the files row.
+ * A file rewritten within the same second as it was read, at the same size, would
+ * look unchanged on the next run ("racily clean", as git calls it). So a file whose
+ * mtime was the current second (or later) when it was read is recorded with mtime -1,
+ * which never matches: the next run reads it again (a JSONL dump by its hash only).
+ */
+static void note_mtime(long long *mtime, int *racy, const struct stat *st)
+{
+    *mtime = (long long)st->st_mtime;
+    *racy = st->st_mtime >= time(NULL);
+}
+
+/* The mtime to record in the files row for fi (see note_mtime). */
+static long long recorded_mtime(const finfo *fi)
+{
+    return fi->racy ? -1 : fi->mtime;
+}
 
 static void finfo_free(finfo *f)
 {
@@ -526,7 +546,7 @@ static int read_file(ctx *c, item *it, kofts_buf *raw)
         goto done;
     }
     fi->size = (long long)st.st_size;
-    fi->mtime = (long long)st.st_mtime;
+    note_mtime(&fi->mtime, &fi->racy, &st);
     if (kofts_buf_reserve(raw, (size_t)st.st_size + 1)) {
         it->nomem = 1;
         goto done;
@@ -802,21 +822,23 @@ static int write_item(ctx *c, item *it)
     case IT_TOUCH:
         c->files_done++;
         c->unchanged += fi->stored_ndocs;
-        rc = c->w->file_touch(c->w, fi->path, fi->size, fi->mtime);
+        rc = c->w->file_touch(c->w, fi->path, fi->size, recorded_mtime(fi));
         break;
     case IT_FILE:
         c->files_done++;
         if (it->res == R_DOCS) {
             if ((rc = c->w->file_begin(c->w, fi->path)) || (rc = write_docs(c, it)))
                 break;
-            rc = c->w->file_end(c->w, fi->path, fi->size, fi->mtime, fi->hash, &c->removed);
+            rc =
+                c->w->file_end(c->w, fi->path, fi->size, recorded_mtime(fi), fi->hash, &c->removed);
         } else if (it->res == R_SAME) {
             c->unchanged += fi->stored_ndocs;
-            rc = c->w->file_touch(c->w, fi->path, fi->size, fi->mtime);
+            rc = c->w->file_touch(c->w, fi->path, fi->size, recorded_mtime(fi));
         } else if (it->res == R_EMPTY) {
             c->left_out += it->left_out;
             if (!(rc = c->w->file_begin(c->w, fi->path)))
-                rc = c->w->file_end(c->w, fi->path, fi->size, fi->mtime, fi->hash, &c->removed);
+                rc = c->w->file_end(c->w, fi->path, fi->size, recorded_mtime(fi), fi->hash,
+                                    &c->removed);
         } else if (it->res == R_SKIP && fi->has_stored) {
             rc = c->w->file_remove(c->w, fi->path, &c->removed);
         }
@@ -840,7 +862,8 @@ static int write_item(ctx *c, item *it)
             kofts_diag_free(&dg);
             c->skipped++;
         } else if (!fi->is_stdin) {
-            rc = c->w->file_end(c->w, fi->path, fi->size, fi->mtime, fi->hash, &c->removed);
+            rc =
+                c->w->file_end(c->w, fi->path, fi->size, recorded_mtime(fi), fi->hash, &c->removed);
         }
         break;
     }
@@ -1078,7 +1101,7 @@ static finfo *finfo_new(const char *path, const char *rel, const struct stat *st
     fi->fmt = fmt;
     if (st) {
         fi->size = (long long)st->st_size;
-        fi->mtime = (long long)st->st_mtime;
+        note_mtime(&fi->mtime, &fi->racy, st);
     }
     return fi;
 }

@@ -142,6 +142,33 @@ expect_summary incr-full "indexed 7, updated 0, unchanged 0, removed 0, skipped 
 expect_q incr-full-count f.db "SELECT count(*) FROM docs" "7"
 check_integrity incr-full f.db
 
+# ---------------------------------------------------------------- racy edits
+# A same-size rewrite in the second the file was indexed keeps size and whole-second
+# mtime: the run that read it must not record that mtime as proof of "unchanged".
+# The clock is not ours to stop, so the file's mtime is set ahead of it: to the
+# indexer it always looks written "this second or later". Both the post and the
+# JSONL dump are checked (one compared by content hash, one re-parsed).
+mkdir -p racy
+future=$(($(date +%s) + 3600))
+printf '%s\n' '---' 'title: 오리' '---' '오리는 호수에 산다.' > racy/a.md
+printf '%s\n' '{"id":"r1","title":"거위","body":"거위는 강가에 산다."}' > racy/r.jsonl
+touch -d "@$future" racy/a.md racy/r.jsonl
+run racy-first --db r.db racy; expect_rc racy-first 0
+sed -i 's/호수/바다/' racy/a.md; sed -i 's/강가/들판/' racy/r.jsonl   # same byte length
+touch -d "@$future" racy/a.md racy/r.jsonl
+run racy-edit --db r.db racy; expect_rc racy-edit 0
+expect_summary racy-edit "indexed 0, updated 2, unchanged 0, removed 0, skipped 0, warnings 0"
+expect_q racy-edit-post r.db "SELECT count(*) FROM fts WHERE fts MATCH '바다'" "1"
+expect_q racy-edit-jsonl r.db "SELECT count(*) FROM fts WHERE fts MATCH '들판'" "1"
+expect_q racy-edit-old r.db "SELECT count(*) FROM fts WHERE fts MATCH '호수 OR 강가'" "0"
+# an mtime in the past is trusted: nothing is read again
+touch -d '2001-01-01' racy/a.md racy/r.jsonl
+run racy-settle --db r.db racy
+run racy-past --db r.db racy
+expect_summary racy-past "indexed 0, updated 0, unchanged 2, removed 0, skipped 0, warnings 0"
+expect_q racy-past-files r.db "SELECT count(*) FROM files WHERE mtime = -1" "0"
+check_integrity racy r.db
+
 # ---------------------------------------------------------------- stdin
 cat fmt/dump.jsonl | "$IDX" --db s.db - 2>"$T/err"; RC=$?
 expect_rc stdin 0

@@ -954,6 +954,11 @@ static int cmd_diskfull(const run_opts *o)
         printf(PROG ": diskfull: skipped: needs root to mount a small tmpfs\n");
         return SKIP;
     }
+    /* a run killed before its umount (a ctest timeout) leaves the tmpfs mounted:
+     * detach every layer left there before removing the folder */
+    cat2(mnt, o->work, "/mnt");
+    while (umount2(mnt, MNT_DETACH) == 0)
+        ;
     remove_tree(o->work);
     if (mkdir_p(o->work) != 0) {
         fprintf(stderr, PROG ": cannot create %s\n", o->work);
@@ -962,7 +967,6 @@ static int cmd_diskfull(const run_opts *o)
     gen_opts g = {o->work, o->docs, 0, 4, 80, 1, o->seed};
     if (gen_corpus(&g))
         return 1;
-    cat2(mnt, o->work, "/mnt");
     mkdir(mnt, 0755);
     snprintf(opt, sizeof opt, "size=%s", o->size);
     if (mount("tmpfs", mnt, "tmpfs", 0, opt) != 0) {
@@ -988,7 +992,7 @@ static int cmd_diskfull(const run_opts *o)
     printf("index still valid with %ld documents\n", n);
     free(e);
     snprintf(cmd, sizeof cmd, "%s", mnt);
-    if (umount(cmd) != 0)
+    if (umount(cmd) != 0 && umount2(cmd, MNT_DETACH) != 0)
         fprintf(stderr, PROG ": umount %s: %s\n", mnt, strerror(errno));
     return g_failures ? 1 : 0;
 }
