@@ -79,7 +79,8 @@ typedef struct finfo {
     kofts_buf ignored;      /* JSONL: fields not read, '\n'-separated (writer thread) */
     const kofts_site *site; /* site mode: the site (borrowed; lives for the run) */
     int kind;               /* site mode: kofts_site_kind */
-    int url_only;           /* re-read for a new URL only (the site config changed) */
+    int refresh;            /* the site config changed: every document needs its new URL */
+    int url_only;           /* refresh of an unchanged file: a new URL only (set by hash) */
     int record_only;        /* only record the file's state (a site's _config.yml) */
     struct finfo *next;     /* main's list of JSONL finfos, freed at the end */
 } finfo;
@@ -593,9 +594,12 @@ static int check_text(item *it, kofts_buf *raw, kofts_buf *clean)
     it->bytes = (long long)raw->len;
     snprintf(fi->hash, sizeof fi->hash, "%016llx",
              (unsigned long long)kofts_fnv1a64(raw->data ? raw->data : "", raw->len));
-    if (fi->has_stored && strcmp(fi->hash, fi->stored_hash) == 0 && !fi->url_only) {
-        it->res = R_SAME;
-        return 1;
+    if (fi->has_stored && strcmp(fi->hash, fi->stored_hash) == 0) {
+        if (!fi->refresh) {
+            it->res = R_SAME;
+            return 1;
+        }
+        fi->url_only = 1; /* the same text: parse for the URL, keep the stored analysis */
     }
     if (raw->len == 0) {
         kofts_diag_add(&it->dg, fi->path, 0, 1, "empty file, skipped");
@@ -1213,9 +1217,8 @@ static int on_walk_file(void *arg, const char *path, const char *rel, const stru
         fi->has_stored = 1;
         memcpy(fi->stored_hash, fe->hash, sizeof fi->stored_hash);
         fi->stored_ndocs = fe->ndocs;
-        fi->url_only =
-            refresh && fe->size == (long long)st->st_size && fe->mtime == (long long)st->st_mtime;
     }
+    fi->refresh = refresh;
     fi->site = c->cur_site;
     fi->kind = kind;
     if (fmt != F_JSONL) {

@@ -85,6 +85,18 @@ same S13-fts-match "$(q a.db "SELECT count(*) FROM fts WHERE fts MATCH '금메�
 "$IDX" --db a.db site >out 2>err
 same S14-rerun-after-config "$(summary err)" \
     "kofts-index: indexed 0, updated 0, unchanged 8, removed 0, skipped 0, warnings 0"
+# a config change in the same run as new mtimes on unchanged files (a checkout, a copy):
+# each is read again, found unchanged by its hash, and still gets its new URL
+cp site/_config.yml cfg.pretty
+sed 's|^permalink: .*|permalink: /:categories/:title:output_ext|' cfg.pretty >site/_config.yml
+find site -type f ! -name _config.yml -exec touch -d '2001-01-01' {} +
+"$IDX" --db a.db site >out 2>err
+same S15-touched-and-config "$(q a.db "SELECT url FROM docs WHERE id LIKE '_posts/%' ORDER BY id")" "\
+$U/science/it/quantum-computer.html
+$U/economy/exported.txt
+$U/special/own-permalink/"
+cp cfg.pretty site/_config.yml
+"$IDX" --db a.db site >out 2>err
 
 # ---------------------------------------------------------------- options
 cp "$FIX/_config.yml" site/_config.yml
