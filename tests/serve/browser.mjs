@@ -29,7 +29,7 @@ const proc = spawn(chrome, [
 const toChrome = proc.stdio[3], fromChrome = proc.stdio[4];
 
 let nextId = 1, inbuf = Buffer.alloc(0);
-const pending = new Map(), waiters = [];
+const pending = new Map();
 fromChrome.on('data', (chunk) => {
   inbuf = Buffer.concat([inbuf, chunk]);
   let at;
@@ -40,8 +40,6 @@ fromChrome.on('data', (chunk) => {
       const { resolve, reject } = pending.get(msg.id);
       pending.delete(msg.id);
       msg.error ? reject(new Error(JSON.stringify(msg.error))) : resolve(msg.result);
-    } else if (msg.method) {
-      for (const w of waiters.splice(0)) if (!w(msg)) waiters.push(w);
     }
   }
 });
@@ -50,11 +48,19 @@ function send(method, params = {}, sessionId) {
   toChrome.write(JSON.stringify({ id, method, params, sessionId }) + '\0');
   return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
 }
-function once(method, ms = 15000) {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`timed out waiting for ${method}`)), ms);
-    waiters.push((m) => (m.method === method ? (clearTimeout(t), resolve(m), true) : false));
-  });
+// Wait until the tab shows a document other than the one at href `from`, fully loaded.
+// (Waiting for the next Page.loadEventFired is not enough: the about:blank tab's own
+// load event may arrive after the wait starts and be taken for the page's.)
+async function leftPage(evaluate, from, ms = 30000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const st = await evaluate('({ href: location.href, ready: document.readyState })');
+      if (st && st.href !== from && st.ready === 'complete') return st.href;
+    } catch (e) { /* the old document's context went away mid-call: ask again */ }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for a page load away from ${from}`);
 }
 
 let failures = 0;
@@ -72,18 +78,17 @@ async function main() {
   await s('Runtime.enable');
   await s('Emulation.setDeviceMetricsOverride',
     { width: 412, height: 1100, deviceScaleFactor: 1, mobile: true });
-  let loaded = once('Page.loadEventFired');
+  let here = await evaluate('location.href');
   await s('Page.navigate', { url: base + '/' });
-  await loaded;
+  here = await leftPage(evaluate, here);
   check('B01', await evaluate('document.documentElement.lang') === 'ko', 'lang="ko" on the page');
   // Keyboard only: focus the box, type, press Enter.
   await evaluate("document.getElementById('q').focus()");
   await s('Input.insertText', { text: query });
-  loaded = once('Page.loadEventFired');
   for (const type of ['keyDown', 'keyUp'])
     await s('Input.dispatchKeyEvent',
       { type, key: 'Enter', code: 'Enter', windowsVirtualKeyCode: 13, text: type === 'keyDown' ? '\r' : undefined });
-  await loaded;
+  here = await leftPage(evaluate, here);
   const r = await evaluate(`({
     url: location.href,
     titles: [...document.querySelectorAll('li.hit h2')].map(e => e.textContent),
@@ -102,9 +107,8 @@ async function main() {
     const { data } = await s('Page.captureScreenshot', { format: 'png' });
     writeFileSync(shot, Buffer.from(data, 'base64'));
   }
-  loaded = once('Page.loadEventFired');
   await s('Page.navigate', { url: `${base}/search?q=${encodeURIComponent(hostile)}` });
-  await loaded;
+  await leftPage(evaluate, here);
   const h = await evaluate(`({
     pwned: window.__kofts_pwned === undefined ? null : window.__kofts_pwned,
     titles: [...document.querySelectorAll('li.hit h2')].map(e => e.textContent),
@@ -142,9 +146,9 @@ async function dropinSearch(s, evaluate, q) {
 }
 
 async function dropin(s, evaluate) {
-  const loaded = once('Page.loadEventFired');
+  const here = await evaluate('location.href');
   await s('Page.navigate', { url: 'file://' + jekyll });
-  await loaded;
+  await leftPage(evaluate, here);
   const r = await dropinSearch(s, evaluate, query);
   check('J01', r.items.length > 0 && r.marks > 0, `drop-in lists hits with <mark>: ${r.items.length} items, ${r.marks} marks`);
   check('J02', r.url.startsWith('file://'), 'the drop-in stays on the site page (fetch, not navigation)');
@@ -154,7 +158,7 @@ async function dropin(s, evaluate) {
     `drop-in shows hostile titles as text (pwned ${h.pwned}, ${h.foreign} foreign elements)`);
 }
 
-const timer = setTimeout(() => { console.log('FAIL: browser test timed out'); proc.kill('SIGKILL'); process.exit(1); }, 60000);
+const timer = setTimeout(() => { console.log('FAIL: browser test timed out'); proc.kill('SIGKILL'); process.exit(1); }, 100000);
 main().then(() => 0, (e) => { console.log(`FAIL: ${e.message}`); return 1; }).then((err) => {
   clearTimeout(timer);
   proc.kill('SIGTERM');
