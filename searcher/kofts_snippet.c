@@ -259,9 +259,11 @@ static size_t snap_end(const char *t, size_t len, size_t we, size_t limit)
  *
  * Only the words that contain a key, and the words holding a character that
  * normalisation may turn into Hangul or ASCII (jamo, Hanja, full-width forms,
- * ligatures, invisible characters, invalid UTF-8, ...), each with one word either
- * side (for anything that looks across a blank), are analysed. When a query token
- * holds another character the whole text is analysed as before.
+ * ligatures, invisible characters, invalid UTF-8, ...), are analysed, each on its own:
+ * in word mode nothing the analyzer emits depends on the text across a blank (joins,
+ * % after a number, Hanja runs, invisible-character glue and ICU's word rules all
+ * need touching characters), so a word gives the same tokens alone as in its text.
+ * When a query token holds another character the whole text is analysed as before.
  */
 
 #define MAX_PAIRS     1024 /* syllable-pair keys */
@@ -447,35 +449,26 @@ static int cmp_range(const void *a, const void *b)
     return x->s < y->s ? -1 : x->s > y->s;
 }
 
-/* The blank-separated word around byte i of t[0..len), widened by one word on either
- * side: [*s, *e). */
-static void word_with_context(const char *t, size_t len, size_t i, size_t *s, size_t *e)
+/* The blank-separated word around byte i of t[0..len): [*s, *e). */
+static void word_around(const char *t, size_t len, size_t i, size_t *s, size_t *e)
 {
     size_t a = i, b = i;
     while (a > 0 && !is_blank(t[a - 1]))
         a--;
-    while (a > 0 && is_blank(t[a - 1]))
-        a--;
-    while (a > 0 && !is_blank(t[a - 1]))
-        a--;
-    while (b < len && !is_blank(t[b]))
-        b++;
-    while (b < len && is_blank(t[b]))
-        b++;
     while (b < len && !is_blank(t[b]))
         b++;
     *s = a;
     *e = b;
 }
 
-/* Add the word around byte i of text (with context) to the ranges unless the last
+/* Add the word around byte i of text to the ranges unless the last
  * range covers i; returns the end of the range holding i, or 0 on KOFTS_ENOMEM. */
 static size_t hit(const char *text, size_t len, size_t i, range **r, size_t *nr, size_t *cap)
 {
     if (*nr && i < (*r)[*nr - 1].e)
         return (*r)[*nr - 1].e;
     size_t s, e;
-    word_with_context(text, len, i, &s, &e);
+    word_around(text, len, i, &s, &e);
     if (range_add(r, nr, cap, s, e))
         return 0;
     return e;
@@ -557,10 +550,10 @@ static int candidate_ranges(const qtoken *q, size_t nq, const char *text, size_t
             if (!p)
                 break;
             size_t s, e;
-            word_with_context(text, len, (size_t)(p - low), &s, &e);
+            word_around(text, len, (size_t)(p - low), &s, &e);
             if (range_add(&r, &nr, &cap, s, e))
                 goto oom;
-            i = e; /* the rest of this word and its right neighbour are covered */
+            i = e; /* the rest of this word is covered */
         }
     }
     if (nr) {
