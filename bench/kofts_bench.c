@@ -567,24 +567,39 @@ static void machine_info(bench_report *r)
     r->ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 }
 
-int main(int argc, char **argv)
-{
-    int rc = 0;
+/* ---- one run, step by step ------------------------------------------------- */
+
+/* Everything one kofts-bench run holds. Large (the engines' buffers): heap only. */
+typedef struct {
     opts o;
-    bench_queries q = {0};
-    bench_qrels r = {0};
+    bench_report rep;
     bench_engine eng[BENCH_MAX_ENGINES];
-    size_t neng = 0;
-    memset(eng, 0, sizeof eng);
-    memset(&o, 0, sizeof o);
-    o.passes = 3;
-    o.per_class = 20;
-    o.engines = "kofts,unicode61,trigram";
-    o.jobs_compare = o.rerun = o.plots = 1;
-    o.out = KOFTS_BENCH_RESULTS;
-    char bin[4096], work[4096], path[4096], qfile[4096], rfile[4096];
-    self_dir(bin, sizeof bin);
-    o.bin = bin;
+    size_t neng;
+    bench_engine *ek, *ek1, *ex, *ex1, *eu, *et; /* the engines asked for, or NULL */
+    bench_queries q;
+    bench_qrels r;
+    char *const *sources; /* what to index: argv's, or def_sources */
+    size_t ns;
+    char *def_sources[4];
+    char def_buf[3][4096];
+    const char *tput; /* JSONL for tokenizer throughput, or NULL */
+    int have_index;   /* BIN/kofts-index exists */
+    char bin[4096], work[4096], qfile[4096], rfile[4096], tput_buf[4096], qpath[4096];
+    char kofts_db[4096], kofts1_db[4096], xap_db[4096], xap1_db[4096];
+} bench_session;
+
+/* Parse the command line into b->o. Returns -1 to go on, else the exit status (after
+ * --help, --version or a usage error, which it prints). */
+static int parse_args(bench_session *b, int argc, char **argv)
+{
+    opts *o = &b->o;
+    o->passes = 3;
+    o->per_class = 20;
+    o->engines = "kofts,unicode61,trigram";
+    o->jobs_compare = o->rerun = o->plots = 1;
+    o->out = KOFTS_BENCH_RESULTS;
+    self_dir(b->bin, sizeof b->bin);
+    o->bin = b->bin;
 
     struct option lo[NOPT + 1];
     char so[3 * NOPT + 1], *sp = so;
@@ -603,66 +618,66 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, so, lo, &li)) != -1) {
         switch (c) {
         case 'q':
-            o.queries = optarg;
+            o->queries = optarg;
             break;
         case 'r':
-            o.qrels = optarg;
+            o->qrels = optarg;
             break;
         case 'm':
-            if (parse_size(optarg, &o.max_queries))
+            if (parse_size(optarg, &o->max_queries))
                 goto bad_number;
             break;
         case 'p':
-            if (parse_size(optarg, &o.passes) || o.passes == 0)
+            if (parse_size(optarg, &o->passes) || o->passes == 0)
                 goto bad_number;
             break;
         case 'j':
             if (parse_size(optarg, &jobs_tmp) || jobs_tmp == 0 || jobs_tmp > 256)
                 goto bad_number;
-            o.jobs = (int)jobs_tmp;
+            o->jobs = (int)jobs_tmp;
             break;
         case 'c':
-            if (parse_size(optarg, &o.per_class) || o.per_class == 0)
+            if (parse_size(optarg, &o->per_class) || o->per_class == 0)
                 goto bad_number;
             break;
         case 'e':
-            o.engines = optarg;
+            o->engines = optarg;
             break;
         case 'k':
-            o.qclass = optarg;
+            o->qclass = optarg;
             break;
         case 'b':
-            o.bin = optarg;
+            o->bin = optarg;
             break;
         case 'w':
-            o.work = optarg;
+            o->work = optarg;
             break;
         case 'o':
-            o.out = optarg;
+            o->out = optarg;
             break;
         case 'l':
-            o.label = optarg;
+            o->label = optarg;
             break;
         case 's':
-            o.scale_csv = optarg;
+            o->scale_csv = optarg;
             break;
         case 't':
-            o.throughput = optarg;
+            o->throughput = optarg;
             break;
         case 'T':
-            o.no_throughput = 1;
+            o->no_throughput = 1;
             break;
         case 'J':
-            o.jobs_compare = 0;
+            o->jobs_compare = 0;
             break;
         case 'R':
-            o.rerun = 0;
+            o->rerun = 0;
             break;
         case 'P':
-            o.plots = 0;
+            o->plots = 0;
             break;
         case 'S':
-            o.sample = 1;
+            o->sample = 1;
             break;
         case 'h':
             usage(stdout);
@@ -680,259 +695,294 @@ int main(int argc, char **argv)
                 optarg);
         return 2;
     }
-    if (o.jobs == 0)
-        o.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : 1;
-    snprintf(work, sizeof work, "%s/bench-work", o.bin);
-    if (!o.work)
-        o.work = work;
-    mkdir(o.work, 0777);
+    if (o->jobs == 0)
+        o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : 1;
+    snprintf(b->work, sizeof b->work, "%s/bench-work", o->bin);
+    if (!o->work)
+        o->work = b->work;
+    mkdir(o->work, 0777);
+    return -1;
+}
 
-    /* ---- what to index, which queries ---- */
-    bench_report rep;
-    memset(&rep, 0, sizeof rep);
-    machine_info(&rep);
-    rep.label = o.label;
-    rep.rerun_s = -1;
-    rep.jobs = o.jobs;
-    char *def_sources[4];
-    char def_buf[3][4096];
-    char *const *sources = argv + optind;
-    size_t ns = (size_t)(argc - optind);
+/* What to index and which queries: the SOURCEs named; else the shared corpus's three
+ * sets with the KorQuAD questions and judgments; else the bundled sample. */
+static void choose_sources(bench_session *b, char *const *args, size_t nargs)
+{
+    opts *o = &b->o;
+    char path[4096];
+    b->sources = args;
+    b->ns = nargs;
     const char *shared = file_exists("../shared/corpus/korquad1-dev/docs.jsonl")
                              ? "../shared/corpus"
                              : KOFTS_BENCH_SHARED_CORPUS;
-    int made_queries = 0;
-    const char *tput = o.throughput;
     snprintf(path, sizeof path, "%s/korquad1-dev/docs.jsonl", shared);
-    if (ns == 0 && !o.sample && file_exists(path)) {
+    if (b->ns == 0 && !o->sample && file_exists(path)) {
         static const char *const sets[] = {"korquad1-dev", "ko-wikinews", "ko-petitions"};
         for (size_t i = 0; i < 3; i++) {
-            snprintf(def_buf[i], sizeof def_buf[i], "%s/%s/docs.jsonl", shared, sets[i]);
-            def_sources[ns++] = def_buf[i];
+            snprintf(b->def_buf[i], sizeof b->def_buf[i], "%s/%s/docs.jsonl", shared, sets[i]);
+            b->def_sources[b->ns++] = b->def_buf[i];
         }
-        sources = def_sources;
-        snprintf(qfile, sizeof qfile, "%s/korquad1-dev/queries.tsv", shared);
-        snprintf(rfile, sizeof rfile, "%s/korquad1-dev/qrels.tsv", shared);
-        if (!o.queries)
-            o.queries = qfile;
-        if (!o.qrels)
-            o.qrels = rfile;
-        if (!o.qclass && o.queries == qfile)
-            o.qclass = "question"; /* KorQuAD: every query is a question */
-        snprintf(rep.corpus, sizeof rep.corpus,
+        b->sources = b->def_sources;
+        snprintf(b->qfile, sizeof b->qfile, "%s/korquad1-dev/queries.tsv", shared);
+        snprintf(b->rfile, sizeof b->rfile, "%s/korquad1-dev/qrels.tsv", shared);
+        if (!o->queries)
+            o->queries = b->qfile;
+        if (!o->qrels)
+            o->qrels = b->rfile;
+        if (!o->qclass && o->queries == b->qfile)
+            o->qclass = "question"; /* KorQuAD: every query is a question */
+        snprintf(b->rep.corpus, sizeof b->rep.corpus,
                  "%s: korquad1-dev + ko-wikinews + "
                  "ko-petitions (all docs.jsonl)",
                  shared);
-    } else if (ns == 0) {
-        def_sources[ns++] = (char *)KOFTS_BENCH_SAMPLE;
-        sources = def_sources;
-        snprintf(rep.corpus, sizeof rep.corpus, "%s (the bundled sample)", KOFTS_BENCH_SAMPLE);
+    } else if (b->ns == 0) {
+        b->def_sources[b->ns++] = (char *)KOFTS_BENCH_SAMPLE;
+        b->sources = b->def_sources;
+        snprintf(b->rep.corpus, sizeof b->rep.corpus, "%s (the bundled sample)",
+                 KOFTS_BENCH_SAMPLE);
     } else {
-        kofts_buf b = {0};
-        for (size_t i = 0; i < ns; i++)
-            kofts_buf_printf(&b, "%s%s", i ? ", " : "", sources[i]);
-        snprintf(rep.corpus, sizeof rep.corpus, "%s", b.data ? b.data : "");
-        kofts_buf_free(&b);
+        kofts_buf kb = {0};
+        for (size_t i = 0; i < b->ns; i++)
+            kofts_buf_printf(&kb, "%s%s", i ? ", " : "", b->sources[i]);
+        snprintf(b->rep.corpus, sizeof b->rep.corpus, "%s", kb.data ? kb.data : "");
+        kofts_buf_free(&kb);
     }
-    char tput_buf[4096];
-    snprintf(tput_buf, sizeof tput_buf, "%s/ko-petitions/docs.jsonl", shared);
-    if (!tput && file_exists(tput_buf))
-        tput = tput_buf;
-    if (o.no_throughput)
-        tput = NULL;
+    b->tput = o->throughput;
+    snprintf(b->tput_buf, sizeof b->tput_buf, "%s/ko-petitions/docs.jsonl", shared);
+    if (!b->tput && file_exists(b->tput_buf))
+        b->tput = b->tput_buf;
+    if (o->no_throughput)
+        b->tput = NULL;
+}
 
-    /* The engines, in report order. */
-    bench_engine *ek = NULL, *ek1 = NULL, *eu = NULL, *et = NULL;
-    char kofts_db[4096], kofts1_db[4096], exe[4096];
-    snprintf(kofts_db, sizeof kofts_db, "%s/kofts.db", o.work);
-    snprintf(kofts1_db, sizeof kofts1_db, "%s/kofts-j1.db", o.work);
-    snprintf(exe, sizeof exe, "%s/kofts-index", o.bin);
-    int have_index = access(exe, X_OK) == 0;
-    if (engine_on(&o, "kofts")) {
-        ek = &eng[neng++];
-        snprintf(ek->name, sizeof ek->name, "kofts (--jobs %d)", o.jobs);
-        snprintf(ek->key, sizeof ek->key, "kofts");
-        if (o.jobs_compare && o.jobs != 1) {
-            ek1 = &eng[neng++];
-            snprintf(ek1->name, sizeof ek1->name, "kofts (--jobs 1)");
-            snprintf(ek1->key, sizeof ek1->key, "kofts-j1");
-        }
-    }
-    bench_engine *ex = NULL, *ex1 = NULL;
-    char xap_db[4096], xap1_db[4096];
-    snprintf(xap_db, sizeof xap_db, "%s/kofts-xapian.idx", o.work);
-    snprintf(xap1_db, sizeof xap1_db, "%s/kofts-xapian-s1.idx", o.work);
-    if (engine_on(&o, "kofts-xapian")) {
-        ex = &eng[neng++];
-        snprintf(ex->name, sizeof ex->name, "kofts xapian (--shards %d)", o.jobs);
-        snprintf(ex->key, sizeof ex->key, "kofts-xapian");
-        if (o.jobs_compare && o.jobs != 1) {
-            ex1 = &eng[neng++];
-            snprintf(ex1->name, sizeof ex1->name, "kofts xapian (--shards 1)");
-            snprintf(ex1->key, sizeof ex1->key, "kofts-xapian-s1");
-        }
-    }
-    if (engine_on(&o, "unicode61")) {
-        eu = &eng[neng++];
-        snprintf(eu->name, sizeof eu->name, "fts5 unicode61");
-        snprintf(eu->key, sizeof eu->key, "unicode61");
-    }
-    if (engine_on(&o, "trigram")) {
-        et = &eng[neng++];
-        snprintf(et->name, sizeof et->name, "fts5 trigram");
-        snprintf(et->key, sizeof et->key, "trigram");
-    }
-    for (size_t i = 0; i < neng; i++)
-        eng[i].index_bytes = -1;
+/* Take the next engine slot, named for the report: "LABEL" or "LABEL (FLAG N)". */
+static bench_engine *add_engine(bench_session *b, const char *key, const char *label,
+                                const char *flag, int n)
+{
+    bench_engine *e = &b->eng[b->neng++];
+    if (flag)
+        snprintf(e->name, sizeof e->name, "%s (%s %d)", label, flag, n);
+    else
+        snprintf(e->name, sizeof e->name, "%s", label);
+    snprintf(e->key, sizeof e->key, "%s", key);
+    return e;
+}
 
-    struct rusage self_ru;
-    getrusage(RUSAGE_SELF, &self_ru);
-    rep.parent_kb = self_ru.ru_maxrss;
+/* The engines --engines asks for, in report order, with their index paths. */
+static void choose_engines(bench_session *b)
+{
+    const opts *o = &b->o;
+    int compare = o->jobs_compare && o->jobs != 1;
+    snprintf(b->kofts_db, sizeof b->kofts_db, "%s/kofts.db", o->work);
+    snprintf(b->kofts1_db, sizeof b->kofts1_db, "%s/kofts-j1.db", o->work);
+    snprintf(b->xap_db, sizeof b->xap_db, "%s/kofts-xapian.idx", o->work);
+    snprintf(b->xap1_db, sizeof b->xap1_db, "%s/kofts-xapian-s1.idx", o->work);
+    if (engine_on(o, "kofts")) {
+        b->ek = add_engine(b, "kofts", "kofts", "--jobs", o->jobs);
+        if (compare)
+            b->ek1 = add_engine(b, "kofts-j1", "kofts", "--jobs", 1);
+    }
+    if (engine_on(o, "kofts-xapian")) {
+        b->ex = add_engine(b, "kofts-xapian", "kofts xapian", "--shards", o->jobs);
+        if (compare)
+            b->ex1 = add_engine(b, "kofts-xapian-s1", "kofts xapian", "--shards", 1);
+    }
+    if (engine_on(o, "unicode61"))
+        b->eu = add_engine(b, "unicode61", "fts5 unicode61", NULL, 0);
+    if (engine_on(o, "trigram"))
+        b->et = add_engine(b, "trigram", "fts5 trigram", NULL, 0);
+    for (size_t i = 0; i < b->neng; i++)
+        b->eng[i].index_bytes = -1;
+}
 
-    /* ---- kofts builds ---- */
-    if (ek && !have_index) {
+/* kofts-index builds: FTS5 (--jobs N, the no-change re-run, --jobs 1), then Xapian
+ * (--shards = --jobs, and --shards 1). */
+static void build_kofts(bench_session *b)
+{
+    const opts *o = &b->o;
+    char exe[4096];
+    snprintf(exe, sizeof exe, "%s/kofts-index", o->bin);
+    b->have_index = access(exe, X_OK) == 0;
+    bench_engine *ek = b->ek, *ex = b->ex;
+    if (ek && !b->have_index) {
         snprintf(ek->note, sizeof ek->note, "%.150s not found: kofts not measured.", exe);
         fprintf(stderr, PROG ": %s not found; skipping kofts\n", exe);
     }
-    if (ek && have_index) {
-        if (kofts_build(&o, kofts_db, o.jobs, 1, sources, ns, ek, 0) == 0) {
-            if (o.rerun) {
-                bench_engine tmp;
-                memset(&tmp, 0, sizeof tmp);
-                if (kofts_build(&o, kofts_db, o.jobs, 0, sources, ns, &tmp, 0) == 0)
-                    rep.rerun_s = tmp.build_s;
-            }
-            if (ek1 && kofts_build(&o, kofts1_db, 1, 1, sources, ns, ek1, 0) == 0)
-                bench_db_vacuum_size(kofts1_db, 1, &ek1->index_bytes);
+    if (ek && b->have_index &&
+        kofts_build(o, b->kofts_db, o->jobs, 1, b->sources, b->ns, ek, 0) == 0) {
+        if (o->rerun) {
+            bench_engine tmp;
+            memset(&tmp, 0, sizeof tmp);
+            if (kofts_build(o, b->kofts_db, o->jobs, 0, b->sources, b->ns, &tmp, 0) == 0)
+                b->rep.rerun_s = tmp.build_s;
         }
+        if (b->ek1 && kofts_build(o, b->kofts1_db, 1, 1, b->sources, b->ns, b->ek1, 0) == 0)
+            bench_db_vacuum_size(b->kofts1_db, 1, &b->ek1->index_bytes);
     }
-    /* Xapian backend: --shards = --jobs (cores by default), and --shards 1 to compare. */
-    if (ex && have_index && kofts_build(&o, xap_db, o.jobs, 1, sources, ns, ex, o.jobs) == 0) {
-        ex->index_bytes = xapian_bytes(xap_db);
+    if (ex && b->have_index &&
+        kofts_build(o, b->xap_db, o->jobs, 1, b->sources, b->ns, ex, o->jobs) == 0) {
+        ex->index_bytes = xapian_bytes(b->xap_db);
         if (ek && ek->built)
             ex->text_bytes = ek->text_bytes;
-        if (ex1 && kofts_build(&o, xap1_db, o.jobs, 1, sources, ns, ex1, 1) == 0) {
-            ex1->index_bytes = xapian_bytes(xap1_db);
-            ex1->text_bytes = ex->text_bytes;
+        if (b->ex1 && kofts_build(o, b->xap1_db, o->jobs, 1, b->sources, b->ns, b->ex1, 1) == 0) {
+            b->ex1->index_bytes = xapian_bytes(b->xap1_db);
+            b->ex1->text_bytes = ex->text_bytes;
         }
     }
+}
+
+/* Load --queries/--qrels, or make known-item queries from the corpus; write the
+ * queries every engine runs to WORK/queries.tsv. 0, or 1 after a message. */
+static int load_queries(bench_session *b)
+{
+    const opts *o = &b->o;
+    int made = 0;
+    if (o->queries) {
+        if (bench_queries_load(&b->q, o->queries, o->max_queries) != 0)
+            return 1;
+        snprintf(b->rep.queries_from, sizeof b->rep.queries_from, "%s", o->queries);
+        if (o->qclass)
+            bench_queries_set_class(&b->q, o->qclass);
+    } else {
+        if (bench_queries_generate(b->sources, b->ns, b->kofts_db, o->per_class, &b->q, &b->r) != 0)
+            return 1;
+        made = 1;
+        snprintf(b->rep.queries_from, sizeof b->rep.queries_from,
+                 "made from the corpus (%zu per class: one rare word, several words, a "
+                 "phrase, a question; 5 common words)",
+                 o->per_class);
+        snprintf(b->rep.qrels_from, sizeof b->rep.qrels_from,
+                 "known items (the document each query was made from)");
+    }
+    if (o->qrels) {
+        if (bench_qrels_load(&b->r, o->qrels) != 0)
+            return 1;
+        snprintf(b->rep.qrels_from, sizeof b->rep.qrels_from, "%s", o->qrels);
+    }
+    if (b->q.n == 0) {
+        fprintf(stderr, PROG ": no queries\n");
+        return 1;
+    }
+    snprintf(b->qpath, sizeof b->qpath, "%s/queries.tsv", o->work);
+    if (bench_queries_write(&b->q, b->qpath) != 0)
+        return 1;
+    if (made) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/qrels.tsv", o->work);
+        bench_qrels_write(&b->r, path);
+    }
+    return 0;
+}
+
+/* The FTS5 baselines (built in children from kofts' text), then every size after VACUUM. */
+static void build_baselines(bench_session *b)
+{
+    char path[4096];
+    if (b->eu)
+        baseline_build(&b->o, b->eu, "unicode61", b->sources, b->ns, b->kofts_db);
+    if (b->et)
+        baseline_build(&b->o, b->et, "trigram", b->sources, b->ns, b->kofts_db);
+    if (b->ek && b->ek->built)
+        bench_db_vacuum_size(b->kofts_db, 1, &b->ek->index_bytes);
+    for (size_t i = 0; i < b->neng; i++)
+        if (b->eng[i].built && (&b->eng[i] == b->eu || &b->eng[i] == b->et)) {
+            snprintf(path, sizeof path, "%s/%s.db", b->o.work, b->eng[i].key);
+            bench_db_vacuum_size(path, 0, &b->eng[i].index_bytes);
+        }
+}
+
+/* Time every built engine on the queries (kofts-search as a program, the baselines
+ * in-process), then score them against the judgments. */
+static void run_queries(bench_session *b)
+{
+    const opts *o = &b->o;
+    char exe[4096], path[4096];
+    snprintf(exe, sizeof exe, "%s/kofts-search", o->bin);
+    int have_search = access(exe, X_OK) == 0;
+    if (b->ek && b->ek->built) {
+        if (have_search)
+            kofts_query(o, b->kofts_db, b->qpath, &b->q, b->ek);
+        else
+            snprintf(b->ek->note, sizeof b->ek->note, "%.150s not found: no query figures.", exe);
+    }
+    if (b->ex && b->ex->built && have_search)
+        kofts_query(o, b->xap_db, b->qpath, &b->q, b->ex);
+    for (int t = 0; t < 2; t++) {
+        bench_engine *e = t == 0 ? b->eu : b->et;
+        if (!e || !e->built)
+            continue;
+        snprintf(path, sizeof path, "%s/%s.db", o->work, e->key);
+        fprintf(stderr, PROG ": querying FTS5 %s, %zu queries x %zu passes ...\n", e->key, b->q.n,
+                o->passes + 1);
+        bench_fts5_query(path, t == 1, &b->q, o->passes, e);
+    }
+    for (size_t i = 0; i < b->neng; i++)
+        score(&b->eng[i], &b->q, &b->r);
+}
+
+/* Tokenizer throughput, then the report (stdout, results files, plots). 0 or 1. */
+static int report(bench_session *b)
+{
+    bench_tok tok[8];
+    int ntok = 0;
+    if (b->tput) {
+        ntok = bench_tokenizers(b->tput, 3, tok, sizeof tok / sizeof tok[0]);
+        if (ntok < 0)
+            ntok = 0;
+        snprintf(b->rep.tok_from, sizeof b->rep.tok_from, "%.250s", b->tput);
+    }
+    b->rep.q = &b->q;
+    b->rep.nqueries = b->q.n;
+    b->rep.passes = b->o.passes;
+    b->rep.eng = b->eng;
+    b->rep.neng = b->neng;
+    b->rep.tok = tok;
+    b->rep.ntok = (size_t)ntok;
+    return bench_report_write(&b->rep, b->o.out, b->o.work, b->o.plots, b->o.scale_csv) != 0;
+}
+
+int main(int argc, char **argv)
+{
+    bench_session *b = calloc(1, sizeof *b);
+    if (!b) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return 1;
+    }
+    int rc = parse_args(b, argc, argv);
+    if (rc >= 0) {
+        free(b);
+        return rc;
+    }
+    rc = 0;
+    machine_info(&b->rep);
+    b->rep.label = b->o.label;
+    b->rep.rerun_s = -1;
+    b->rep.jobs = b->o.jobs;
+    choose_sources(b, argv + optind, (size_t)(argc - optind));
+    choose_engines(b);
+    struct rusage self_ru;
+    getrusage(RUSAGE_SELF, &self_ru);
+    b->rep.parent_kb = self_ru.ru_maxrss;
+
+    build_kofts(b);
     int all_jsonl = 1;
-    for (size_t i = 0; i < ns; i++)
-        all_jsonl &= bench_is_jsonl(sources[i]);
-    if (!all_jsonl && !(ek && ek->built)) {
+    for (size_t i = 0; i < b->ns; i++)
+        all_jsonl &= bench_is_jsonl(b->sources[i]);
+    if (!all_jsonl && !(b->ek && b->ek->built)) {
         fprintf(stderr, PROG ": the sources are not all JSON lines, and without a kofts "
                              "index there is no text for the baselines; stopping\n");
         rc = 1;
-        goto done_q;
-    }
-
-    /* ---- queries ---- */
-    if (o.queries) {
-        if (bench_queries_load(&q, o.queries, o.max_queries) != 0) {
-            rc = 1;
-            goto done_q;
-        }
-        snprintf(rep.queries_from, sizeof rep.queries_from, "%s", o.queries);
-        if (o.qclass)
-            bench_queries_set_class(&q, o.qclass);
+    } else if (load_queries(b) != 0) {
+        rc = 1;
     } else {
-        if (bench_queries_generate(sources, ns, kofts_db, o.per_class, &q, &r) != 0) {
-            rc = 1;
-            goto done_q;
-        }
-        made_queries = 1;
-        snprintf(rep.queries_from, sizeof rep.queries_from,
-                 "made from the corpus (%zu per class: one rare word, several words, a "
-                 "phrase, a question; 5 common words)",
-                 o.per_class);
-        snprintf(rep.qrels_from, sizeof rep.qrels_from,
-                 "known items (the document each query was made from)");
+        build_baselines(b);
+        run_queries(b);
+        rc = report(b);
     }
-    if (o.qrels) {
-        if (bench_qrels_load(&r, o.qrels) != 0) {
-            rc = 1;
-            goto done_q;
-        }
-        snprintf(rep.qrels_from, sizeof rep.qrels_from, "%s", o.qrels);
-    }
-    if (q.n == 0) {
-        fprintf(stderr, PROG ": no queries\n");
-        rc = 1;
-        goto done_q;
-    }
-    char qpath[4096];
-    snprintf(qpath, sizeof qpath, "%s/queries.tsv", o.work);
-    if (bench_queries_write(&q, qpath) != 0) {
-        rc = 1;
-        goto done_q;
-    }
-    if (made_queries) {
-        snprintf(path, sizeof path, "%s/qrels.tsv", o.work);
-        bench_qrels_write(&r, path);
-    }
-
-    /* ---- baseline builds (children), sizes ---- */
-    if (eu)
-        baseline_build(&o, eu, "unicode61", sources, ns, kofts_db);
-    if (et)
-        baseline_build(&o, et, "trigram", sources, ns, kofts_db);
-    if (ek && ek->built)
-        bench_db_vacuum_size(kofts_db, 1, &ek->index_bytes);
-    for (size_t i = 0; i < neng; i++)
-        if (eng[i].built && (&eng[i] == eu || &eng[i] == et)) {
-            snprintf(path, sizeof path, "%s/%s.db", o.work, eng[i].key);
-            bench_db_vacuum_size(path, 0, &eng[i].index_bytes);
-        }
-
-    /* ---- queries ---- */
-    if (ek && ek->built) {
-        snprintf(exe, sizeof exe, "%s/kofts-search", o.bin);
-        if (access(exe, X_OK) == 0)
-            kofts_query(&o, kofts_db, qpath, &q, ek);
-        else
-            snprintf(ek->note, sizeof ek->note, "%.150s not found: no query figures.", exe);
-    }
-    if (ex && ex->built) {
-        snprintf(exe, sizeof exe, "%s/kofts-search", o.bin);
-        if (access(exe, X_OK) == 0)
-            kofts_query(&o, xap_db, qpath, &q, ex);
-    }
-    for (int t = 0; t < 2; t++) {
-        bench_engine *e = t == 0 ? eu : et;
-        if (!e || !e->built)
-            continue;
-        snprintf(path, sizeof path, "%s/%s.db", o.work, e->key);
-        fprintf(stderr, PROG ": querying FTS5 %s, %zu queries x %zu passes ...\n", e->key, q.n,
-                o.passes + 1);
-        bench_fts5_query(path, t == 1, &q, o.passes, e);
-    }
-    for (size_t i = 0; i < neng; i++)
-        score(&eng[i], &q, &r);
-
-    /* ---- tokenizer throughput ---- */
-    bench_tok tok[8];
-    int ntok = 0;
-    if (tput) {
-        ntok = bench_tokenizers(tput, 3, tok, sizeof tok / sizeof tok[0]);
-        if (ntok < 0)
-            ntok = 0;
-        snprintf(rep.tok_from, sizeof rep.tok_from, "%.250s", tput);
-    }
-
-    /* ---- report ---- */
-    rep.q = &q;
-    rep.nqueries = q.n;
-    rep.passes = o.passes;
-    rep.eng = eng;
-    rep.neng = neng;
-    rep.tok = tok;
-    rep.ntok = (size_t)ntok;
-    if (bench_report_write(&rep, o.out, o.work, o.plots, o.scale_csv) != 0)
-        rc = 1;
-done_q:
-    for (size_t i = 0; i < neng; i++)
-        bench_engine_free(&eng[i], q.n);
-    bench_queries_free(&q);
-    bench_qrels_free(&r);
+    for (size_t i = 0; i < b->neng; i++)
+        bench_engine_free(&b->eng[i], b->q.n);
+    bench_queries_free(&b->q);
+    bench_qrels_free(&b->r);
+    free(b);
     return rc;
 }

@@ -1342,23 +1342,20 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int main(int argc, char **argv)
-{
-    int rc = 0, exit_code = 0;
-    uint64_t ndocs = 1000, seed = 1, nqueries = 500, mean_words = 180;
-    const char *out_path = "-", *queries_path = NULL, *format = "jsonl";
-    int progress = 0, post = 0;
-    model body, title;
-    meta_model *meta = calloc(1, sizeof *meta);
-    article art;
-    kofts_buf line = {0};
-    FILE *out = NULL;
-    memset(&art, 0, sizeof art);
-    if (!meta || model_init(&body) || model_init(&title)) {
-        fprintf(stderr, PROG ": out of memory\n");
-        return 1;
-    }
+/* The command line. */
+typedef struct {
+    uint64_t ndocs, seed, nqueries, mean_words;
+    const char *out_path, *queries_path;
+    int progress, post;
+    int first_corpus; /* argv index of the first CORPUS */
+} gen_args;
 
+/* Parse the command line into a. Returns -1 to go on, else the exit status (after
+ * --help, --version or a usage error, which it prints). */
+static int parse_args(gen_args *a, int argc, char **argv)
+{
+    const char *format = "jsonl";
+    *a = (gen_args){1000, 1, 500, 180, "-", NULL, 0, 0, 0};
     struct option longopts[NOPTIONS + 1];
     for (size_t i = 0; i < NOPTIONS; i++)
         longopts[i] = options[i].opt;
@@ -1370,173 +1367,185 @@ int main(int argc, char **argv)
         const char *what = NULL;
         switch (c) {
         case 'n':
-            target = &ndocs, what = "--docs";
+            target = &a->ndocs, what = "--docs";
             break;
         case 's':
-            target = &seed, what = "--seed", max = UINT64_MAX;
+            target = &a->seed, what = "--seed", max = UINT64_MAX;
             break;
         case 'w':
-            target = &mean_words, what = "--words", max = 100000;
+            target = &a->mean_words, what = "--words", max = 100000;
             break;
         case 'Q':
-            target = &nqueries, what = "--nqueries";
+            target = &a->nqueries, what = "--nqueries";
             break;
         case 'o':
-            out_path = optarg;
+            a->out_path = optarg;
             break;
         case 'q':
-            queries_path = optarg;
+            a->queries_path = optarg;
             break;
         case 'f':
             format = optarg;
             break;
         case 'p':
-            progress = 1;
+            a->progress = 1;
             break;
         case 'h':
             usage(stdout);
-            exit_code = 0;
-            goto done;
+            return 0;
         case 'V':
             printf(PROG " " KOFTS_VERSION_STRING "\n");
-            exit_code = 0;
-            goto done;
+            return 0;
         case ':':
             fprintf(stderr, PROG ": option '%s' needs an argument\nTry '" PROG " --help'.\n",
                     argv[optind - 1]);
-            exit_code = 2;
-            goto done;
+            return 2;
         default:
             if (optopt)
                 fprintf(stderr, PROG ": unknown option '-%c'\n", optopt);
             else
                 fprintf(stderr, PROG ": unknown option '%s'\n", argv[optind - 1]);
             fprintf(stderr, "Try '" PROG " --help'.\n");
-            exit_code = 2;
-            goto done;
+            return 2;
         }
         if (target && parse_u64(optarg, max, target)) {
             fprintf(stderr, PROG ": %s wants a whole number up to %llu, not '%s'\n", what,
                     (unsigned long long)max, optarg);
-            exit_code = 2;
-            goto done;
+            return 2;
         }
     }
     if (strcmp(format, "post") == 0) {
-        post = 1;
+        a->post = 1;
     } else if (strcmp(format, "jsonl") != 0) {
         fprintf(stderr, PROG ": --format must be jsonl or post, not '%s'\n", format);
-        exit_code = 2;
-        goto done;
+        return 2;
     }
-    if (post && strcmp(out_path, "-") == 0 && ndocs > 0) {
+    if (a->post && strcmp(a->out_path, "-") == 0 && a->ndocs > 0) {
         fprintf(stderr, PROG ": --format post needs --out FOLDER\n");
-        exit_code = 2;
-        goto done;
+        return 2;
     }
-    if (mean_words == 0) {
+    if (a->mean_words == 0) {
         fprintf(stderr, PROG ": --words must be at least 1\n");
-        exit_code = 2;
-        goto done;
+        return 2;
     }
     if (optind >= argc) {
         fprintf(stderr, PROG ": no corpus given (JSON-lines files to learn from)\n"
                              "Try '" PROG " --help'.\n");
-        exit_code = 2;
-        goto done;
+        return 2;
     }
+    a->first_corpus = optind;
+    return -1;
+}
 
-    /* Learn. */
+/* Learn the body and title models and the metadata from files[0..n). 0 or an error
+ * code (messages printed, except out of memory). */
+static int learn_all(char **files, int n, model *body, model *title, meta_model *meta)
+{
+    int rc;
     double t0 = now_s();
     uint64_t nlearn = 0, nbytes = 0, bad = 0;
-    for (int i = optind; i < argc; i++) {
-        if ((rc = learn_file(argv[i], &body, &title, meta, &nlearn, &nbytes, &bad)))
-            goto fail;
-    }
-    if (body.nwords < 2) {
+    for (int i = 0; i < n; i++)
+        if ((rc = learn_file(files[i], body, title, meta, &nlearn, &nbytes, &bad)))
+            return rc;
+    if (body->nwords < 2) {
         fprintf(stderr, PROG ": no text learned: the input has no \"body\" strings\n");
-        rc = KOFTS_EINVAL;
-        goto fail;
+        return KOFTS_EINVAL;
     }
-    if ((rc = model_build(&body)))
-        goto fail;
-    if (title.nwords >= 2) {
-        if ((rc = model_build(&title)))
-            goto fail;
-    }
+    if ((rc = model_build(body)) || (title->nwords >= 2 && (rc = model_build(title))))
+        return rc;
     meta_build(meta);
     fprintf(stderr,
             PROG ": learned %llu docs (%.1f MB, %llu eojeol): %u words, %u pairs, %u categories, "
                  "%d-%d, in %.2f s%s\n",
-            (unsigned long long)nlearn, (double)nbytes / 1e6, (unsigned long long)body.ntokens,
-            body.nwords - 1, body.npairs, meta->n, meta->year_min, meta->year_max, now_s() - t0,
+            (unsigned long long)nlearn, (double)nbytes / 1e6, (unsigned long long)body->ntokens,
+            body->nwords - 1, body->npairs, meta->n, meta->year_min, meta->year_max, now_s() - t0,
             bad ? " (some lines skipped)" : "");
+    return 0;
+}
 
-    gen_ctx g = {&body, title.nwords >= 2 ? &title : &body, meta, seed, (unsigned)mean_words};
-
-    /* Generate. */
-    if (ndocs > 0) {
-        if (post) {
-            if (mkdir(out_path, 0777) != 0 && errno != EEXIST) {
-                fprintf(stderr, PROG ": cannot create folder %s: %s\n", out_path, strerror(errno));
-                rc = KOFTS_EIO;
-                goto fail;
-            }
-        } else {
-            out = strcmp(out_path, "-") == 0 ? stdout : fopen(out_path, "w");
-            if (!out) {
-                fprintf(stderr, PROG ": cannot create %s: %s\n", out_path, strerror(errno));
-                rc = KOFTS_EIO;
-                goto fail;
-            }
-            setvbuf(out, NULL, _IOFBF, 1 << 20);
+/* Open --out: a folder for posts, else a file or stdout (into *out). 0 or KOFTS_EIO. */
+static int open_output(const gen_args *a, FILE **out)
+{
+    if (a->post) {
+        if (mkdir(a->out_path, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, PROG ": cannot create folder %s: %s\n", a->out_path, strerror(errno));
+            return KOFTS_EIO;
         }
-        double t1 = now_s();
-        uint64_t bytes_out = 0;
-        for (uint64_t i = 0; i < ndocs; i++) {
-            if ((rc = gen_article(&g, i, &art)))
-                goto fail;
-            rc =
-                post ? write_post(&g, &art, &line, out_path, i) : write_jsonl(&g, &art, &line, out);
-            if (rc == KOFTS_EIO && !post)
-                fprintf(stderr, PROG ": cannot write %s: %s\n", out_path, strerror(errno));
-            if (rc)
-                goto fail;
-            bytes_out += line.len;
-            if (progress && (i + 1) % 100000 == 0)
-                fprintf(stderr, PROG ": %llu docs, %.0f MB, %.1f s\n", (unsigned long long)(i + 1),
-                        (double)bytes_out / 1e6, now_s() - t1);
-        }
-        if (out) {
-            int bad_close = out == stdout ? fflush(out) : fclose(out);
-            out = NULL;
-            if (bad_close) {
-                fprintf(stderr, PROG ": cannot write %s: %s\n", out_path, strerror(errno));
-                rc = KOFTS_EIO;
-                goto fail;
-            }
-        }
-        if (progress)
-            fprintf(stderr, PROG ": wrote %llu docs (%.1f MB) in %.2f s\n",
-                    (unsigned long long)ndocs, (double)bytes_out / 1e6, now_s() - t1);
+        return 0;
     }
-    if (queries_path && (rc = write_queries(&g, queries_path, nqueries)))
-        goto fail;
-    goto done;
+    *out = strcmp(a->out_path, "-") == 0 ? stdout : fopen(a->out_path, "w");
+    if (!*out) {
+        fprintf(stderr, PROG ": cannot create %s: %s\n", a->out_path, strerror(errno));
+        return KOFTS_EIO;
+    }
+    setvbuf(*out, NULL, _IOFBF, 1 << 20);
+    return 0;
+}
 
-fail:
-    if (rc == KOFTS_ENOMEM)
-        fprintf(stderr, PROG ": out of memory\n");
-    exit_code = 1;
-done:
-    if (out && out != stdout)
-        fclose(out);
+/* Write articles 0..ndocs as posts or JSON lines, with progress when asked. 0 or an
+ * error code (I/O errors printed). */
+static int generate(const gen_args *a, const gen_ctx *g)
+{
+    FILE *out = NULL;
+    article art;
+    kofts_buf line = {0};
+    memset(&art, 0, sizeof art);
+    int rc = open_output(a, &out);
+    double t1 = now_s();
+    uint64_t bytes_out = 0;
+    for (uint64_t i = 0; rc == 0 && i < a->ndocs; i++) {
+        if ((rc = gen_article(g, i, &art)))
+            break;
+        rc =
+            a->post ? write_post(g, &art, &line, a->out_path, i) : write_jsonl(g, &art, &line, out);
+        if (rc == KOFTS_EIO && !a->post)
+            fprintf(stderr, PROG ": cannot write %s: %s\n", a->out_path, strerror(errno));
+        bytes_out += line.len;
+        if (!rc && a->progress && (i + 1) % 100000 == 0)
+            fprintf(stderr, PROG ": %llu docs, %.0f MB, %.1f s\n", (unsigned long long)(i + 1),
+                    (double)bytes_out / 1e6, now_s() - t1);
+    }
+    if (out) {
+        int bad_close = out == stdout ? fflush(out) : fclose(out);
+        if (bad_close && rc == 0) {
+            fprintf(stderr, PROG ": cannot write %s: %s\n", a->out_path, strerror(errno));
+            rc = KOFTS_EIO;
+        }
+    }
+    if (rc == 0 && a->progress)
+        fprintf(stderr, PROG ": wrote %llu docs (%.1f MB) in %.2f s\n",
+                (unsigned long long)a->ndocs, (double)bytes_out / 1e6, now_s() - t1);
     article_free(&art);
     kofts_buf_free(&line);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    gen_args a;
+    int exit_code = parse_args(&a, argc, argv);
+    if (exit_code >= 0)
+        return exit_code;
+    model body, title;
+    meta_model *meta = calloc(1, sizeof *meta);
+    if (!meta || model_init(&body) || model_init(&title)) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return 1;
+    }
+    int rc = learn_all(argv + a.first_corpus, argc - a.first_corpus, &body, &title, meta);
+    if (rc == 0) {
+        gen_ctx g = {&body, title.nwords >= 2 ? &title : &body, meta, a.seed,
+                     (unsigned)a.mean_words};
+        if (a.ndocs > 0)
+            rc = generate(&a, &g);
+        if (rc == 0 && a.queries_path)
+            rc = write_queries(&g, a.queries_path, a.nqueries);
+    }
+    if (rc == KOFTS_ENOMEM)
+        fprintf(stderr, PROG ": out of memory\n");
     model_free(&body);
     model_free(&title);
-    if (meta)
-        meta_free(meta);
+    meta_free(meta);
     free(meta);
-    return exit_code;
+    return rc ? 1 : 0;
 }
