@@ -700,7 +700,10 @@ static int parse_args(bench_session *b, int argc, char **argv)
     snprintf(b->work, sizeof b->work, "%s/bench-work", o->bin);
     if (!o->work)
         o->work = b->work;
-    mkdir(o->work, 0777);
+    if (mkdir(o->work, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, PROG ": cannot create the work folder %s: %s\n", o->work, strerror(errno));
+        return 1;
+    }
     return -1;
 }
 
