@@ -1041,6 +1041,13 @@ int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char
         snprintf(a->errmsg, sizeof a->errmsg, "text too long (%zu bytes)", len);
         return KOFTS_EINVAL;
     }
+    if (mode == KOFTS_MODE_WORD && kofts_ko_is_hangul(text, len)) {
+        /* One word of Hangul syllables (a query word, a snippet candidate): ICU would
+         * return it as one span (UAX #29 WB5: letters stay together), so skip ICU. */
+        if (!(rc = normalise(a, text, 0, len)))
+            rc = do_hangul_word(a, text, 0, len);
+        goto done;
+    }
     a->ut = utext_openUTF8(a->ut, text, (int64_t)len, &st);
     if (U_FAILURE(st)) {
         snprintf(a->errmsg, sizeof a->errmsg, "utext_openUTF8: %s", u_errorName(st));

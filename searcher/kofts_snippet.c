@@ -259,9 +259,11 @@ static size_t snap_end(const char *t, size_t len, size_t we, size_t limit)
  *
  * Only the words that contain a key, and the words holding a character that
  * normalisation may turn into Hangul or ASCII (jamo, Hanja, full-width forms,
- * ligatures, invisible characters, invalid UTF-8, ...), each with one word either
- * side (for anything that looks across a blank), are analysed. When a query token
- * holds another character the whole text is analysed as before.
+ * ligatures, invisible characters, invalid UTF-8, ...), are analysed, each on its own:
+ * in word mode nothing the analyzer emits depends on the text across a blank (joins,
+ * % after a number, Hanja runs, invisible-character glue and ICU's word rules all
+ * need touching characters), so a word gives the same tokens alone as in its text.
+ * When a query token holds another character the whole text is analysed as before.
  */
 
 #define MAX_PAIRS     1024 /* syllable-pair keys */
@@ -367,24 +369,68 @@ static int is_lemma_form(const qtoken *t)
            is_hangul(kofts_utf8_decode(t->text, t->len, 0, &adv));
 }
 
+/* Set the single-syllable key y (a syllable index, 0..11171). */
+static void syl_add(keyset *k, int32_t y)
+{
+    k->syl[y >> 3] |= (uint8_t)(1u << (y & 7));
+}
+
+/* Syllable indexes are (initial * 21 + vowel) * 28 + final (Unicode's Hangul
+ * composition); the final that each initial becomes when a syllable contracts into the
+ * one before it (가지다: 갖고, 흐르다: 흘러), -1 for ㄸ ㅃ ㅉ. */
+static const int8_t initial_as_final[19] = {1,  2,  4,  7,  -1, 8,  16, 17, -1, 19,
+                                            20, 21, 22, -1, 23, 24, 25, 26, 27};
+
+/* The keys of a lemma form l (Hangul ending in 다, see is_lemma_form): the syllables
+ * its first stem syllable S1 can take in any inflection that hunspell or the fast rules
+ * read back to l.
+ *   - S1 alone, open or ending in ㅎ (오다, 끄다, 놓다): the vowel may contract with the
+ *     ending (왔다, 껐다, 놔) but the initial stays: every syllable with that initial.
+ *   - S1 alone, closed: vowel and initial stay, and the final too except in the
+ *     irregular stems: ㄷ -> ㄹ (듣다: 들어), ㅂ and ㅅ drop (돕다: 도와; 낫다: 나아),
+ *     ㄹ drops or becomes ㄴ ㅂ ㄻ (살다: 사는, 산, 삽니다, 삶).
+ *   - S1 followed by more stem syllables: S1 stays as written (가볍다: 가벼운; 만들다:
+ *     만드는), except that an open S1 takes the next syllable's initial as its final
+ *     when that syllable (vowel ㅡ or ㅣ, no final) contracts into it (흐르다: 흘러). */
+static void lemma_keys(const qtoken *t, keyset *k)
+{
+    int32_t y = syllable_at(t->text);
+    int32_t fin = y % 28, base = y - fin;
+    if (t->len < 9) {
+        if (fin == 0 || fin == 27) {
+            for (int32_t j = 0; j < 588; j++)
+                syl_add(k, y - y % 588 + j);
+            return;
+        }
+        syl_add(k, y);
+        if (fin == 7) /* ㄷ */
+            syl_add(k, base + 8);
+        if (fin == 17 || fin == 19) /* ㅂ, ㅅ */
+            syl_add(k, base);
+        if (fin == 8) { /* ㄹ */
+            syl_add(k, base);
+            syl_add(k, base + 4);
+            syl_add(k, base + 17);
+            syl_add(k, base + 10);
+        }
+        return;
+    }
+    syl_add(k, y);
+    size_t adv;
+    if (fin != 0 || !is_hangul(kofts_utf8_decode(t->text, t->len, 3, &adv)))
+        return;
+    int32_t y2 = syllable_at(t->text + 3);
+    int32_t init2 = y2 / 588, vowel2 = y2 / 28 % 21;
+    if (y2 % 28 == 0 && (vowel2 == 18 || vowel2 == 20) && initial_as_final[init2] > 0)
+        syl_add(k, y + initial_as_final[init2]);
+}
+
 /* The keys of query token t into k. Returns 0, or 1 when t holds a character the
- * keys cannot stand for (analyse the whole text) or k is full. A lemma form of >= 3
- * syllables keeps its first syllable up to the final consonant in every inflection
- * (가볍다: 가벼운; 흐르다: 흘러), so its keys are that syllable with each final. So does
- * a two-syllable lemma whose stem ends in a consonant (있다: 있어; 듣다: 들어; 돕다:
- * 도와; 살다: 사는), except in ㅎ, which contracts like an open syllable (놓다: 놔). One
- * whose stem is an open syllable may contract its vowel with the ending (끄다: 껐다,
- * 오다: 왔다, 푸다: 퍼) but never changes its initial consonant: its keys are every
- * syllable with that initial (588 of 11,172). */
+ * keys cannot stand for (analyse the whole text) or k is full. */
 static int token_keys(const qtoken *t, keyset *k)
 {
     if (is_lemma_form(t)) {
-        int32_t y = syllable_at(t->text);
-        int open = t->len < 9 && (y % 28 == 0 || y % 28 == 27); /* no final, or ㅎ (놓다: 놔) */
-        int32_t first = open ? y - y % 588 : y - y % 28;
-        int32_t n = open ? 588 : 28;
-        for (int32_t j = 0; j < n; j++)
-            k->syl[(first + j) >> 3] |= (uint8_t)(1u << ((first + j) & 7));
+        lemma_keys(t, k);
         return 0;
     }
     size_t nsyl = 0, i = 0, adv = 0;
@@ -410,8 +456,7 @@ static int token_keys(const qtoken *t, keyset *k)
     }
     unsigned char c0 = (unsigned char)t->text[0];
     if (c0 >= 0x80) { /* the first Hangul syllable */
-        int32_t y = syllable_at(t->text);
-        k->syl[y >> 3] |= (uint8_t)(1u << (y & 7));
+        syl_add(k, syllable_at(t->text));
         return 0;
     }
     size_t run = 0;
@@ -447,35 +492,26 @@ static int cmp_range(const void *a, const void *b)
     return x->s < y->s ? -1 : x->s > y->s;
 }
 
-/* The blank-separated word around byte i of t[0..len), widened by one word on either
- * side: [*s, *e). */
-static void word_with_context(const char *t, size_t len, size_t i, size_t *s, size_t *e)
+/* The blank-separated word around byte i of t[0..len): [*s, *e). */
+static void word_around(const char *t, size_t len, size_t i, size_t *s, size_t *e)
 {
     size_t a = i, b = i;
     while (a > 0 && !is_blank(t[a - 1]))
         a--;
-    while (a > 0 && is_blank(t[a - 1]))
-        a--;
-    while (a > 0 && !is_blank(t[a - 1]))
-        a--;
-    while (b < len && !is_blank(t[b]))
-        b++;
-    while (b < len && is_blank(t[b]))
-        b++;
     while (b < len && !is_blank(t[b]))
         b++;
     *s = a;
     *e = b;
 }
 
-/* Add the word around byte i of text (with context) to the ranges unless the last
+/* Add the word around byte i of text to the ranges unless the last
  * range covers i; returns the end of the range holding i, or 0 on KOFTS_ENOMEM. */
 static size_t hit(const char *text, size_t len, size_t i, range **r, size_t *nr, size_t *cap)
 {
     if (*nr && i < (*r)[*nr - 1].e)
         return (*r)[*nr - 1].e;
     size_t s, e;
-    word_with_context(text, len, i, &s, &e);
+    word_around(text, len, i, &s, &e);
     if (range_add(r, nr, cap, s, e))
         return 0;
     return e;
@@ -557,10 +593,10 @@ static int candidate_ranges(const qtoken *q, size_t nq, const char *text, size_t
             if (!p)
                 break;
             size_t s, e;
-            word_with_context(text, len, (size_t)(p - low), &s, &e);
+            word_around(text, len, (size_t)(p - low), &s, &e);
             if (range_add(&r, &nr, &cap, s, e))
                 goto oom;
-            i = e; /* the rest of this word and its right neighbour are covered */
+            i = e; /* the rest of this word is covered */
         }
     }
     if (nr) {

@@ -50,6 +50,17 @@ static const pcase cases[] = {
      LONG "책이 있었다. 노래를 들어 보고 서로 도와 살았다. " LONG},
     {"P20-lemma-open", "오는 끄고 주는", LONG "비가 왔다. 불을 껐고 밥을 줬다. " LONG},
     {"P21-lemma-h", "놓고 넣는", LONG "상자를 놨다. 놔서 짐을 넣어 뒀다. " LONG},
+    /* closed stems keep their final except in the irregular ones (ㅅ, ㄹ); a longer stem
+     * keeps its first syllable, which may take the final of a contracted 르 */
+    {"P25-lemma-irregular", "짓는 낫는 살고 흐르는",
+     LONG "집을 지어 병이 나아 사는 곳에 산다. 삽니다. 삶을 흘러 보냈다. " LONG},
+    /* a candidate word is analysed alone: nothing the analyzer emits in word mode looks
+     * across a blank (a lone ideograph, a number before a spaced %, spaced hyphens) */
+    {"P22-alone", "미국 5% k반도체 대통령",
+     LONG "美 대통령. 물가 5 % 상승. K- 반도체와 K -반도체, K-반도체. " LONG},
+    {"P23-edges-alone", "대통령 상승", "대통령\n상승 美\t대통령"},
+    /* a key inside a word: the word is analysed from its start (서광주와 is not 광주와) */
+    {"P24-key-inside", "광주와 가을", LONG "서광주와 동광주에서 늦가을을 맞았다. " LONG},
 };
 
 /* Split q at blanks into terms (borrowed). */
