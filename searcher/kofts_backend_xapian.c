@@ -60,6 +60,8 @@ typedef struct {
     int partial;
     unsigned timeout_ms;
     kofts_xdb *all;   /* the shards that answer, combined */
+    kofts_xdb *par;   /* the same local shards, each matched by its own xapian-progsrv
+                         process (NULL: match in this thread, one shard after the other) */
     long long n_docs; /* documents when opened */
     char *data;       /* the last document's data (doc() borrows from it) */
     kofts_buf warn;   /* '\n'-separated warnings */
@@ -421,10 +423,19 @@ int kofts_xapian_compile(const kofts_plan *p, int reading, kofts_buf *out)
     return describe(p, rd, out);
 }
 
-/* Run q with retries on shard failure (partial mode). */
+/* Run q with retries on shard failure (partial mode); on x->par (shards in parallel)
+ * when there is one, but for a count that ends early (s->enough). */
 static int search(xbackend *x, const kofts_xq *q, const kofts_xsearch *s, kofts_xhit **hits,
                   size_t *n, long long *matches)
 {
+    if (x->par && !s->enough) { /* a count that ends early runs here (a MatchDecider) */
+        int rc = kofts_xdb_search(x->par, q, s, hits, n, matches);
+        if (rc == 0 || rc == KOFTS_ENOMEM || rc == KOFTS_ESTOP)
+            return rc;
+        /* a server process failed: match here from now on */
+        kofts_xdb_close(x->par);
+        x->par = NULL;
+    }
     for (int attempt = 0;; attempt++) {
         int rc = kofts_xdb_search(x->all, q, s, hits, n, matches);
         if (rc == 0 || rc == KOFTS_ENOMEM)
@@ -456,9 +467,8 @@ static int x_count(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd,
     if (!q)
         return groups ? x_fail(x, KOFTS_ENOMEM, "") : 0;
     long long total = x->n_docs > 0 ? x->n_docs : 1;
-    kofts_xsearch s = {0,       0,          (unsigned)(cap >= 0 && cap < total ? cap : total),
-                       -1,      BM25_K1,    BM25_B,
-                       x->stop, x->stop_ctx};
+    unsigned want = (unsigned)(cap >= 0 && cap < total ? cap : total);
+    kofts_xsearch s = {0, 0, want, -1, BM25_K1, BM25_B, x->stop, x->stop_ctx, cap > 0 ? want : 0};
     kofts_xhit *h = NULL;
     size_t nh = 0;
     int rc = search(x, q, &s, &h, &nh, n);
@@ -486,7 +496,8 @@ static int x_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
                        BM25_K1,
                        BM25_B,
                        x->stop,
-                       x->stop_ctx};
+                       x->stop_ctx,
+                       0};
     kofts_xhit *h = NULL;
     size_t nh = 0;
     long long matches = 0;
@@ -579,8 +590,8 @@ static int x_stats(kofts_backend *b, kofts_buf *out)
         kofts_buf_json_str(out, x->path, strlen(x->path)) ||
         kofts_buf_printf(out,
                          ",\"backend\":\"xapian\",\"shards\":%zu,\"shards_answering\":%d,"
-                         "\"searcher\":\"%s\"}",
-                         x->nsh, up, KOFTS_VERSION_STRING))
+                         "\"shards_in_parallel\":%s,\"searcher\":\"%s\"}",
+                         x->nsh, up, x->par ? "true" : "false", KOFTS_VERSION_STRING))
         rc = KOFTS_ENOMEM;
     free(av);
     return rc;
@@ -594,6 +605,10 @@ static int x_snapshot(kofts_backend *b, int on)
     if (!on)
         return 0;
     int rc = kofts_xdb_reopen(x->all);
+    if (rc == 0 && x->par && kofts_xdb_reopen(x->par) != 0) {
+        kofts_xdb_close(x->par); /* a server process failed: match here from now on */
+        x->par = NULL;
+    }
     if (rc == 0) {
         long long n = kofts_xdb_doc_count(x->all);
         x->n_docs = n >= 0 ? n : x->n_docs;
@@ -627,6 +642,7 @@ static void x_close(kofts_backend *b)
         kofts_xdb_close(x->sh[i].db);
     free(x->sh);
     kofts_xdb_close(x->all);
+    kofts_xdb_close(x->par);
     kofts_buf_free(&x->warn);
     free(x->catlist);
     free(x->data);
@@ -659,6 +675,35 @@ static int read_shards(xbackend *x, const char *path)
     x->nsh = n;
     free(v);
     return 0;
+}
+
+#define PROGSRV "xapian-progsrv"
+
+/*
+ * With KOFTS_XAPIAN_PARALLEL=1 in the environment, two or more local shards are
+ * matched at once, each by its own xapian-progsrv process (Xapian's remote protocol over
+ * a pipe: the collection statistics stay global, so the hits and weights are those of
+ * the one-thread match). The caller's stop check then runs only before each match (as
+ * on remote shards: the exchanges are bounded by the timeout), which is why it is not
+ * the default. Not done when a shard is remote, a path holds white space (Xapian splits
+ * the program's arguments at spaces) or the program cannot start: x->par stays NULL.
+ */
+static void open_parallel(xbackend *x)
+{
+    const char *env = getenv("KOFTS_XAPIAN_PARALLEL");
+    if (x->nsh < 2 || !env || strcmp(env, "1") != 0)
+        return;
+    for (size_t i = 0; i < x->nsh; i++)
+        if (x->sh[i].spec.remote || !x->sh[i].db || strpbrk(x->sh[i].spec.path, " \t\n\r\f\v"))
+            return;
+    if (!(x->par = kofts_xdb_new()))
+        return;
+    for (size_t i = 0; i < x->nsh; i++)
+        if (kofts_xdb_add_prog(x->par, PROGSRV, x->sh[i].spec.path, x->timeout_ms) != 0) {
+            kofts_xdb_close(x->par);
+            x->par = NULL;
+            return;
+        }
 }
 
 /* Refuse an index whose metadata key holds another value than want (what: the
@@ -724,6 +769,7 @@ int kofts_backend_xapian_open(kofts_backend **out, const char *path, int flags, 
     if (rc || (rc = combine(x)) || (rc = check_version(x)))
         goto done;
     x->n_docs = kofts_xdb_doc_count(x->all);
+    open_parallel(x);
     *out = &x->base;
     x = NULL;
 done:

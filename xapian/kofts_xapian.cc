@@ -375,6 +375,19 @@ int kofts_xdb_add_remote(kofts_xdb *db, const char *host, unsigned port, unsigne
     }
 }
 
+int kofts_xdb_add_prog(kofts_xdb *db, const char *prog, const char *args, unsigned timeout_ms)
+{
+    try {
+        useconds_t t = (useconds_t)timeout_ms;
+        db->db.add_database(Xapian::Remote::open(prog, args, t));
+        db->parts++;
+        db->remotes++;
+        return 0;
+    } catch (...) {
+        return caught(db->err, std::string(prog) + " " + args, "cannot start the shard's server");
+    }
+}
+
 int kofts_xdb_add_db(kofts_xdb *db, const kofts_xdb *src)
 {
     try {
@@ -472,24 +485,34 @@ namespace
 struct Stopped {
 };
 
-/* Accepts every document; asks the caller's stop check every STOP_EVERY candidates
- * (Xapian calls a decider for each document it considers) and ends the match by
- * throwing Stopped, which kofts_xdb_search turns into KOFTS_ESTOP. */
+/* Thrown by StopDecider when a count has seen enough documents. */
+struct Enough {
+};
+
+/* Accepts every document; asks the caller's stop check (if any) every STOP_EVERY
+ * candidates (Xapian calls a decider for each document it considers) and ends the
+ * match by throwing Stopped, which kofts_xdb_search turns into KOFTS_ESTOP; with
+ * enough > 0 throws Enough at the enough-th document (a count that needs no more). */
 class StopDecider : public Xapian::MatchDecider
 {
     enum { STOP_EVERY = 64 };
     int (*stop_)(void *);
     void *ctx_;
+    unsigned enough_;
     mutable unsigned calls_ = 0;
 
   public:
-    StopDecider(int (*stop)(void *), void *ctx) : stop_(stop), ctx_(ctx)
+    StopDecider(int (*stop)(void *), void *ctx, unsigned enough)
+        : stop_(stop), ctx_(ctx), enough_(enough)
     {
     }
     bool operator()(const Xapian::Document &) const override
     {
-        if (++calls_ % STOP_EVERY == 0 && stop_(ctx_))
+        ++calls_;
+        if (stop_ && calls_ % STOP_EVERY == 0 && stop_(ctx_))
             throw Stopped();
+        if (enough_ && calls_ >= enough_)
+            throw Enough();
         return true;
     }
 };
@@ -511,8 +534,10 @@ int kofts_xdb_search(kofts_xdb *db, const kofts_xq *q, const kofts_xsearch *s, k
         enq.set_weighting_scheme(Xapian::BM25Weight(s->k1, 0, 1, s->b, 0.5));
         if (s->sort_slot >= 0)
             enq.set_sort_by_value_then_relevance((Xapian::valueno)s->sort_slot, true);
-        StopDecider decider(s->stop, s->stop_ctx);
-        const Xapian::MatchDecider *md = s->stop && db->remotes == 0 ? &decider : nullptr;
+        unsigned enough = s->max == 0 ? s->enough : 0;
+        StopDecider decider(s->stop, s->stop_ctx, enough);
+        const Xapian::MatchDecider *md =
+            (s->stop || enough) && db->remotes == 0 ? &decider : nullptr;
         Xapian::MSet ms = enq.get_mset(s->first, s->max, s->check_at_least, nullptr, md);
         *matches = (long long)ms.get_matches_lower_bound();
         if (ms.size() > 0) {
@@ -527,6 +552,9 @@ int kofts_xdb_search(kofts_xdb *db, const kofts_xq *q, const kofts_xsearch *s, k
             *hits = h;
             *n = i;
         }
+        return 0;
+    } catch (const Enough &) {
+        *matches = (long long)s->enough;
         return 0;
     } catch (const Stopped &) {
         db->err = "search: stopped";

@@ -110,6 +110,10 @@ int kofts_xdb_add_local(kofts_xdb *db, const char *path);
 /* Add a remote database served by xapian-tcpsrv at host:port; timeout_ms bounds the
  * connection and every later exchange. */
 int kofts_xdb_add_remote(kofts_xdb *db, const char *host, unsigned port, unsigned timeout_ms);
+/* Add a database served by program prog (e.g. xapian-progsrv) started with args, which
+ * speaks Xapian's remote protocol on its stdin/stdout; timeout_ms bounds every exchange.
+ * Several such parts are matched at once, each in its own process. */
+int kofts_xdb_add_prog(kofts_xdb *db, const char *prog, const char *args, unsigned timeout_ms);
 /* Add every database of src to db (they share src's files or connections). */
 int kofts_xdb_add_db(kofts_xdb *db, const kofts_xdb *src);
 /* Move to the latest committed revision of every part (new documents become visible). */
@@ -146,6 +150,8 @@ typedef struct {
                                 KOFTS_ESTOP (local parts only; remote exchanges are bounded
                                 by their timeout) */
     void *stop_ctx;
+    unsigned enough; /* > 0 with max 0: a count that ends once this many documents matched
+                        (*matches is then enough; local parts only, else a full count) */
 } kofts_xsearch;
 
 /*

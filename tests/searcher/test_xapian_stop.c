@@ -2,8 +2,10 @@
  * test_xapian_stop.c - the stop check of the Xapian wrapper (kofts_xdb_search with
  * s.stop), which gives kofts-serve's time limit on the Xapian backend: a search whose
  * check answers "stop" ends with KOFTS_ESTOP and no hits, the check is asked while the
- * match runs (not only before it), and a check that never stops changes nothing.
- * Case ids XS*. Builds a temporary database of 2,000 documents. Usage: test_xapian_stop
+ * match runs (not only before it), and a check that never stops changes nothing. A
+ * count with s.enough ends at that many matches (XS04-XS06, what the searcher's
+ * all-words check asks). Case ids XS*. Builds a temporary database of 2,000 documents. Usage:
+ * test_xapian_stop
  */
 #define _XOPEN_SOURCE 700
 #include <ftw.h>
@@ -93,7 +95,7 @@ int main(void)
         stop_state st = {0, cases[i].stop_at};
         kofts_xq *q = kofts_xq_term("word", 4);
         /* check_at_least = every document: the match has to visit them all */
-        kofts_xsearch s = {0, 10, NDOCS, -1, 1.2, 0.75, stop_cb, &st};
+        kofts_xsearch s = {0, 10, NDOCS, -1, 1.2, 0.75, stop_cb, &st, 0};
         kofts_xhit *h = NULL;
         size_t n = 0;
         long long matches = 0;
@@ -104,6 +106,32 @@ int main(void)
             ok = strstr(kofts_xdb_errmsg(db), "stopped") != NULL;
         printf("%s %s: rc %d, %zu hits, asked %d times%s%s\n", ok ? "ok  " : "FAIL", cases[i].id,
                rc, n, st.calls, rc ? ", " : "", rc ? kofts_xdb_errmsg(db) : "");
+        fails += !ok;
+        free(h);
+        kofts_xq_free(q);
+    }
+    /* Counts (max 0) that end once `enough` documents matched; enough 0 or above the
+     * matches: the exact count. */
+    static const struct {
+        const char *id;
+        unsigned enough;
+        long long want_matches;
+    } counts[] = {
+        {"XS04-count-ends-at-enough", 10, 10},
+        {"XS05-count-without-enough", 0, NDOCS},
+        {"XS06-enough-above-matches", NDOCS + 5, NDOCS},
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        kofts_xq *q = kofts_xq_term("word", 4);
+        unsigned at_least = counts[i].enough ? counts[i].enough : NDOCS;
+        kofts_xsearch s = {0, 0, at_least, -1, 1.2, 0.75, NULL, NULL, counts[i].enough};
+        kofts_xhit *h = NULL;
+        size_t n = 0;
+        long long matches = -1;
+        int rc = kofts_xdb_search(db, q, &s, &h, &n, &matches);
+        int ok = rc == 0 && n == 0 && matches == counts[i].want_matches;
+        printf("%s %s: rc %d, %lld matches (want %lld)\n", ok ? "ok  " : "FAIL", counts[i].id, rc,
+               matches, counts[i].want_matches);
         fails += !ok;
         free(h);
         kofts_xq_free(q);
