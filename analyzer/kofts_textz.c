@@ -8,8 +8,11 @@
 #include "kofts_textz.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <zdict.h>
 #include <zstd.h>
 
 #define LEVEL 3 /* zstd's default: 7.2 MB for 14.9 MB of bodies; 9 gives 7.0 at 4x the CPU */
@@ -62,6 +65,72 @@ static ZSTD_DCtx *dctx(void)
     return d;
 }
 
+/* The compression dictionary in use (kofts_textz_use_dict): a list that only grows,
+ * so a pointer read by a packing thread stays valid for the life of the process. */
+typedef struct dict_node {
+    ZSTD_CDict *cd;
+    unsigned id;
+    struct dict_node *next;
+} dict_node;
+static _Atomic(dict_node *) cur_dict;
+static dict_node *all_dicts; /* every dictionary loaded, under dict_mu */
+static pthread_mutex_t dict_mu = PTHREAD_MUTEX_INITIALIZER;
+
+int kofts_textz_use_dict(const void *dict, size_t n, unsigned *id)
+{
+    if (id)
+        *id = 0;
+    if (!dict || !n) {
+        atomic_store(&cur_dict, NULL);
+        return 0;
+    }
+    unsigned did = ZDICT_getDictID(dict, n);
+    if (!did)
+        return KOFTS_EINVAL;
+    pthread_mutex_lock(&dict_mu);
+    dict_node *d = all_dicts;
+    while (d && d->id != did)
+        d = d->next;
+    if (!d && (d = calloc(1, sizeof *d))) {
+        if (!(d->cd = ZSTD_createCDict(dict, n, LEVEL))) {
+            free(d);
+            d = NULL;
+        } else {
+            d->id = did;
+            d->next = all_dicts;
+            all_dicts = d;
+        }
+    }
+    pthread_mutex_unlock(&dict_mu);
+    if (!d)
+        return KOFTS_ENOMEM;
+    atomic_store(&cur_dict, d);
+    if (id)
+        *id = did;
+    return 0;
+}
+
+int kofts_textz_train(kofts_buf *dict, unsigned *id, const char *samples, const size_t *sizes,
+                      unsigned n)
+{
+    size_t total = 0;
+    dict->len = 0;
+    *id = 0;
+    for (unsigned i = 0; i < n; i++)
+        total += sizes[i];
+    /* zstd's advice: about 100x as much text as dictionary; at least a sixteenth here */
+    size_t cap = total / 16 < KOFTS_TEXTZ_DICT_SIZE ? total / 16 : KOFTS_TEXTZ_DICT_SIZE;
+    if (n < KOFTS_TEXTZ_DICT_MIN_SAMPLES || cap < 1024)
+        return 1;
+    if (kofts_buf_reserve(dict, cap))
+        return KOFTS_ENOMEM;
+    size_t got = ZDICT_trainFromBuffer(dict->data, cap, samples, sizes, n);
+    if (ZDICT_isError(got) || !(*id = ZDICT_getDictID(dict->data, got)))
+        return 1; /* too little or too uniform text to learn from */
+    dict->len = got;
+    return 0;
+}
+
 int kofts_textz_pack(kofts_buf *out, const char *text, size_t len)
 {
     out->len = 0;
@@ -77,6 +146,9 @@ int kofts_textz_pack(kofts_buf *out, const char *text, size_t len)
         ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1)) ||
         ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1)))
         return KOFTS_ENOMEM;
+    dict_node *dn = atomic_load(&cur_dict); /* the frame then names the dictionary's id */
+    if (dn && ZSTD_isError(ZSTD_CCtx_refCDict(c, dn->cd)))
+        return KOFTS_ENOMEM;
     size_t zlen = ZSTD_compress2(c, out->data, bound, text, len);
     if (ZSTD_isError(zlen))
         return KOFTS_ENOMEM; /* cannot happen with ZSTD_compressBound room */
@@ -86,7 +158,8 @@ int kofts_textz_pack(kofts_buf *out, const char *text, size_t len)
     return 0;
 }
 
-int kofts_textz_unpack(const void *z, size_t n, char **out, size_t *out_len)
+/* kofts_textz_unpack with the dictionary dd (NULL: none). */
+static int unpack(const void *z, size_t n, const ZSTD_DDict *dd, char **out, size_t *out_len)
 {
     *out = NULL;
     *out_len = 0;
@@ -101,7 +174,8 @@ int kofts_textz_unpack(const void *z, size_t n, char **out, size_t *out_len)
         sqlite3_free(buf);
         return KOFTS_ENOMEM;
     }
-    size_t got = ZSTD_decompressDCtx(d, buf, (size_t)len, z, n);
+    size_t got = dd ? ZSTD_decompress_usingDDict(d, buf, (size_t)len, z, n, dd)
+                    : ZSTD_decompressDCtx(d, buf, (size_t)len, z, n);
     if (ZSTD_isError(got) || got != len) { /* corrupt, truncated, checksum mismatch */
         sqlite3_free(buf);
         return KOFTS_EINVAL;
@@ -110,6 +184,55 @@ int kofts_textz_unpack(const void *z, size_t n, char **out, size_t *out_len)
     *out = buf;
     *out_len = (size_t)len;
     return 0;
+}
+
+int kofts_textz_unpack(const void *z, size_t n, char **out, size_t *out_len)
+{
+    return unpack(z, n, NULL, out, out_len);
+}
+
+/* kofts_text()'s state on one connection: the dictionaries it has read from doc_dict. */
+#define DD_CACHE 4
+typedef struct {
+    unsigned id[DD_CACHE];
+    ZSTD_DDict *dd[DD_CACHE];
+    unsigned next; /* slot replaced next */
+} text_fn;
+
+static void text_fn_free(void *p)
+{
+    text_fn *f = p;
+    for (int i = 0; f && i < DD_CACHE; i++)
+        ZSTD_freeDDict(f->dd[i]);
+    free(f);
+}
+
+/* The dictionary id of this connection's doc_dict, or NULL (*rc KOFTS_EINVAL when the
+ * table or row is missing, KOFTS_ENOMEM). */
+static const ZSTD_DDict *find_ddict(sqlite3_context *ctx, text_fn *f, unsigned id, int *rc)
+{
+    for (int i = 0; i < DD_CACHE; i++)
+        if (f->dd[i] && f->id[i] == id)
+            return f->dd[i];
+    sqlite3_stmt *st = NULL;
+    ZSTD_DDict *dd = NULL;
+    *rc = KOFTS_EINVAL;
+    if (sqlite3_prepare_v2(sqlite3_context_db_handle(ctx), "SELECT dict FROM doc_dict WHERE id=?1",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) > 0) {
+            dd = ZSTD_createDDict(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+            *rc = dd ? 0 : KOFTS_ENOMEM;
+        }
+    }
+    sqlite3_finalize(st);
+    if (dd) {
+        unsigned k = f->next++ % DD_CACHE;
+        ZSTD_freeDDict(f->dd[k]);
+        f->dd[k] = dd;
+        f->id[k] = id;
+    }
+    return dd;
 }
 
 static void sql_kofts_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -121,8 +244,21 @@ static void sql_kofts_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     char *text = NULL;
     size_t len = 0;
-    int rc = kofts_textz_unpack(sqlite3_value_blob(argv[0]), (size_t)sqlite3_value_bytes(argv[0]),
-                                &text, &len);
+    const void *z = sqlite3_value_blob(argv[0]);
+    size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+    unsigned id = z ? ZSTD_getDictID_fromFrame(z, n) : 0;
+    const ZSTD_DDict *dd = NULL;
+    int rc = 0;
+    if (id && !(dd = find_ddict(ctx, sqlite3_user_data(ctx), id, &rc)) && rc != KOFTS_ENOMEM) {
+        char *msg = sqlite3_mprintf("kofts_text: compressed text needs dictionary %u, which the "
+                                    "index does not hold (doc_dict)",
+                                    id);
+        sqlite3_result_error(ctx, msg ? msg : "kofts_text: dictionary missing", -1);
+        sqlite3_free(msg);
+        return;
+    }
+    if (rc == 0)
+        rc = unpack(z, n, dd, &text, &len);
     if (rc == KOFTS_ENOMEM)
         sqlite3_result_error_nomem(ctx);
     else if (rc)
@@ -133,7 +269,10 @@ static void sql_kofts_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 int kofts_textz_register(sqlite3 *db)
 {
+    text_fn *f = calloc(1, sizeof *f);
+    if (!f)
+        return SQLITE_NOMEM;
     return sqlite3_create_function_v2(db, "kofts_text", 1,
-                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                      sql_kofts_text, NULL, NULL, NULL);
+                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, f,
+                                      sql_kofts_text, NULL, NULL, text_fn_free);
 }

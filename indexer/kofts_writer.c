@@ -12,6 +12,11 @@
 
 #include "kofts_fts5.h"
 #include "kofts_store.h"
+#include "kofts_textz.h"
+
+/* Bodies kept to train the zstd dictionary on: this many, or this many bytes. */
+#define SAMPLE_DOCS  1000
+#define SAMPLE_BYTES (8u << 20)
 
 enum {
     S_FIND,       /* rowid, hash, source of a doc id */
@@ -64,6 +69,13 @@ struct kofts_writer {
     uint64_t *seen;        /* open-addressing set of id hashes written this run */
     size_t nseen, capseen; /* capseen is a power of two */
     char *dup_src;         /* last duplicate's earlier source */
+    /* zstd dictionary: until the index has one, the compressed bodies written are kept
+     * as samples (with their rowids) to train it on (see train_dict) */
+    int dict_done;     /* the index has a dictionary, or training was tried */
+    kofts_buf samples; /* sample bodies end to end */
+    size_t *ssize;     /* bytes of each */
+    int64_t *srow;     /* rowid of each */
+    size_t nsamp, capsize, caprow;
     char err[512];
 };
 
@@ -88,6 +100,116 @@ static int run(kofts_writer *w, sqlite3_stmt *s, const char *what)
     sqlite3_reset(s);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return fail(w, what);
+    return 0;
+}
+
+/* Compress the bodies of this run with the index's dictionary when it has one (else
+ * with none, until train_dict makes one). Returns 0 or KOFTS_EIO with *errmsg. */
+static int load_dict(kofts_writer *w, const char *path, char **errmsg)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+    kofts_textz_use_dict(NULL, 0, NULL);
+    if (sqlite3_prepare_v2(w->db, "SELECT dict FROM doc_dict ORDER BY id DESC LIMIT 1", -1, &st,
+                           NULL) != SQLITE_OK) {
+        rc = KOFTS_EIO;
+    } else if (sqlite3_step(st) == SQLITE_ROW) {
+        rc = kofts_textz_use_dict(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+                                  NULL);
+        w->dict_done = 1;
+    }
+    sqlite3_finalize(st);
+    if (rc && errmsg) {
+        char buf[600];
+        snprintf(buf, sizeof buf, "%s: cannot read the compression dictionary: %s", path,
+                 rc == KOFTS_EIO ? sqlite3_errmsg(w->db) : kofts_strerror(rc));
+        *errmsg = strdup(buf);
+    }
+    return rc ? KOFTS_EIO : 0;
+}
+
+static int begin(kofts_writer *w);
+
+/* Train the index's dictionary on the samples, store it in doc_dict, use it for
+ * every body compressed from now on, and compress the sampled rows again with it (all in
+ * the open transaction, so the dictionary and the rows that need it commit together).
+ * Tried once per run: with too little text to learn from, the run goes on without.
+ * Returns 0 or a negative KOFTS_E* code. */
+static int train_dict(kofts_writer *w)
+{
+    kofts_buf dict = {0}, z = {0};
+    unsigned id = 0;
+    sqlite3_stmt *st = NULL;
+    w->dict_done = 1;
+    int used = 0;
+    int rc = kofts_textz_train(&dict, &id, w->samples.data, w->ssize, (unsigned)w->nsamp);
+    if (rc == 1) {
+        rc = 0;
+        goto done;
+    }
+    if (rc || (rc = begin(w)))
+        goto done;
+    if (sqlite3_prepare_v2(w->db, "INSERT OR REPLACE INTO doc_dict(id, dict) VALUES(?1, ?2)", -1,
+                           &st, NULL) != SQLITE_OK) {
+        rc = fail(w, "cannot store the compression dictionary");
+        goto done;
+    }
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_blob(st, 2, dict.data, (int)dict.len, SQLITE_STATIC);
+    if ((rc = run(w, st, "cannot store the compression dictionary")))
+        goto done;
+    sqlite3_finalize(st);
+    st = NULL;
+    /* stored first: no body may name a dictionary the index does not hold */
+    if ((rc = kofts_textz_use_dict(dict.data, dict.len, NULL)))
+        goto done;
+    used = 1;
+    if (sqlite3_prepare_v2(w->db, "UPDATE doc_store SET body=?1 WHERE rowid=?2", -1, &st, NULL) !=
+        SQLITE_OK) {
+        rc = fail(w, "cannot compress documents again");
+        goto done;
+    }
+    size_t off = 0;
+    for (size_t i = 0; i < w->nsamp && rc == 0; off += w->ssize[i++]) {
+        int pr = kofts_textz_pack(&z, w->samples.data + off, w->ssize[i]);
+        if (pr < 0)
+            rc = pr;
+        if (pr != 0)
+            continue; /* stays as it is */
+        sqlite3_bind_blob(st, 1, z.data, (int)z.len, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, w->srow[i]);
+        rc = run(w, st, "cannot compress documents again");
+    }
+done:
+    if (rc && used)
+        kofts_textz_use_dict(NULL, 0, NULL); /* the rows to come must not need it */
+    sqlite3_finalize(st);
+    kofts_buf_free(&dict);
+    kofts_buf_free(&z);
+    kofts_buf_free(&w->samples);
+    w->nsamp = 0;
+    return rc;
+}
+
+/* Keep body (a compressed one) of rowid as a training sample; train at SAMPLE_DOCS
+ * samples or SAMPLE_BYTES. Returns 0 or a negative KOFTS_E* code. */
+static int sample_add(kofts_writer *w, int64_t rowid, const char *body)
+{
+    size_t n = strlen(body);
+    size_t *ns = kofts_grow(w->ssize, &w->capsize, w->nsamp + 1, sizeof *ns);
+    if (!ns)
+        return KOFTS_ENOMEM;
+    w->ssize = ns;
+    int64_t *nr = kofts_grow(w->srow, &w->caprow, w->nsamp + 1, sizeof *nr);
+    if (!nr)
+        return KOFTS_ENOMEM;
+    w->srow = nr;
+    if (kofts_buf_append(&w->samples, body, n))
+        return KOFTS_ENOMEM;
+    w->ssize[w->nsamp] = n;
+    w->srow[w->nsamp++] = rowid;
+    if (w->nsamp >= SAMPLE_DOCS || w->samples.len >= SAMPLE_BYTES)
+        return train_dict(w);
     return 0;
 }
 
@@ -119,6 +241,8 @@ int kofts_writer_open(kofts_writer **out, const char *path, int full, char **err
             goto done;
         }
     }
+    if ((rc = load_dict(w, path, errmsg)))
+        goto done;
     *out = w;
     w = NULL;
 done:
@@ -358,6 +482,9 @@ int kofts_writer_put(kofts_writer *w, kofts_doc *d, kofts_put_outcome *outcome, 
         rowid = sqlite3_last_insert_rowid(w->db);
     }
 
+    if (!w->dict_done && d->zbody.len && (rc = sample_add(w, rowid, d->body)))
+        return rc;
+
     /* the FTS row: the same strings as the fts_content view, pre-analysed */
     s = stmt(w, S_FTS_INS);
     sqlite3_bind_int64(s, 1, rowid);
@@ -479,6 +606,9 @@ int kofts_writer_file_remove(kofts_writer *w, const char *path, long long *remov
 int kofts_writer_optimize(kofts_writer *w)
 {
     int rc;
+    /* a first build of fewer than SAMPLE_DOCS documents trains on what it has */
+    if (!w->dict_done && w->nsamp >= KOFTS_TEXTZ_DICT_MIN_SAMPLES && (rc = train_dict(w)))
+        return rc;
     if ((rc = kofts_writer_commit(w)))
         return rc;
     if (sqlite3_exec(w->db, "INSERT INTO fts(fts) VALUES('optimize')", NULL, NULL, NULL) !=
@@ -510,5 +640,8 @@ void kofts_writer_close(kofts_writer *w)
     free(w->keep);
     free(w->seen);
     free(w->dup_src);
+    kofts_buf_free(&w->samples);
+    free(w->ssize);
+    free(w->srow);
     free(w);
 }

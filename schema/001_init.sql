@@ -14,11 +14,13 @@
 --
 -- Lists (categories, tags) are stored one item per line ('\n'-separated).
 -- extra holds lower-weight text: image alt/title text.
--- doc_store.body is compressed: a BLOB of deflated text, or plain TEXT when deflate
--- does not pay (analyzer/kofts_textz.h). kofts_text(body) gives the text back; the
+-- doc_store.body is compressed: a BLOB holding a zstd frame (made with the index's
+-- dictionary in doc_dict once the writer has trained one), or plain TEXT when
+-- compression does not pay (analyzer/kofts_textz.h). kofts_text(body) gives the text back; the
 -- function is registered with the kofts tokenizer on every connection that opens the
 -- index (kofts_fts5_register, the loadable extension), so both views work wherever
--- the FTS5 table does. Version 1 kept body as TEXT in a docs table.
+-- the FTS5 table does. Version 1 kept body as TEXT in a docs table; version 2 had no
+-- doc_dict.
 -- bigram = char(1) || title || char(10) || body: the leading 0x01 switches the
 -- kofts tokenizer to bigram mode for that column only (see analyzer/kofts_fts5.h).
 -- FTS5 uses external content (the view) rather than contentless so that FTS5's own
@@ -26,7 +28,7 @@
 -- the text is stored once, in doc_store. To delete or replace a document, the writer
 -- first issues the FTS5 'delete' command with the values from fts_content.
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 CREATE TABLE IF NOT EXISTS kofts_meta(
   key   TEXT PRIMARY KEY,
@@ -49,13 +51,20 @@ CREATE TABLE IF NOT EXISTS doc_store(
   tags       TEXT NOT NULL DEFAULT '',
   date       TEXT NOT NULL DEFAULT '',   -- ISO 8601 (YYYY-MM-DD[...]) or ''
   excerpt    TEXT NOT NULL DEFAULT '',
-  body       NOT NULL DEFAULT '',        -- deflated BLOB or plain TEXT: kofts_text(body)
+  body       NOT NULL DEFAULT '',        -- zstd BLOB or plain TEXT: kofts_text(body)
   extra      TEXT NOT NULL DEFAULT '',
   url        TEXT NOT NULL DEFAULT '',
   size       INTEGER NOT NULL DEFAULT 0,
   mtime      INTEGER NOT NULL DEFAULT 0,
   hash       TEXT NOT NULL DEFAULT ''
 );
+-- zstd dictionaries that compressed bodies name by id (analyzer/kofts_textz.h): trained
+-- by the writer on the first bodies of an index and kept for its incremental runs.
+CREATE TABLE IF NOT EXISTS doc_dict(
+  id   INTEGER PRIMARY KEY,    -- the dictionary id zstd writes into each frame
+  dict BLOB NOT NULL
+);
+
 CREATE INDEX IF NOT EXISTS docs_source ON doc_store(source);
 CREATE INDEX IF NOT EXISTS docs_date ON doc_store(date);
 

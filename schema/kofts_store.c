@@ -101,7 +101,8 @@ static int create_schema(sqlite3 *db)
 }
 
 /* Drop every table inside a transaction that stays open: create_schema() commits it.
- * Schema 1 had a docs table, schema 2 a doc_store table and a docs view. */
+ * Schema 1 had a docs table, schema 2 a doc_store table and a docs view, schema 3 also
+ * doc_dict. */
 static int drop_all(sqlite3 *db)
 {
     int rc = exec(db, "BEGIN IMMEDIATE;"
@@ -122,6 +123,7 @@ static int drop_all(sqlite3 *db)
     }
     if (rc == 0)
         rc = exec(db, "DROP TABLE IF EXISTS doc_store; DROP TABLE IF EXISTS files;"
+                      "DROP TABLE IF EXISTS doc_dict;"
                       "DROP TABLE IF EXISTS kofts_meta; PRAGMA user_version=0;");
     if (rc && !sqlite3_get_autocommit(db))
         exec(db, "ROLLBACK");

@@ -11,7 +11,8 @@
 
 #include <sqlite3.h>
 
-#define KOFTS_SCHEMA_VERSION 2 /* 2: bodies compressed in doc_store, docs is a view */
+/* 2: bodies compressed in doc_store, docs is a view; 3: + doc_dict (zstd dictionary) */
+#define KOFTS_SCHEMA_VERSION 3
 
 typedef struct kofts_store kofts_store;
 

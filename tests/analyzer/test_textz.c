@@ -2,7 +2,9 @@
  * test_textz.c - compressed stored text (analyzer/kofts_textz.h): pack/unpack round
  * trips (Korean prose, ASCII, long and incompressible text), what stays plain TEXT,
  * malformed BLOBs refused (bad magic, truncated, checksum mismatch, corrupt data,
- * trailing bytes), and the SQL function kofts_text() on BLOB, TEXT and NULL.
+ * trailing bytes), and the SQL function kofts_text() on BLOB, TEXT and NULL; a trained
+ * dictionary (T30-T38): what it takes to train one, frames that need it, kofts_text()
+ * reading it from doc_dict or naming it when it is missing.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -116,6 +118,102 @@ done:
     sqlite3_close(db);
 }
 
+/* Text like an archive's short articles: n sentences drawn by x from a small vocabulary. */
+static void article(kofts_buf *b, unsigned *x, int n)
+{
+    static const char *const w[] = {"정부는",   "서울시",   "위원회가", "예산안을",  "발표했다.",
+                                    "주민들은", "회의에서", "지난해",   "올해",      "계획을",
+                                    "밝혔다.",  "시민",     "단체가",   "요구했다.", "국회는"};
+    b->len = 0;
+    for (int i = 0; i < n; i++) {
+        *x = *x * 1103515245u + 12345u;
+        kofts_buf_printf(b, "%s %u월 %s ", w[(*x >> 16) % 15], (*x >> 8) % 12 + 1,
+                         w[(*x >> 20) % 15]);
+    }
+}
+
+static void dictionary(void)
+{
+    kofts_buf samples = {0}, one = {0}, dict = {0}, z = {0}, plainz = {0};
+    size_t sizes[300];
+    unsigned x = 7, id = 0, id2 = 0;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    for (int i = 0; i < 300; i++) {
+        article(&one, &x, 20 + i % 20);
+        sizes[i] = one.len;
+        kofts_buf_append(&samples, one.data, one.len);
+    }
+    int rc = kofts_textz_train(&dict, &id, samples.data, sizes, 10);
+    CHECK("T30_too_few_samples", rc == 1 && dict.len == 0 && id == 0, "rc %d", rc);
+    rc = kofts_textz_train(&dict, &id, samples.data, sizes, 300);
+    CHECK("T31_trained", rc == 0 && id != 0 && dict.len > 0 && dict.len <= samples.len / 16,
+          "rc %d id %u %zu bytes of %zu", rc, id, dict.len, samples.len);
+    if (rc)
+        goto done;
+    article(&one, &x, 12); /* a new text, not a sample */
+    rc = kofts_textz_pack(&plainz, one.data, one.len);
+    CHECK("T32_pack_plain", rc == 0, "rc %d", rc);
+    rc = kofts_textz_use_dict(dict.data, dict.len, &id2);
+    CHECK("T33_use_dict", rc == 0 && id2 == id, "rc %d id %u vs %u", rc, id2, id);
+    rc = kofts_textz_pack(&z, one.data, one.len);
+    CHECK("T34_smaller_with_dict", rc == 0 && z.len < plainz.len, "rc %d: %zu vs %zu bytes", rc,
+          z.len, plainz.len);
+    char *out = NULL;
+    size_t n = 0;
+    rc = kofts_textz_unpack(z.data, z.len, &out, &n);
+    CHECK("T35_needs_the_dict", rc == KOFTS_EINVAL && !out, "rc %d", rc);
+    sqlite3_free(out);
+    char want[200];
+    snprintf(want, sizeof want,
+             "kofts_text: compressed text needs dictionary %u, which the index does not hold "
+             "(doc_dict)",
+             id);
+    if (sqlite3_open(":memory:", &db) != SQLITE_OK || kofts_textz_register(db) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT kofts_text(?1)", -1, &st, NULL)) {
+        CHECK("T36_sql_setup", 0, "%s", db ? sqlite3_errmsg(db) : "no db");
+        goto done;
+    }
+    sqlite3_bind_blob(st, 1, z.data, (int)z.len, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    CHECK("T36_sql_names_missing_dict", rc == SQLITE_ERROR && strcmp(sqlite3_errmsg(db), want) == 0,
+          "rc %d: %s", rc, sqlite3_errmsg(db));
+    sqlite3_reset(st);
+    char *sql = sqlite3_mprintf("CREATE TABLE doc_dict(id INTEGER PRIMARY KEY, dict BLOB NOT "
+                                "NULL); INSERT INTO doc_dict VALUES(%u, x'00')",
+                                id);
+    sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
+    sqlite3_stmt *ins = NULL;
+    sqlite3_prepare_v2(db, "UPDATE doc_dict SET dict=?1", -1, &ins, NULL);
+    sqlite3_bind_blob(ins, 1, dict.data, (int)dict.len, SQLITE_STATIC);
+    sqlite3_step(ins);
+    sqlite3_finalize(ins);
+    rc = sqlite3_step(st);
+    const char *got = (const char *)sqlite3_column_text(st, 0);
+    CHECK("T37_sql_reads_doc_dict",
+          rc == SQLITE_ROW && got && strlen(got) == one.len && memcmp(got, one.data, one.len) == 0,
+          "rc %d: %s", rc, sqlite3_errmsg(db));
+    sqlite3_reset(st);
+    kofts_textz_use_dict(NULL, 0, NULL);
+    rc = kofts_textz_pack(&z, one.data, one.len);
+    CHECK("T38_back_to_no_dict",
+          rc == 0 && z.len == plainz.len && kofts_textz_unpack(z.data, z.len, &out, &n) == 0,
+          "rc %d", rc);
+    sqlite3_free(out);
+    CHECK("T39_not_a_dict", kofts_textz_use_dict("not a dictionary", 16, NULL) == KOFTS_EINVAL,
+          "accepted");
+done:
+    kofts_textz_use_dict(NULL, 0, NULL);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    kofts_buf_free(&samples);
+    kofts_buf_free(&one);
+    kofts_buf_free(&dict);
+    kofts_buf_free(&z);
+    kofts_buf_free(&plainz);
+}
+
 int main(void)
 {
     static const char para[] = "대한민국의 수도는 서울이다. 서울특별시는 한강을 끼고 있으며, "
@@ -151,6 +249,7 @@ int main(void)
         CHECK("T09_pack", 0, "prose was not packed");
     }
     kofts_buf_free(&z);
+    dictionary();
     kofts_buf_free(&big);
     kofts_buf_free(&prose);
     kofts_buf_free(&ascii);

@@ -2,7 +2,9 @@
 # schema_v1.sh - stored text under schema 2: bodies deflated in doc_store and read back
 # as plain text through the docs view (kofts-index-sql, kofts-search snippets, the FTS5
 # integrity-check); an index of schema 1 (a plain docs table) is refused with a message
-# that says to rebuild it, and `kofts-index --full` rebuilds it in place.
+# that says to rebuild it, and `kofts-index --full` rebuilds it in place. Schema 3: the
+# zstd dictionary trained on the first bodies, kept in doc_dict and used by later runs
+# (S40-S52); a schema-2 index is refused.
 # usage: schema_v1.sh KOFTS_INDEX KOFTS_INDEX_SQL KOFTS_SEARCH
 set -u
 IDX=$1
@@ -61,8 +63,43 @@ same S24-index-refuses-v1 "$rc" "1"
 has S25-index-message "$(cat err)" "built with schema 1"
 "$IDX" --db old.db --full docs.jsonl 2>err || fail S26-full-rebuilds "$(cat err)"
 same S27-rebuilt "$("$SQL" old.db "SELECT group_concat(id) FROM (SELECT id FROM docs ORDER BY id)")" "long,short"
-same S28-rebuilt-schema "$("$SQL" old.db "SELECT value FROM kofts_meta WHERE key='schema_version'")" "2"
+same S28-rebuilt-schema "$("$SQL" old.db "SELECT value FROM kofts_meta WHERE key='schema_version'")" "3"
 has S29-rebuilt-search "$("$SEARCH" --db old.db --json 고양이 2>&1)" '"id":"short"'
+
+# schema 3: 200 short articles; the first build trains a dictionary on their bodies
+n=0
+: > many.jsonl
+while [ $n -lt 200 ]; do
+    b="제${n}회 정기 회의에서 위원회는 예산 $((n * 37 % 900))억 원을 심의했다. 회의는 서울 본관 $((n % 9 + 1))층에서 열렸고 위원 $((n % 7 + 3))명이 참석했다. 다음 회의는 $((n % 12 + 1))월 $((n % 28 + 1))일에 열린다. 주민 $((n * 13 % 500))명이 방청을 신청했고 시민 단체 $((n % 5 + 1))곳이 의견서를 냈다. 안건 ${n}번은 보류되었다."
+    printf '{"id":"d%d","title":"회의록 %d","body":"%s"}\n' $n $n "$b" >> many.jsonl
+    n=$((n + 1))
+done
+"$IDX" --db c.db many.jsonl 2>err || fail S40-index "$(cat err)"
+same S41-one-dict "$("$SQL" c.db "SELECT count(*) FROM doc_dict")" "1"
+dict=$("$SQL" c.db "SELECT id FROM doc_dict")
+same S42-bodies-read "$("$SQL" c.db "SELECT count(*) FROM docs WHERE body LIKE '%안건 %번은 보류되었다.'")" "200"
+integrity S43-integrity c.db
+has S44-search "$("$SEARCH" --db c.db --highlight '[,]' 방청을 2>&1)" "[방청]"
+cp c.db nodict.db
+"$SQL" nodict.db "DELETE FROM doc_dict" >/dev/null 2>&1
+has S45-bodies-need-it "$("$SQL" nodict.db "SELECT body FROM docs WHERE id='d3'" 2>&1)" "needs dictionary $dict"
+# an incremental run: a new and a changed document are compressed with the same dictionary
+sed 's/안건 7번은 보류되었다/안건 7번은 가결되었다/' many.jsonl > m2.jsonl
+printf '{"id":"new","title":"회의록 새","body":"%s 새 안건은 가결되었다."}\n' "$b" >> m2.jsonl
+mv m2.jsonl many.jsonl
+touch -d "@$(($(stat -c %Y many.jsonl) + 2))" many.jsonl
+"$IDX" --db c.db many.jsonl 2>err || fail S46-update "$(cat err)"
+same S47-same-dict "$("$SQL" c.db "SELECT group_concat(id) FROM doc_dict")" "$dict"
+same S48-changed-read "$("$SQL" c.db "SELECT count(*) FROM docs WHERE body LIKE '%가결되었다.'")" "2"
+integrity S49-integrity-after-update c.db
+cp c.db nodict.db
+"$SQL" nodict.db "DELETE FROM doc_dict" >/dev/null 2>&1
+has S50-new-body-needs-it "$("$SQL" nodict.db "SELECT body FROM docs WHERE id='new'" 2>&1)" "needs dictionary $dict"
+# schema 2 (no doc_dict): refused with the rebuild message
+"$SQL" c.db "UPDATE kofts_meta SET value='2' WHERE key='schema_version'" >/dev/null 2>&1
+out=$("$SEARCH" --db c.db 회의 2>&1); rc=$?
+same S51-search-refuses-v2 "$rc" "1"
+has S52-v2-message "$out" "c.db: index was built with schema 2"
 
 [ $FAILS -eq 0 ] && echo "schema_v1: all passed"
 exit $((FAILS > 0))

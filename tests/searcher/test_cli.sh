@@ -132,7 +132,7 @@ run C60-explain 0 $S --explain '광주와 -부산 무엇' && has C60-explain "$o
     has C60-explain-excluded "$out" "excluded" && has C60-explain-optional "$out" "optional"
 run C61-stats 0 $S --stats && has C61-stats "$out" '"documents":13' &&
     has C61-stats-analyzer "$out" '"analyzer":"kofts-analyzer-' &&
-    has C61-stats-schema "$out" '"schema_version":2' && has C61-stats-bytes "$out" '"index_bytes":'
+    has C61-stats-schema "$out" '"schema_version":3' && has C61-stats-bytes "$out" '"index_bytes":'
 
 # --batch: TREC and JSON, passes and timings.
 printf 'q1\t광주와\nq2\t날씨 -부산\n\nq3\t😀\nq4\t양자\r\n' >"$WORK/batch.tsv"
