@@ -675,11 +675,12 @@ static int x_snapshot(kofts_backend *b, int on)
     if (!on)
         return 0;
     int rc = kofts_xdb_reopen(x->all);
-    if (rc == 0 && x->par && kofts_xdb_reopen(x->par) != 0) {
+    /* the shard servers move too (one exchange each), only when the shards did */
+    if (rc == 1 && x->par && kofts_xdb_reopen(x->par) < 0) {
         kofts_xdb_close(x->par); /* a server process failed: match here from now on */
         x->par = NULL;
     }
-    if (rc == 0) {
+    if (rc >= 0) {
         long long n = kofts_xdb_doc_count(x->all);
         x->n_docs = n >= 0 ? n : x->n_docs;
         return 0;

@@ -403,8 +403,7 @@ int kofts_xdb_add_db(kofts_xdb *db, const kofts_xdb *src)
 int kofts_xdb_reopen(kofts_xdb *db)
 {
     try {
-        db->db.reopen();
-        return 0;
+        return db->db.reopen() ? 1 : 0;
     } catch (...) {
         return caught(db->err, "database", "cannot reopen");
     }

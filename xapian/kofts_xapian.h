@@ -116,7 +116,8 @@ int kofts_xdb_add_remote(kofts_xdb *db, const char *host, unsigned port, unsigne
 int kofts_xdb_add_prog(kofts_xdb *db, const char *prog, const char *args, unsigned timeout_ms);
 /* Add every database of src to db (they share src's files or connections). */
 int kofts_xdb_add_db(kofts_xdb *db, const kofts_xdb *src);
-/* Move to the latest committed revision of every part (new documents become visible). */
+/* Move to the latest committed revision of every part (new documents become visible).
+ * Returns 1 when it moved, 0 when every part was already there, or a negative code. */
 int kofts_xdb_reopen(kofts_xdb *db);
 /* Send a keep-alive to the remote parts (checks they answer). */
 int kofts_xdb_ping(kofts_xdb *db);
