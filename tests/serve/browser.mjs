@@ -63,6 +63,24 @@ async function leftPage(evaluate, from, ms = 30000) {
   throw new Error(`timed out waiting for a page load away from ${from}`);
 }
 
+// Navigate the tab to url and wait for it (from: the href shown now). Under load,
+// headless Chromium now and then shows its error page (ERR_CONNECTION_REFUSED) for a
+// server that is up: then say what it showed, check the server from Node, and try once
+// more. A second error page, or a server Node cannot reach either, fails the test.
+async function go(s, evaluate, url, from) {
+  for (let attempt = 1; ; attempt++) {
+    await s('Page.navigate', { url });
+    const href = await leftPage(evaluate, from);
+    if (!href.startsWith('chrome-error:')) return href;
+    const why = await evaluate("(document.body && document.body.innerText || '').replace(/\\s+/g, ' ').slice(0, 200)");
+    let node;
+    try { node = `HTTP ${(await fetch(url)).status}`; } catch (e) { node = `${e.message} (${e.cause && e.cause.code})`; }
+    console.log(`note: Chromium showed an error page for ${url} (${why}); Node's fetch: ${node}`);
+    if (attempt === 2 || !node.startsWith('HTTP ')) return href;
+    from = href;
+  }
+}
+
 let failures = 0;
 function check(id, ok, what) {
   if (!ok) { failures++; console.log(`FAIL ${id}: ${what}`); }
@@ -78,9 +96,7 @@ async function main() {
   await s('Runtime.enable');
   await s('Emulation.setDeviceMetricsOverride',
     { width: 412, height: 1100, deviceScaleFactor: 1, mobile: true });
-  let here = await evaluate('location.href');
-  await s('Page.navigate', { url: base + '/' });
-  here = await leftPage(evaluate, here);
+  let here = await go(s, evaluate, base + '/', await evaluate('location.href'));
   check('B01', await evaluate('document.documentElement.lang') === 'ko', 'lang="ko" on the page');
   // Keyboard only: focus the box, type, press Enter.
   await evaluate("document.getElementById('q').focus()");
@@ -107,8 +123,7 @@ async function main() {
     const { data } = await s('Page.captureScreenshot', { format: 'png' });
     writeFileSync(shot, Buffer.from(data, 'base64'));
   }
-  await s('Page.navigate', { url: `${base}/search?q=${encodeURIComponent(hostile)}` });
-  await leftPage(evaluate, here);
+  await go(s, evaluate, `${base}/search?q=${encodeURIComponent(hostile)}`, here);
   const h = await evaluate(`({
     pwned: window.__kofts_pwned === undefined ? null : window.__kofts_pwned,
     titles: [...document.querySelectorAll('li.hit h2')].map(e => e.textContent),
@@ -146,9 +161,7 @@ async function dropinSearch(s, evaluate, q) {
 }
 
 async function dropin(s, evaluate) {
-  const here = await evaluate('location.href');
-  await s('Page.navigate', { url: 'file://' + jekyll });
-  await leftPage(evaluate, here);
+  await go(s, evaluate, 'file://' + jekyll, await evaluate('location.href'));
   const r = await dropinSearch(s, evaluate, query);
   check('J01', r.items.length > 0 && r.marks > 0, `drop-in lists hits with <mark>: ${r.items.length} items, ${r.marks} marks`);
   check('J02', r.url.startsWith('file://'), 'the drop-in stays on the site page (fetch, not navigation)');
