@@ -120,7 +120,8 @@ struct kofts_backend {
 };
 
 /* Flags for opening a backend. */
-#define KOFTS_BACKEND_PARTIAL 0x01 /* xapian: search the shards that answer, warn about others */
+#define KOFTS_BACKEND_PARTIAL  0x01 /* xapian: search the shards that answer, warn about others */
+#define KOFTS_BACKEND_PARALLEL 0x02 /* xapian: match local shards at once (see below) */
 
 /* How long a remote shard may take to connect or to answer one exchange. */
 #define KOFTS_REMOTE_TIMEOUT_MS 5000

@@ -751,7 +751,7 @@ static int read_shards(xbackend *x, const char *path)
 #define PROGSRV "xapian-progsrv"
 
 /*
- * With KOFTS_XAPIAN_PARALLEL=1 in the environment, two or more local shards are
+ * With KOFTS_BACKEND_PARALLEL in the open flags, two or more local shards are
  * matched at once, each by its own xapian-progsrv process (Xapian's remote protocol over
  * a pipe: the collection statistics stay global, so the hits and weights are those of
  * the one-thread match). The caller's stop check then runs only before each match (as
@@ -759,10 +759,9 @@ static int read_shards(xbackend *x, const char *path)
  * the default. Not done when a shard is remote, a path holds white space (Xapian splits
  * the program's arguments at spaces) or the program cannot start: x->par stays NULL.
  */
-static void open_parallel(xbackend *x)
+static void open_parallel(xbackend *x, int flags)
 {
-    const char *env = getenv("KOFTS_XAPIAN_PARALLEL");
-    if (x->nsh < 2 || !env || strcmp(env, "1") != 0)
+    if (x->nsh < 2 || !(flags & KOFTS_BACKEND_PARALLEL))
         return;
     for (size_t i = 0; i < x->nsh; i++)
         if (x->sh[i].spec.remote || !x->sh[i].db || strpbrk(x->sh[i].spec.path, " \t\n\r\f\v"))
@@ -840,7 +839,7 @@ int kofts_backend_xapian_open(kofts_backend **out, const char *path, int flags, 
     if (rc || (rc = combine(x)) || (rc = check_version(x)))
         goto done;
     x->n_docs = kofts_xdb_doc_count(x->all);
-    open_parallel(x);
+    open_parallel(x, flags);
     *out = &x->base;
     x = NULL;
 done:

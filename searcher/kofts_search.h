@@ -91,6 +91,10 @@ int kofts_search_open(kofts_search **out, const char *path, char **errmsg);
 
 /* Flags of kofts_search_open_ex. */
 #define KOFTS_SEARCH_PARTIAL KOFTS_BACKEND_PARTIAL /* results from the shards that answer */
+/* Xapian, two or more local shards: match them at once, one xapian-progsrv process each
+ * (same hits and scores). A time limit or kofts_search_interrupt then takes effect
+ * only between exchanges with those processes, as on remote shards. */
+#define KOFTS_SEARCH_PARALLEL KOFTS_BACKEND_PARALLEL
 
 /* kofts_search_open with flags (KOFTS_SEARCH_*); the backend is detected from path. */
 int kofts_search_open_ex(kofts_search **out, const char *path, int flags, char **errmsg);

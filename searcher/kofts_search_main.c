@@ -23,7 +23,7 @@ enum { FMT_TREC, FMT_JSON };
 typedef struct {
     const char *db;
     kofts_search_opts so;
-    int json, explain, stats, format, format_set, passes, partial, summary;
+    int json, explain, stats, format, format_set, passes, partial, parallel, summary;
     kofts_weights w;
     int set_weights;
     int n_words; /* query words given (even empty ones) */
@@ -52,6 +52,7 @@ enum {
     OPT_PASSES,
     OPT_TIMINGS,
     OPT_PARTIAL,
+    OPT_PARALLEL,
     OPT_SUMMARY,
     OPT_GENERATE,
 };
@@ -90,6 +91,8 @@ static const kofts_cli_opt options[] = {
      "@file"},
     {"partial", OPT_PARTIAL, NULL,
      "xapian shards: answer from the shards that respond, warn of the others", NULL},
+    {"parallel", OPT_PARALLEL, NULL,
+     "xapian, 2+ local shards: match them at once, one xapian-progsrv each", NULL},
     {"generate", OPT_GENERATE, "WHAT", "print the man page (man) or bash completion (bash)",
      "man bash"},
     {"help", 'h', NULL, "show this help", NULL},
@@ -634,6 +637,9 @@ static int apply_option(cli *c, int opt, const char *arg)
     case OPT_PARTIAL:
         c->partial = 1;
         break;
+    case OPT_PARALLEL:
+        c->parallel = 1;
+        break;
     case OPT_SUMMARY:
         c->summary = 1;
         break;
@@ -755,7 +761,9 @@ int main(int argc, char **argv)
         c.hl_open = tty ? "\x1b[1;31m" : "[";
         c.hl_close = tty ? "\x1b[0m" : "]";
     }
-    if (kofts_search_open_ex(&s, c.db, c.partial ? KOFTS_SEARCH_PARTIAL : 0, &err)) {
+    int open_flags =
+        (c.partial ? KOFTS_SEARCH_PARTIAL : 0) | (c.parallel ? KOFTS_SEARCH_PARALLEL : 0);
+    if (kofts_search_open_ex(&s, c.db, open_flags, &err)) {
         fprintf(stderr, PROG ": %s\n", err ? err : "cannot open the index");
         rc = 1;
         goto done;

@@ -69,16 +69,16 @@ a=$("$SEARCH" --db "$W/local.idx" --sort date --since 2023-01-01 --json 양자)
 b=$("$SEARCH" --db "$W/remote.idx" --sort date --since 2023-01-01 --json 양자)
 check R02-sort-and-filter $([ "$a" = "$b" ] && [ -n "$a" ]; echo $?) "differs"
 
-# R07: local shards matched at once by xapian-progsrv processes (KOFTS_XAPIAN_PARALLEL=1)
+# R07: local shards matched at once by xapian-progsrv processes (--parallel)
 # give the same hits and scores as the one-thread match, and --stats says which ran.
 ok=0
 for q in 광주와 양자 "양자 컴퓨팅" '"양자 컴퓨팅"' "날씨 -부산" "서울 OR 부산" title:임종석 반도* \
     "category:과학 양자" "광주 무지개" "빅 데이터"; do
-    a=$(KOFTS_XAPIAN_PARALLEL=1 "$SEARCH" --db "$W/local.idx" --json -- "$q")
+    a=$("$SEARCH" --parallel --db "$W/local.idx" --json -- "$q")
     b=$("$SEARCH" --db "$W/local.idx" --json -- "$q")
     if [ "$a" != "$b" ] || [ -z "$a" ]; then ok=1; echo "  differs for $q"; fi
 done
-a=$(KOFTS_XAPIAN_PARALLEL=1 "$SEARCH" --db "$W/local.idx" --stats)
+a=$("$SEARCH" --parallel --db "$W/local.idx" --stats)
 b=$("$SEARCH" --db "$W/local.idx" --stats)
 echo "$a" | grep -q '"shards_in_parallel":true' || { ok=1; echo "  not in parallel: $a"; }
 echo "$b" | grep -q '"shards_in_parallel":false' || { ok=1; echo "  in parallel: $b"; }
