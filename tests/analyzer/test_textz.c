@@ -13,18 +13,7 @@
 
 #include "kofts_textz.h"
 #include "kofts_util.h"
-
-static int fails;
-
-#define CHECK(id, cond, ...)                                                                       \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL %s: ", id);                                                               \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-            fails++;                                                                               \
-        }                                                                                          \
-    } while (0)
+#include "../kofts_check.h"
 
 /* Pack then unpack text[0..len); expect pack's result want (0 BLOB, 1 plain TEXT). */
 static void round_trip(const char *id, const char *text, size_t len, int want)
@@ -254,6 +243,6 @@ int main(void)
     kofts_buf_free(&prose);
     kofts_buf_free(&ascii);
     kofts_buf_free(&noise);
-    printf("%s: %d failure(s)\n", fails ? "FAIL" : "ok", fails);
-    return fails ? 1 : 0;
+    printf("%s: %d failure(s)\n", kofts_check_failures ? "FAIL" : "ok", kofts_check_failures);
+    return kofts_check_failures ? 1 : 0;
 }

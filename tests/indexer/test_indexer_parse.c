@@ -12,18 +12,7 @@
 #include "kofts_jsonl.h"
 #include "kofts_markup.h"
 #include "kofts_post.h"
-
-static int failures;
-
-#define CHECK(id, cond, ...)                                                                       \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            fprintf(stderr, "FAIL %s: ", id);                                                      \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fprintf(stderr, "\n");                                                                 \
-        }                                                                                          \
-    } while (0)
+#include "../kofts_check.h"
 
 /* ---- kofts_text_clean ---- */
 
@@ -430,8 +419,8 @@ int main(void)
     test_jsonl();
     test_jsonl_ignored();
     test_finish();
-    if (failures) {
-        fprintf(stderr, "%d failure(s)\n", failures);
+    if (kofts_check_failures) {
+        fprintf(stderr, "%d failure(s)\n", kofts_check_failures);
         return 1;
     }
     printf("all indexer parse tests passed\n");

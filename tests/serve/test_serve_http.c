@@ -35,19 +35,9 @@
 #include <cjson/cJSON.h>
 
 #include "kofts_util.h"
+#include "../kofts_check.h"
 
-static int fails;
 static const char *g_index, *g_serve, *g_search, *g_work;
-
-#define CHECK(id, cond, ...)                                                                       \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            printf("FAIL %s: ", id);                                                               \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-            fails++;                                                                               \
-        }                                                                                          \
-    } while (0)
 
 /* ----------------------------------------------------------------- processes */
 
@@ -940,8 +930,8 @@ int main(int argc, char **argv)
     kofts_buf_free(&s.log);
     test_time_limit(db);
     test_readonly_reindex();
-    if (fails) {
-        printf("%d failure(s)\n", fails);
+    if (kofts_check_failures) {
+        printf("%d failure(s)\n", kofts_check_failures);
         return 1;
     }
     printf("serve http: all cases pass\n");
