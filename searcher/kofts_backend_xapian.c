@@ -142,10 +142,11 @@ static kofts_xq *scaled(kofts_xq *q, double w)
  * r < 2 (a word in over a third of the documents keeps a weight of log 1.5..2), while
  * FTS5's bm25() uses log r, clamped to 1e-6: such words count next to nothing there.
  * Scale by log r / log(0.5 r + 1) so both backends weigh common words alike. n is the
- * largest document count of the alternatives (Xapian's synonym estimate is close). With
- * x NULL (describing without an index) q is returned as it is.
+ * largest document count of the alternatives (pos_df; Xapian's synonym estimate is
+ * close). With x NULL (describing without an index) or n 0 (a prefix, an unknown word)
+ * q is returned as it is.
  */
-static kofts_xq *fts5_idf(xbackend *x, const kofts_plan_pos *pos, int prefix, kofts_xq *q);
+static kofts_xq *fts5_idf(const xbackend *x, long long n, kofts_xq *q);
 
 /* Documents holding the most frequent of the alternatives at pos (0 without an index). */
 static long long pos_df(xbackend *x, const kofts_plan_pos *pos)
@@ -206,7 +207,7 @@ static kofts_xq *word_query(xbackend *x, const kofts_plan_term *t, int *frequent
     if (t->word.n_pos == 1) {
         long long df = t->prefix ? 0 : pos_df(x, &t->word.pos[0]);
         *frequent = x && x->n_docs > 0 && df * LEAN_SHARE >= x->n_docs;
-        return fts5_idf(x, &t->word.pos[0], t->prefix, toks_query("", &t->word, t->prefix));
+        return fts5_idf(x, df, toks_query("", &t->word, t->prefix));
     }
     const kofts_plan_tok *j = t->prefix || t->phrase ? NULL : whole_join(&t->word);
     if (j && x) {
@@ -214,7 +215,7 @@ static kofts_xq *word_query(xbackend *x, const kofts_plan_term *t, int *frequent
         long long df = pos_df(x, &one);
         if (df >= LEAN_JOIN_MIN) {
             *frequent = x->n_docs > 0 && df * LEAN_SHARE >= x->n_docs;
-            return fts5_idf(x, &one, 0, kofts_xq_term(j->text, j->len));
+            return fts5_idf(x, df, kofts_xq_term(j->text, j->len));
         }
     }
     /* bare terms: the columns lie apart, a phrase stays in one */
@@ -435,13 +436,12 @@ static int recover(xbackend *x, int rc)
     return combine(x);
 }
 
-static kofts_xq *fts5_idf(xbackend *x, const kofts_plan_pos *pos, int prefix, kofts_xq *q)
+static kofts_xq *fts5_idf(const xbackend *x, long long n, kofts_xq *q)
 {
-    if (!x || !q || prefix || x->n_docs <= 0)
+    if (!x || !q || n == 0 || x->n_docs <= 0)
         return q;
-    long long n = pos_df(x, pos);
     double r = ((double)x->n_docs - (double)n + 0.5) / ((double)n + 0.5);
-    if (n == 0 || r >= 2)
+    if (r >= 2)
         return q;
     double fts = r > 1 ? log(r) : 1e-6, xap = log(0.5 * r + 1);
     return kofts_xq_scale(q, fts / xap);
