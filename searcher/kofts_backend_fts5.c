@@ -861,7 +861,8 @@ int kofts_backend_fts5_open(kofts_backend **out, const char *path, char **errmsg
                               f_stats,
                               f_snapshot,
                               f_set_stop,
-                              f_warnings};
+                              f_warnings,
+                              NULL};
     if ((rc = kofts_store_open(&f->store, path, KOFTS_STORE_READONLY, errmsg)))
         goto done;
     f->db = kofts_store_db(f->store);
