@@ -19,7 +19,7 @@
 #include "kofts_plan.h"
 #include "kofts_util.h"
 
-#define KOFTS_BACKEND_VERSION 1
+#define KOFTS_BACKEND_VERSION 2 /* 2: count_hits */
 
 /* How hits are ordered. */
 typedef enum {
@@ -117,6 +117,18 @@ struct kofts_backend {
     /* Warnings about the last calls ('\n'-separated, "" when none), e.g. shards missing
      * from the results in partial mode; borrowed until close. */
     const char *(*warnings)(kofts_backend *b);
+
+    /*
+     * Optional (NULL: not supported; version >= 2). count() of reading `reading` up to
+     * cap (> 0) that keeps what it counted: when fewer than cap documents match, every
+     * one of them is appended to *hits (n_hits used, *hcap allocated, as run() does)
+     * ranked as run(reading, KOFTS_SORT_RELEVANCE, w) ranks them, with the same scores,
+     * and 1 is returned. 0: counted without the hits (the caller runs the reading); or
+     * a negative KOFTS_E* code. Saves a second match when a reading has few hits.
+     */
+    int (*count_hits)(kofts_backend *b, const kofts_plan *p, int reading, const kofts_weights *w,
+                      long long cap, long long *n, kofts_backend_hit **hits, size_t *n_hits,
+                      size_t *hcap);
 };
 
 /* Flags for opening a backend. */

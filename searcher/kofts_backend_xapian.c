@@ -518,12 +518,34 @@ static int search(xbackend *x, const kofts_xq *q, const kofts_xsearch *s, kofts_
     }
 }
 
-static int x_count(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd, long long cap,
-                   long long *n)
+/* Append hits h[0..nh) to *hits (n used, *cap allocated) as backend hits. */
+static int put_hits(const kofts_xhit *h, size_t nh, kofts_backend_hit **hits, size_t *n,
+                    size_t *cap)
 {
-    xbackend *x = (xbackend *)b;
+    if (nh == 0)
+        return 0;
+    kofts_backend_hit *g = kofts_grow(*hits, cap, *n + nh, sizeof *g);
+    if (!g)
+        return KOFTS_ENOMEM;
+    *hits = g;
+    for (size_t i = 0; i < nh; i++) {
+        g[*n].ref = h[i].docid;
+        g[*n].score = h[i].weight;
+        (*n)++;
+    }
+    return 0;
+}
+
+/*
+ * Count the matches of rd with weights w up to cap (< 0: all) into *n. With hits not
+ * NULL (and cap > 0) the matches are kept when fewer than cap (see count_hits): 1 is
+ * returned when they were appended to *hits, else 0; or a negative code.
+ */
+static int count_q(xbackend *x, const kofts_plan *p, kofts_backend_read rd, const kofts_weights *w,
+                   long long cap, long long *n, kofts_backend_hit **hits, size_t *n_hits,
+                   size_t *hcap)
+{
     int groups;
-    kofts_weights w = kofts_columns_default_weights();
     *n = 0;
     kofts_plan tmp;
     const kofts_plan *pp = p;
@@ -533,20 +555,38 @@ static int x_count(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd,
         tmp.since = tmp.until = NULL;
         pp = &tmp;
     }
-    kofts_xq *q = compile(x, pp, rd, &w, &groups);
+    kofts_xq *q = compile(x, pp, rd, w, &groups);
     if (!q)
         return groups ? x_fail(x, KOFTS_ENOMEM, "") : 0;
     long long total = x->n_docs > 0 ? x->n_docs : 1;
     unsigned want = (unsigned)(cap >= 0 && cap < total ? cap : total);
-    kofts_xsearch s = {0, 0, want, -1, BM25_K1, BM25_B, x->stop, x->stop_ctx, cap > 0 ? want : 0};
+    kofts_xsearch s = {
+        0, 0, want, -1, BM25_K1, BM25_B, x->stop, x->stop_ctx, cap > 0 ? want : 0, hits != NULL};
     kofts_xhit *h = NULL;
     size_t nh = 0;
     int rc = search(x, q, &s, &h, &nh, n);
-    free(h);
     kofts_xq_free(q);
+    if (!rc && hits && *n < cap && (long long)nh == *n)
+        rc = put_hits(h, nh, hits, n_hits, hcap) ? KOFTS_ENOMEM : 1;
+    free(h);
     if (cap >= 0 && *n > cap)
         *n = cap;
     return rc;
+}
+
+static int x_count(kofts_backend *b, const kofts_plan *p, kofts_backend_read rd, long long cap,
+                   long long *n)
+{
+    kofts_weights w = kofts_columns_default_weights();
+    return count_q((xbackend *)b, p, rd, &w, cap, n, NULL, NULL, NULL);
+}
+
+static int x_count_hits(kofts_backend *b, const kofts_plan *p, int reading, const kofts_weights *w,
+                        long long cap, long long *n, kofts_backend_hit **hits, size_t *n_hits,
+                        size_t *hcap)
+{
+    kofts_backend_read rd = {reading, -1};
+    return count_q((xbackend *)b, p, rd, w, cap > 0 ? cap : 1, n, hits, n_hits, hcap);
 }
 
 static int x_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort sort,
@@ -567,29 +607,15 @@ static int x_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
                        BM25_B,
                        x->stop,
                        x->stop_ctx,
+                       0,
                        0};
     kofts_xhit *h = NULL;
     size_t nh = 0;
     long long matches = 0;
     int rc = search(x, q, &s, &h, &nh, &matches);
     kofts_xq_free(q);
-    if (!rc && *n + nh > *cap) {
-        size_t nc = *cap ? *cap : 16;
-        while (nc < *n + nh)
-            nc *= 2;
-        kofts_backend_hit *g = realloc(*hits, nc * sizeof *g);
-        if (!g)
-            rc = KOFTS_ENOMEM;
-        else {
-            *hits = g;
-            *cap = nc;
-        }
-    }
-    for (size_t i = 0; !rc && i < nh; i++) {
-        (*hits)[*n].ref = h[i].docid;
-        (*hits)[*n].score = h[i].weight;
-        (*n)++;
-    }
+    if (!rc)
+        rc = put_hits(h, nh, hits, n, cap);
     free(h);
     return rc;
 }
@@ -829,7 +855,8 @@ int kofts_backend_xapian_open(kofts_backend **out, const char *path, int flags, 
                               x_stats,
                               x_snapshot,
                               x_set_stop,
-                              x_warnings};
+                              x_warnings,
+                              x_count_hits};
     x->partial = (flags & KOFTS_BACKEND_PARTIAL) != 0;
     x->timeout_ms = timeout_ms ? timeout_ms : KOFTS_REMOTE_TIMEOUT_MS;
     if ((rc = read_shards(x, path)))

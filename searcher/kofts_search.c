@@ -309,14 +309,9 @@ static void merge_all_first(kofts_result *r, size_t n_all, int offset, int limit
     r->n_hits = cnt;
 }
 
-/* Run reading `reading` and append (ref, score) pairs to r->hits as empty hits. */
-static int fetch(kofts_search *s, const kofts_plan *qp, int reading, const kofts_search_opts *o,
-                 int limit, int offset, kofts_result *r, kofts_backend_hit **bh, size_t *bcap)
+/* Append backend hits bh[0..n) to r->hits as empty hits (ref, score). */
+static int add_hits(kofts_result *r, const kofts_backend_hit *bh, size_t n)
 {
-    size_t n = 0;
-    int rc = s->be->run(s->be, qp, reading, o->sort, &s->w, limit, offset, bh, &n, bcap);
-    if (rc < 0)
-        return backend_error(s, rc);
     if (n == 0)
         return 0;
     kofts_hit *nh = realloc(r->hits, (r->n_hits + n) * sizeof *nh);
@@ -326,10 +321,21 @@ static int fetch(kofts_search *s, const kofts_plan *qp, int reading, const kofts
     for (size_t i = 0; i < n; i++) {
         kofts_hit *h = &r->hits[r->n_hits++];
         memset(h, 0, sizeof *h);
-        h->rowid = (*bh)[i].ref;
-        h->score = (*bh)[i].score;
+        h->rowid = bh[i].ref;
+        h->score = bh[i].score;
     }
     return 0;
+}
+
+/* Run reading `reading` and append (ref, score) pairs to r->hits as empty hits. */
+static int fetch(kofts_search *s, const kofts_plan *qp, int reading, const kofts_search_opts *o,
+                 int limit, int offset, kofts_result *r, kofts_backend_hit **bh, size_t *bcap)
+{
+    size_t n = 0;
+    int rc = s->be->run(s->be, qp, reading, o->sort, &s->w, limit, offset, bh, &n, bcap);
+    if (rc < 0)
+        return backend_error(s, rc);
+    return add_hits(r, *bh, n);
 }
 
 /*
@@ -366,13 +372,35 @@ static int make_plan(kofts_search *s, const char *query, size_t len, const kofts
 }
 
 /*
+ * Count the all-word matches up to min_hits into *n. With the backend's count_hits the
+ * matches come with it when fewer (ranked, in bh[0..*n_all)) and 1 is returned; else 0
+ * (*n_all 0), or a negative KOFTS_E* code.
+ */
+static int count_all(kofts_search *s, const kofts_plan *qp, int min_hits, long long *n,
+                     kofts_backend_hit **bh, size_t *n_all, size_t *bcap)
+{
+    *n_all = 0;
+    int rc;
+    if (s->be->version >= 2 && s->be->count_hits)
+        rc = s->be->count_hits(s->be, qp, KOFTS_READ_ALL, &s->w, min_hits, n, bh, n_all, bcap);
+    else {
+        kofts_backend_read rd = {KOFTS_READ_ALL, -1};
+        rc = s->be->count(s->be, qp, rd, min_hits, n);
+    }
+    return rc < 0 ? backend_error(s, rc) : rc;
+}
+
+/*
  * Decide the reading: *reading gets the one to rank by, *all_first the number of
- * all-word hits to keep in front of the any-word ones (0: none). Returns the number of
- * groups of the reading (0: nothing to search for) or a negative KOFTS_E* code.
+ * all-word hits to keep in front of the any-word ones (0: none); when the count brought
+ * them (count_all), they are in bh[0..*n_all) (*n_all stays -1 otherwise). Returns the
+ * number of groups of the reading (0: nothing to search for) or a negative KOFTS_E* code.
  */
 static int choose_reading(kofts_search *s, kofts_plan *qp, const kofts_search_opts *o,
-                          kofts_result *r, int *reading, int *all_first)
+                          kofts_result *r, int *reading, int *all_first, kofts_backend_hit **bh,
+                          long long *n_all, size_t *bcap)
 {
+    *n_all = -1;
     int use[KOFTS_QUERY_MAX_TERMS];
     *all_first = 0;
     *reading = o->match == KOFTS_MATCH_ANY ? KOFTS_READ_ANY : KOFTS_READ_ALL;
@@ -404,10 +432,12 @@ static int choose_reading(kofts_search *s, kofts_plan *qp, const kofts_search_op
     } else if (o->match == KOFTS_MATCH_AUTO && groups > 1) {
         int min_hits = o->min_hits > 0 ? o->min_hits : 1;
         long long n = 0;
-        kofts_backend_read rd = {KOFTS_READ_ALL, -1};
-        int rc = s->be->count(s->be, qp, rd, min_hits, &n);
+        size_t got = 0;
+        int rc = count_all(s, qp, min_hits, &n, bh, &got, bcap);
         if (rc < 0)
-            return backend_error(s, rc);
+            return rc;
+        if (rc == 1)
+            *n_all = (long long)got;
         if (n < min_hits) {
             /* Too few all-word hits: keep them first (relevance order), then the
              * any-word ranking. */
@@ -455,7 +485,8 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
     }
     r->total = -1;
     r->browse = qp.match_all;
-    int groups = choose_reading(s, &qp, opts, r, &reading, &all_first);
+    long long n_all = -1; /* all-word hits the count brought in bh, -1 none */
+    int groups = choose_reading(s, &qp, opts, r, &reading, &all_first, &bh, &n_all, &bcap);
     if (groups < 0) {
         rc = groups;
         goto done;
@@ -485,13 +516,16 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
         } else {
             /* all-word hits, then any-word hits not among them; then the page. */
             long long want = (long long)opts->offset + opts->limit;
-            rc = fetch(s, &qp, KOFTS_READ_ALL, opts, (int)want, 0, r, &bh, &bcap);
-            size_t n_all = r->n_hits;
+            if (n_all >= 0) /* the count's hits: the same as a run of the reading */
+                rc = add_hits(r, bh, (size_t)(n_all < want ? n_all : want));
+            else
+                rc = fetch(s, &qp, KOFTS_READ_ALL, opts, (int)want, 0, r, &bh, &bcap);
+            size_t n_first = r->n_hits;
             if (!rc)
-                rc = fetch(s, &qp, KOFTS_READ_ANY, opts, (int)(want + (long long)n_all), 0, r, &bh,
-                           &bcap);
+                rc = fetch(s, &qp, KOFTS_READ_ANY, opts, (int)(want + (long long)n_first), 0, r,
+                           &bh, &bcap);
             if (!rc)
-                merge_all_first(r, n_all, opts->offset, opts->limit);
+                merge_all_first(r, n_first, opts->offset, opts->limit);
         }
         if (rc)
             goto done;

@@ -537,8 +537,12 @@ int kofts_xdb_search(kofts_xdb *db, const kofts_xq *q, const kofts_xsearch *s, k
         StopDecider decider(s->stop, s->stop_ctx, enough);
         const Xapian::MatchDecider *md =
             (s->stop || enough) && db->remotes == 0 ? &decider : nullptr;
-        Xapian::MSet ms = enq.get_mset(s->first, s->max, s->check_at_least, nullptr, md);
-        *matches = (long long)ms.get_matches_lower_bound();
+        /* a count that keeps its hits asks for up to enough of them: the decider ends
+         * the match at the enough-th, as in a plain count, and fewer are all in ms */
+        bool collect = enough && s->collect && md && s->sort_slot < 0;
+        Xapian::MSet ms =
+            enq.get_mset(s->first, collect ? enough : s->max, s->check_at_least, nullptr, md);
+        *matches = collect ? (long long)ms.size() : (long long)ms.get_matches_lower_bound();
         if (ms.size() > 0) {
             kofts_xhit *h = static_cast<kofts_xhit *>(std::malloc(ms.size() * sizeof *h));
             if (!h)

@@ -153,6 +153,10 @@ typedef struct {
     void *stop_ctx;
     unsigned enough; /* > 0 with max 0: a count that ends once this many documents matched
                         (*matches is then enough; local parts only, else a full count) */
+    int collect;     /* with enough and sort_slot -1: when fewer than enough documents
+                        matched, *hits gets every one of them, ranked and weighed as any
+                        search ranks them (the count asks for enough hits and ends at the
+                        enough-th); local parts only, else *n stays 0 */
 } kofts_xsearch;
 
 /*

@@ -4,7 +4,8 @@
  * check answers "stop" ends with KOFTS_ESTOP and no hits, the check is asked while the
  * match runs (not only before it), and a check that never stops changes nothing. A
  * count with s.enough ends at that many matches (XS04-XS06, what the searcher's
- * all-words check asks). Case ids XS*. Builds a temporary database of 2,000 documents. Usage:
+ * all-words check asks); a count that keeps its hits gives those of a search (XS07-XS08,
+ * two shards). Case ids XS*. Builds two temporary databases of 2,000 documents. Usage:
  * test_xapian_stop
  */
 #define _XOPEN_SOURCE 700
@@ -38,17 +39,21 @@ static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw
     return remove(p);
 }
 
-/* Write NDOCS documents holding the term "word" (wdf varies) into dir. */
-static int build(const char *dir)
+/* Write NDOCS documents holding the term "word" (wdf varies) into dir, ids from first
+ * on; one in FEW_EVERY also holds "few" (wdf varies). */
+#define FEW_EVERY 500
+static int build(const char *dir, int first)
 {
     kofts_xwdb *w = NULL;
     char *err = NULL;
     int rc = kofts_xwdb_open(&w, dir, 2, &err);
-    for (int i = 0; !rc && i < NDOCS; i++) {
+    for (int i = first; !rc && i < first + NDOCS; i++) {
         char id[32];
         int n = snprintf(id, sizeof id, "Qd%d", i);
         kofts_xdoc *d = kofts_xdoc_new();
         rc = d ? kofts_xdoc_posting(d, "word", 4, 1, 1 + (unsigned)(i % 7)) : KOFTS_ENOMEM;
+        if (!rc && i % FEW_EVERY == 3)
+            rc = kofts_xdoc_posting(d, "few", 3, 2, 1 + (unsigned)(i % 3));
         if (!rc)
             rc = kofts_xdoc_term(d, id, (size_t)n);
         if (!rc)
@@ -64,6 +69,53 @@ static int build(const char *dir)
     return rc;
 }
 
+/*
+ * Counts that keep their hits (s.collect), on two shards (document ids of the combined
+ * database interleave them): below `enough` matches the hits are those of a search
+ * asking for them all (ids, weights, order); at `enough` the count ends without hits.
+ */
+static int collect_cases(kofts_xdb *two)
+{
+    static const struct {
+        const char *id;
+        const char *term;
+        unsigned enough;
+        long long want_matches;
+    } cases[] = {
+        {"XS07-few-matches-come-ranked", "few", 10, 2 * NDOCS / FEW_EVERY},
+        {"XS08-enough-matches-no-hits", "word", 10, 10},
+    };
+    int fails = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        kofts_xq *q = kofts_xq_term(cases[i].term, strlen(cases[i].term));
+        kofts_xsearch c = {0, 0, cases[i].enough, -1, 1.2, 0.75, NULL, NULL, cases[i].enough, 1};
+        kofts_xsearch f = {0, 100, 100, -1, 1.2, 0.75, NULL, NULL, 0, 0};
+        kofts_xhit *h = NULL, *fh = NULL;
+        size_t n = 0, fn = 0;
+        long long matches = -1, fm = -1;
+        int rc = kofts_xdb_search(two, q, &c, &h, &n, &matches);
+        int frc = kofts_xdb_search(two, q, &f, &fh, &fn, &fm);
+        int ok = rc == 0 && frc == 0 && matches == cases[i].want_matches;
+        if (matches < cases[i].enough) {
+            ok = ok && n == (size_t)matches && n == fn;
+            for (size_t k = 0; ok && k < n; k++)
+                ok = h[k].docid == fh[k].docid && h[k].weight == fh[k].weight;
+        } else {
+            ok = ok && n == 0;
+        }
+        printf("%s %s: rc %d, %lld matches (want %lld), %zu hits (search: %zu)\n",
+               ok ? "ok  " : "FAIL", cases[i].id, rc, matches, cases[i].want_matches, n, fn);
+        for (size_t k = 0; !ok && k < n && k < fn; k++)
+            printf("  hit %zu: doc %u weight %g, search: doc %u weight %g\n", k, h[k].docid,
+                   h[k].weight, fh[k].docid, fh[k].weight);
+        fails += !ok;
+        free(h);
+        free(fh);
+        kofts_xq_free(q);
+    }
+    return fails;
+}
+
 int main(void)
 {
     char dir[] = "/tmp/kofts-xstop-XXXXXX";
@@ -72,11 +124,16 @@ int main(void)
         perror("mkdtemp");
         return 1;
     }
-    char db_dir[64];
+    char db_dir[64], db2_dir[64];
     snprintf(db_dir, sizeof db_dir, "%s/db", dir);
-    kofts_xdb *db = NULL;
-    if (build(db_dir) || !(db = kofts_xdb_new()) || kofts_xdb_add_local(db, db_dir)) {
+    snprintf(db2_dir, sizeof db2_dir, "%s/db2", dir);
+    kofts_xdb *db = NULL, *two = NULL;
+    if (build(db_dir, 0) || build(db2_dir, NDOCS) || !(db = kofts_xdb_new()) ||
+        kofts_xdb_add_local(db, db_dir) || !(two = kofts_xdb_new()) ||
+        kofts_xdb_add_local(two, db_dir) || kofts_xdb_add_local(two, db2_dir)) {
         fprintf(stderr, "cannot open %s: %s\n", db_dir, db ? kofts_xdb_errmsg(db) : "?");
+        kofts_xdb_close(db);
+        kofts_xdb_close(two);
         nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
         return 1;
     }
@@ -95,7 +152,7 @@ int main(void)
         stop_state st = {0, cases[i].stop_at};
         kofts_xq *q = kofts_xq_term("word", 4);
         /* check_at_least = every document: the match has to visit them all */
-        kofts_xsearch s = {0, 10, NDOCS, -1, 1.2, 0.75, stop_cb, &st, 0};
+        kofts_xsearch s = {0, 10, NDOCS, -1, 1.2, 0.75, stop_cb, &st, 0, 0};
         kofts_xhit *h = NULL;
         size_t n = 0;
         long long matches = 0;
@@ -124,7 +181,7 @@ int main(void)
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
         kofts_xq *q = kofts_xq_term("word", 4);
         unsigned at_least = counts[i].enough ? counts[i].enough : NDOCS;
-        kofts_xsearch s = {0, 0, at_least, -1, 1.2, 0.75, NULL, NULL, counts[i].enough};
+        kofts_xsearch s = {0, 0, at_least, -1, 1.2, 0.75, NULL, NULL, counts[i].enough, 0};
         kofts_xhit *h = NULL;
         size_t n = 0;
         long long matches = -1;
@@ -136,7 +193,9 @@ int main(void)
         free(h);
         kofts_xq_free(q);
     }
+    fails += collect_cases(two);
     kofts_xdb_close(db);
+    kofts_xdb_close(two);
     nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
     printf("%d failure(s)\n", fails);
     return fails ? 1 : 0;
