@@ -789,6 +789,15 @@ static int ro_prepare(ro_env *e)
     return 0;
 }
 
+/* What the server wrote to stderr from its first error on (a failed case shows why). */
+static void print_server_log(server *s)
+{
+    pthread_mutex_lock(&s->mu);
+    const char *m = s->log.data ? strstr(s->log.data, "kofts-serve: ") : NULL;
+    printf("server log:\n%.3000s\n", m ? m : "(nothing)");
+    pthread_mutex_unlock(&s->mu);
+}
+
 /* R04-R06: searches while kofts-index updates the index three times, then --full. */
 static void ro_updates(ro_env *e, server *s)
 {
@@ -806,6 +815,8 @@ static void ro_updates(ro_env *e, server *s)
     CHECK("R04", h.n > 0 && h.bad == 0 && h.mixed == 0,
           "%d searches during 3 updates: %d failed, %d with a total outside 25..26 (%s)", h.n,
           h.bad, h.mixed, h.last_bad);
+    if (h.bad)
+        print_server_log(s);
     CHECK("R05", total_of(s->port, "보고서") == N_REPORTS + 1, "the update is seen");
     hammer h2 = {.port = s->port, .lo = 0, .hi = N_REPORTS + 1};
     pthread_create(&t, NULL, hammer_main, &h2);
@@ -816,12 +827,8 @@ static void ro_updates(ro_env *e, server *s)
     pthread_join(t, NULL);
     CHECK("R06", h2.n > 0 && h2.bad == 0, "%d searches during --full: %d failed (%s)", h2.n, h2.bad,
           h2.last_bad);
-    if (h2.bad) {
-        pthread_mutex_lock(&s->mu);
-        const char *m = strstr(s->log.data, "kofts-serve: /");
-        printf("server log:\n%.3000s\n", m ? m : "");
-        pthread_mutex_unlock(&s->mu);
-    }
+    if (h2.bad)
+        print_server_log(s);
     CHECK("R06", total_of(s->port, "보고서") == N_REPORTS + 1, "after --full");
 }
 
