@@ -27,6 +27,7 @@
 
 #include "kofts_analyzer.h"
 #include "kofts_lexicon.h"
+#include "kofts_morph_filter.h"
 
 #ifndef KOFTS_HUNSPELL_DIR
 #define KOFTS_HUNSPELL_DIR "/usr/share/hunspell"
@@ -51,6 +52,22 @@ static pthread_mutex_t grow_mu = PTHREAD_MUTEX_INITIALIZER; /* serialises loadin
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char aff_path[400], dic_path[400];
 static char source[512];
+static kofts_morph_filter *filter; /* NULL: every word goes to hunspell */
+static char filter_note[640];      /* why there is no filter, or "" */
+
+/* Load the affix filter for the dictionary just opened, unless KOFTS_MORPH_FILTER=0. */
+static void load_filter(void)
+{
+    const char *env = getenv("KOFTS_MORPH_FILTER");
+    if (env && strcmp(env, "0") == 0) {
+        snprintf(filter_note, sizeof filter_note, "off (KOFTS_MORPH_FILTER=0)");
+        return;
+    }
+    char why[200];
+    if (kofts_lexicon_init() ||
+        kofts_morph_filter_load(&filter, aff_path, dic_path, why, sizeof why) != 0)
+        snprintf(filter_note, sizeof filter_note, "off (%s: %s)", aff_path, why);
+}
 
 static void load(void)
 {
@@ -68,6 +85,7 @@ static void load(void)
         pool[0].h = Hunspell_create(aff_path, dic_path);
         if (pool[0].h) {
             snprintf(source, sizeof source, "%s", aff_path);
+            load_filter();
             atomic_store(&npool, 1);
             return;
         }
@@ -96,6 +114,12 @@ const char *kofts_morph_source(void)
 {
     pthread_once(&once, load);
     return source;
+}
+
+const char *kofts_morph_filter_note(void)
+{
+    pthread_once(&once, load);
+    return filter ? "" : atomic_load(&npool) ? filter_note : "off (no dictionary)";
 }
 
 /*
@@ -227,9 +251,12 @@ static void cache_put(const char *w, size_t n, uint32_t h, const kofts_morph_res
     pthread_mutex_unlock(&cache_mu);
 }
 
-/* Hunspell's readings of word (NUL-terminated copy of w[0..n)) into out. */
-static void stem_word(const char *w, size_t n, const char *word, kofts_morph_result *out)
+/* Hunspell's readings of w[0..n) (n <= 72) into out. */
+static void stem_word(const char *w, size_t n, kofts_morph_result *out)
 {
+    char word[3 * 24 + 1];
+    memcpy(word, w, n);
+    word[n] = '\0';
     char **list = NULL;
     handle_slot *slot = acquire();
     int ns = Hunspell_stem(slot->h, &list, word);
@@ -248,20 +275,35 @@ static void stem_word(const char *w, size_t n, const char *word, kofts_morph_res
     pthread_mutex_unlock(&slot->mu);
 }
 
-int kofts_morph_analyze(const char *w, size_t n, kofts_morph_result *out)
+/* Clear *out; 0 when w[0..n) is to be analysed, 1 when there is no dictionary (the
+ * answer stays empty), KOFTS_EINVAL for a bad length. */
+static int start(size_t n, kofts_morph_result *out)
 {
-    char word[3 * 24 + 1];
     memset(out, 0, sizeof *out);
     if (n == 0 || n % 3 || n > 3 * 24)
         return KOFTS_EINVAL;
-    if (!kofts_morph_available())
-        return 0;
-    memcpy(word, w, n);
-    word[n] = '\0';
+    return kofts_morph_available() ? 0 : 1;
+}
+
+int kofts_morph_analyze(const char *w, size_t n, kofts_morph_result *out)
+{
+    int rc = start(n, out);
+    if (rc)
+        return rc < 0 ? rc : 0;
     uint32_t h = word_hash(w, n);
     if (cache_get(w, n, h, out))
         return 0;
-    stem_word(w, n, word, out);
+    if (!filter || kofts_morph_filter_may_keep(filter, w, n))
+        stem_word(w, n, out);
     cache_put(w, n, h, out);
+    return 0;
+}
+
+int kofts_morph_analyze_direct(const char *w, size_t n, kofts_morph_result *out)
+{
+    int rc = start(n, out);
+    if (rc)
+        return rc < 0 ? rc : 0;
+    stem_word(w, n, out);
     return 0;
 }

@@ -53,4 +53,17 @@ int kofts_morph_handles(void);
 /* The .aff path in use, or a message saying why none could be loaded. Static. */
 const char *kofts_morph_source(void);
 
+/*
+ * "" when words hunspell cannot give a kept reading skip the hunspell call (the affix
+ * filter of kofts_morph_filter.h, built from the same .aff/.dic), else why not ("off
+ * (...)": the files break one of its assumptions, or KOFTS_MORPH_FILTER=0). Static.
+ */
+const char *kofts_morph_filter_note(void);
+
+/*
+ * kofts_morph_analyze without the answer cache and without the affix filter: hunspell is
+ * asked every time. For tests that prove the filter changes no answer.
+ */
+int kofts_morph_analyze_direct(const char *w, size_t n, kofts_morph_result *out);
+
 #endif

@@ -1,0 +1,285 @@
+/*
+ * test_morph_filter.c - the affix filter (analyzer/kofts_morph_filter.c) never changes a
+ * hunspell answer: kofts_morph_analyze (cache + filter) must equal
+ * kofts_morph_analyze_direct (hunspell every time) for every word.
+ *
+ * Case ids:
+ *   F01-F09  words of every reading shape give the same answer with and without the filter
+ *   F10      the filter lets through the words that have a kept reading (F01-F08), and
+ *            skips the F09 words, which hunspell reads as nothing kept (so the test
+ *            cannot pass with a filter that filters nothing)
+ *   F20-F25  .aff/.dic files breaking one assumption are refused, naming it
+ *   F30      with FILE or FOLDER arguments: every distinct Hangul word (2-24 syllables,
+ *            maximal runs of syllables in the bytes) of every file - a folder means its
+ *            SUB/docs.jsonl and SUB/queries.tsv of each sub-folder SUB, as in
+ *            ../shared/corpus - gives the same answer both ways. A missing folder
+ *            skips (exit 77).
+ *
+ * usage: test_analyzer_morph_filter [FILE|FOLDER]...
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kofts_analyzer.h"
+#include "kofts_lexicon.h"
+#include "kofts_morph.h"
+#include "kofts_morph_filter.h"
+#include "kofts_util.h"
+#include "../kofts_check.h"
+
+static int same(const kofts_morph_result *a, const kofts_morph_result *b)
+{
+    return a->nlemma == b->nlemma && a->noun == b->noun &&
+           memcmp(a->lemmas, b->lemmas, sizeof a->lemmas) == 0;
+}
+
+/* 1 if w[0..n) gets the same answer with and without the filter (prints the difference). */
+static int compare(const char *id, const char *w, size_t n)
+{
+    kofts_morph_result a, b;
+    kofts_morph_analyze(w, n, &a);
+    kofts_morph_analyze_direct(w, n, &b);
+    int ok = same(&a, &b);
+    CHECK(id, ok, "[%.*s] filtered: %u lemma(s) '%s' noun %u; hunspell: %u lemma(s) '%s' noun %u",
+          (int)n, w, a.nlemma, a.lemmas, a.noun, b.nlemma, b.lemmas, b.noun);
+    return ok;
+}
+
+static const struct {
+    const char *id, *word;
+    int kept; /* 1: hunspell gives a kept reading (the filter must let it through) */
+} words[] = {
+    {"F01-lemma", "가벼운", 1},
+    {"F02-irregular", "가셨다", 1},
+    {"F03-two-suffixes", "가기도", 1},
+    {"F04-compound-verb", "멈춰버리다", 1},
+    {"F05-noun-particle", "정부로선", 1},
+    {"F06-compound-prefix", "가게내의", 1},
+    {"F07-noun-copula", "학생이었다", 1},
+    {"F08-compound-noun", "가격상승이", 1},
+    {"F09-nothing", "가게하시는분들도", 0},
+    {"F09-nothing", "의정활동과", 0},
+    {"F09-nothing", "장부확보", 0},
+    {"F09-nothing", "녹색상품", 0},
+};
+
+static void known_words(const kofts_morph_filter *f)
+{
+    int passed = 0, skipped = 0;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        const char *w = words[i].word;
+        compare(words[i].id, w, strlen(w));
+        kofts_morph_result r;
+        kofts_morph_analyze_direct(w, strlen(w), &r);
+        int kept = r.nlemma || r.noun, may = kofts_morph_filter_may_keep(f, w, strlen(w));
+        CHECK(words[i].id, kept == words[i].kept, "[%s] hunspell kept %d, the case says %d", w,
+              kept, words[i].kept);
+        CHECK("F10", may || !kept, "[%s] skipped although hunspell keeps a reading", w);
+        passed += may && kept;
+        skipped += !may && !kept;
+    }
+    CHECK("F10", passed == 8 && skipped == 4, "filter let %d kept words through, skipped %d",
+          passed, skipped);
+}
+
+/* Write text to dir/name; returns the path (static buffer per slot). */
+static const char *write_file(const char *dir, const char *name, const char *text, int slot)
+{
+    static char paths[2][512];
+    snprintf(paths[slot], sizeof paths[slot], "%s/%s", dir, name);
+    FILE *fp = fopen(paths[slot], "w");
+    if (fp) {
+        fputs(text, fp);
+        fclose(fp);
+    }
+    return paths[slot];
+}
+
+static void refusals(void)
+{
+    static const struct {
+        const char *id, *aff, *why;
+    } bad[] = {
+        {"F20-pfx", "SET UTF-8\nFLAG num\nAF 1\nAF 1\nPFX 1 Y 1\nPFX 1 0 x .\n",
+         "keyword the filter does not model: PFX"},
+        {"F21-compoundflag", "SET UTF-8\nFLAG num\nAF 1\nAF 1\nCOMPOUNDFLAG 1\n",
+         "keyword the filter does not model: COMPOUNDFLAG"},
+        {"F22-morph", "SET UTF-8\nFLAG num\nAF 1\nAF 1\nSFX 1 Y 1\nSFX 1 0 x . po:noun\n",
+         "SFX entry with morphological fields: 1"},
+        {"F23-iconv", "SET UTF-8\nFLAG num\nICONV 1\nICONV 가 ᄀ\nAF 1\nAF 1\n",
+         "ICONV is not syllable -> jamo: 가"},
+        {"F24-flag", "SET UTF-8\nFLAG long\n", "FLAG is not num"},
+    };
+    char dir[] = "/tmp/kofts-morph-filter-XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECK("F20", 0, "cannot make a temporary folder");
+        return;
+    }
+    const char *dic = write_file(dir, "t.dic", "1\n가다/1\n", 1);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        kofts_morph_filter *f = NULL;
+        char why[200];
+        int rc = kofts_morph_filter_load(&f, write_file(dir, "t.aff", bad[i].aff, 0), dic, why,
+                                         sizeof why);
+        CHECK(bad[i].id, rc == KOFTS_EINVAL && !f && strcmp(why, bad[i].why) == 0,
+              "rc %d, why '%s', expected '%s'", rc, why, bad[i].why);
+        kofts_morph_filter_free(f);
+    }
+    kofts_morph_filter *f = NULL;
+    char why[200];
+    int rc = kofts_morph_filter_load(&f, "/nonexistent/x.aff", dic, why, sizeof why);
+    CHECK("F25-missing",
+          rc == KOFTS_EIO && !f && strcmp(why, "cannot read /nonexistent/x.aff") == 0,
+          "rc %d, why '%s'", rc, why);
+    unlink(write_file(dir, "t.aff", "", 0));
+    unlink(dic);
+    rmdir(dir);
+}
+
+/* ---- F30: every distinct Hangul word of some files ----------------------------------- */
+
+typedef struct {
+    char **w;
+    size_t mask, n;
+    long words, skipped, differ;
+} wordset;
+
+static int add_word(wordset *s, const char *w, size_t n)
+{
+    uint64_t h = kofts_fnv1a64(w, n);
+    if (2 * (s->n + 1) > s->mask + 1) {
+        size_t cap = s->w ? 2 * (s->mask + 1) : 1 << 16;
+        char **nw = calloc(cap, sizeof *nw);
+        if (!nw)
+            return -1;
+        for (size_t i = 0; s->w && i <= s->mask; i++)
+            if (s->w[i]) {
+                size_t j = kofts_fnv1a64(s->w[i], strlen(s->w[i])) & (cap - 1);
+                while (nw[j])
+                    j = (j + 1) & (cap - 1);
+                nw[j] = s->w[i];
+            }
+        free(s->w);
+        s->w = nw;
+        s->mask = cap - 1;
+    }
+    size_t i = h & s->mask;
+    for (; s->w[i]; i = (i + 1) & s->mask)
+        if (strlen(s->w[i]) == n && memcmp(s->w[i], w, n) == 0)
+            return 0;
+    if (!(s->w[i] = strndup(w, n)))
+        return -1;
+    s->n++;
+    return 0;
+}
+
+/* Add every maximal run of 2..24 Hangul syllables in path's bytes. */
+static int scan_file(wordset *s, const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        printf("FAIL F30: cannot read %s\n", path);
+        return -1;
+    }
+    char line[1 << 16];
+    while (fgets(line, sizeof line, fp)) {
+        size_t n = strlen(line), run = 0, nsyl = 0;
+        for (size_t i = 0, adv; i <= n; i += adv) {
+            int32_t cp = i < n ? kofts_utf8_decode(line, n, i, &adv) : (adv = 1, -1);
+            if (cp >= 0xAC00 && cp <= 0xD7A3) {
+                if (!nsyl++)
+                    run = i;
+                continue;
+            }
+            if (nsyl >= 2 && nsyl <= 24 && add_word(s, line + run, i - run))
+                return -1;
+            nsyl = 0;
+        }
+    }
+    fclose(fp);
+    return 0;
+}
+
+/* FOLDER: SUB/docs.jsonl and SUB/queries.tsv of its sub-folders; FILE: itself. 77 when
+ * the argument is missing. */
+static int scan_arg(wordset *s, const char *arg)
+{
+    struct stat st;
+    if (stat(arg, &st) != 0)
+        return 77;
+    if (!S_ISDIR(st.st_mode))
+        return scan_file(s, arg);
+    DIR *d = opendir(arg);
+    struct dirent *de;
+    int rc = 0;
+    while (rc == 0 && d && (de = readdir(d))) {
+        static const char *const names[] = {"docs.jsonl", "queries.tsv"};
+        for (size_t k = 0; k < 2 && rc == 0 && de->d_name[0] != '.'; k++) {
+            char p[1024];
+            snprintf(p, sizeof p, "%s/%s/%s", arg, de->d_name, names[k]);
+            if (access(p, R_OK) == 0)
+                rc = scan_file(s, p);
+        }
+    }
+    if (d)
+        closedir(d);
+    return rc;
+}
+
+static void compare_all(wordset *s, const kofts_morph_filter *f)
+{
+    for (size_t i = 0; i <= s->mask; i++) {
+        if (!s->w[i])
+            continue;
+        size_t n = strlen(s->w[i]);
+        s->words++;
+        s->skipped += !kofts_morph_filter_may_keep(f, s->w[i], n);
+        if (!compare("F30", s->w[i], n) && ++s->differ >= 20)
+            return;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (!kofts_morph_available()) {
+        printf("skip: %s\n", kofts_morph_source());
+        return 77;
+    }
+    if (*kofts_morph_filter_note()) {
+        printf("FAIL F00: the filter is %s\n", kofts_morph_filter_note());
+        return 1;
+    }
+    kofts_lexicon_init();
+    char aff[512], dic[512], why[200];
+    snprintf(aff, sizeof aff, "%s", kofts_morph_source());
+    snprintf(dic, sizeof dic, "%.*s.dic", (int)(strlen(aff) - 4), aff);
+    kofts_morph_filter *f = NULL;
+    if (kofts_morph_filter_load(&f, aff, dic, why, sizeof why) != 0) {
+        printf("FAIL F00: %s\n", why);
+        return 1;
+    }
+    known_words(f);
+    refusals();
+    wordset s = {0};
+    int rc = 0;
+    for (int i = 1; i < argc && rc == 0; i++)
+        if ((rc = scan_arg(&s, argv[i])) == 77)
+            printf("skip: %s is missing\n", argv[i]);
+    if (rc == 0 && s.n) {
+        compare_all(&s, f);
+        printf("F30: %ld distinct words compared, %ld skipped by the filter, %ld differ\n", s.words,
+               s.skipped, s.differ);
+    }
+    for (size_t i = 0; s.w && i <= s.mask; i++)
+        free(s.w[i]);
+    free(s.w);
+    kofts_morph_filter_free(f);
+    printf("%d failure(s)\n", kofts_check_failures);
+    if (rc == 77 && !kofts_check_failures)
+        return 77;
+    return kofts_check_failures != 0 || rc != 0;
+}
