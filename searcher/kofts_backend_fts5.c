@@ -556,16 +556,12 @@ static int f_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
     sqlite3_bind_text(st, 14, f->map.groups.data, (int)f->map.groups.len, SQLITE_STATIC);
     sqlite3_bind_text(st, 15, f->map.keys.data, (int)f->map.keys.len, SQLITE_STATIC);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == *cap) {
-            size_t nc = *cap ? *cap * 2 : 16;
-            kofts_backend_hit *nh = realloc(*hits, nc * sizeof *nh);
-            if (!nh) {
-                rc = KOFTS_ENOMEM;
-                break;
-            }
-            *hits = nh;
-            *cap = nc;
+        kofts_backend_hit *nh = kofts_grow(*hits, cap, *n + 1, sizeof *nh);
+        if (!nh) {
+            rc = KOFTS_ENOMEM;
+            break;
         }
+        *hits = nh;
         (*hits)[*n].ref = sqlite3_column_int64(st, 0);
         (*hits)[*n].score = sqlite3_column_double(st, 1);
         (*n)++;
