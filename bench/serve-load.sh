@@ -67,6 +67,7 @@ request = function()
 end
 LUA
 } > "$W/mix.lua"
+: > "$W/serve.log" # emptied before the start: see serve/serve-port.sh
 "$BUILD/kofts-serve" --db "$DB" --listen 127.0.0.1:0 --threads "$THREADS" 2> "$W/serve.log" &
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT

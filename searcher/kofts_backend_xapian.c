@@ -148,12 +148,19 @@ static kofts_xq *scaled(kofts_xq *q, double w)
  */
 static kofts_xq *fts5_idf(const xbackend *x, long long n, kofts_xq *q);
 
-/* Documents holding the most frequent of the alternatives at pos (0 without an index). */
-static long long pos_df(xbackend *x, const kofts_plan_pos *pos)
+/* Documents holding the most frequent of the alternatives at pos under prefix pre (0
+ * without an index). */
+static long long pos_df(xbackend *x, const char *pre, const kofts_plan_pos *pos)
 {
+    char buf[KOFTS_XS_MAX_TERM + 8];
+    size_t pl = strlen(pre);
     long long n = 0;
+    memcpy(buf, pre, pl);
     for (size_t j = 0; x && j < pos->n_alt; j++) {
-        long long df = kofts_xdb_termfreq(x->all, pos->alt[j].text, pos->alt[j].len);
+        size_t len =
+            pos->alt[j].len + pl > KOFTS_XS_MAX_TERM ? KOFTS_XS_MAX_TERM - pl : pos->alt[j].len;
+        memcpy(buf + pl, pos->alt[j].text, len);
+        long long df = kofts_xdb_termfreq(x->all, buf, pl + len);
         if (df > n)
             n = df;
     }
@@ -176,6 +183,34 @@ static long long pos_df(xbackend *x, const kofts_plan_pos *pos)
  */
 #define LEAN_SHARE    10
 #define LEAN_JOIN_MIN 10
+
+/*
+ * A word's bigram part of several positions (a PHRASE over bigram terms) is left out
+ * when each of its positions is in at least 1/LEAN_BIGRAM_SHARE of the documents and in
+ * at least LEAN_BIGRAM_MIN: Xapian reads the positions of every document holding all of
+ * them (in an OR, over the whole index), at least that many; below LEAN_BIGRAM_MIN that
+ * costs well under a millisecond, so small indexes keep every bigram part. The cost is
+ * the point, not how frequent the word is: 어머니 (80k of 1M documents) has bigrams ^어머
+ * (97k) and 머니 (124k). On the shared dev set (5,273 documents, without the floor)
+ * MRR@10 0.9477 -> 0.9476 (1/30: 0.9471, 1/100: 0.9441); 1M synthetic: 어머니들 35 -> 7 ms.
+ */
+#define LEAN_BIGRAM_SHARE 20
+#define LEAN_BIGRAM_MIN   1000
+
+/* 1 when every position of bigram tokens ts (KOFTS_COL_BIGRAM's prefix) is in at least
+ * 1/LEAN_BIGRAM_SHARE of the documents and LEAN_BIGRAM_MIN (0 without an index or for
+ * one position: a single term costs its posting list only). */
+static int costly_bigrams(xbackend *x, const kofts_plan_toks *ts)
+{
+    if (!x || x->n_docs <= 0 || ts->n_pos < 2)
+        return 0;
+    for (size_t i = 0; i < ts->n_pos; i++) {
+        long long df = pos_df(x, kofts_columns[KOFTS_COL_BIGRAM].xprefix, &ts->pos[i]);
+        if (df * LEAN_BIGRAM_SHARE < x->n_docs || df < LEAN_BIGRAM_MIN)
+            return 0;
+    }
+    return 1;
+}
 
 /* The joined alternative at the last position of ts that spells the whole word (the
  * first tokens of every position, concatenated), or NULL. */
@@ -205,14 +240,14 @@ static kofts_xq *word_query(xbackend *x, const kofts_plan_term *t, int *frequent
 {
     *frequent = 0;
     if (t->word.n_pos == 1) {
-        long long df = t->prefix ? 0 : pos_df(x, &t->word.pos[0]);
+        long long df = t->prefix ? 0 : pos_df(x, "", &t->word.pos[0]);
         *frequent = x && x->n_docs > 0 && df * LEAN_SHARE >= x->n_docs;
         return fts5_idf(x, df, toks_query("", &t->word, t->prefix));
     }
     const kofts_plan_tok *j = t->prefix || t->phrase ? NULL : whole_join(&t->word);
     if (j && x) {
         kofts_plan_pos one = {(kofts_plan_tok *)j, 1};
-        long long df = pos_df(x, &one);
+        long long df = pos_df(x, "", &one);
         if (df >= LEAN_JOIN_MIN) {
             *frequent = x->n_docs > 0 && df * LEAN_SHARE >= x->n_docs;
             return fts5_idf(x, df, kofts_xq_term(j->text, j->len));
@@ -226,7 +261,8 @@ static kofts_xq *word_query(xbackend *x, const kofts_plan_term *t, int *frequent
  * Term k: a plain word of one position is its bare terms (weighted by column at index
  * time, see kofts_xs_wdf); a phrase or a word of several positions is a phrase of bare
  * terms (or its joined term, see LEAN_SHARE); title: keeps the prefixed title terms.
- * Plus its bigram (unless the word is frequent) and joined forms when asked.
+ * Plus its bigram part (unless the word is frequent, LEAN_SHARE, or its bigrams are,
+ * LEAN_BIGRAM_SHARE) and joined forms when asked.
  */
 static kofts_xq *term_query(xbackend *x, const kofts_plan *p, size_t k, int with_bigram, int joins,
                             const kofts_weights *w)
@@ -241,8 +277,8 @@ static kofts_xq *term_query(xbackend *x, const kofts_plan *p, size_t k, int with
         sub[n++] = toks_query(kofts_columns[t->field].xprefix, &t->word, t->prefix);
     const char *bp = kofts_columns[KOFTS_COL_BIGRAM].xprefix;
     double bw = w->w[KOFTS_COL_BIGRAM] / kofts_columns[KOFTS_COL_BIGRAM].weight;
-    int big =
-        with_bigram && t->bigram.n_pos > 0 && !t->prefix && t->field < 0 && !t->phrase && !frequent;
+    int big = with_bigram && t->bigram.n_pos > 0 && !t->prefix && t->field < 0 && !t->phrase &&
+              !frequent && !costly_bigrams(x, &t->bigram);
     if (big)
         sub[n++] = scaled(toks_query(bp, &t->bigram, 0), bw);
     if (joins && with_bigram && k > 0 && p->t[k - 1].join_next)

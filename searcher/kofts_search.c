@@ -693,7 +693,15 @@ done:
 
 int kofts_search_stats(kofts_search *s, kofts_buf *out)
 {
-    int rc = s->be->stats(s->be, out);
+    /* One snapshot, as a search takes: the figures agree with each other, and a
+     * journal-mode switch of kofts-index is waited out (kofts_store_step_wait). */
+    int rc = s->be->snapshot ? s->be->snapshot(s->be, 1) : 0;
+    if (rc < 0)
+        return backend_error(s, rc);
+    int in_snapshot = s->be->snapshot != NULL;
+    rc = s->be->stats(s->be, out);
+    if (in_snapshot)
+        s->be->snapshot(s->be, 0);
     return rc < 0 ? backend_error(s, rc) : rc;
 }
 

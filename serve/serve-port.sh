@@ -3,6 +3,10 @@
 # http://127.0.0.1:PORT/" line kofts-serve writes to stderr (LOG) and prints PORT;
 # exit status 1 when it never comes. Used by tests/serve/test_browser.sh and
 # bench/serve-load.sh.
+# Empty LOG before starting the server (`: > LOG`): `kofts-serve ... 2>LOG &` truncates
+# it only when the forked shell gets to run, and until then LOG still holds the line of
+# an earlier run, whose port serve_port would print (under load the browser test then
+# got ERR_CONNECTION_REFUSED from a port nobody listened on).
 serve_port() {
     _sp_i=0
     while [ "$_sp_i" -lt 100 ]; do

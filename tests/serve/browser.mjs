@@ -63,10 +63,11 @@ async function leftPage(evaluate, from, ms = 30000) {
   throw new Error(`timed out waiting for a page load away from ${from}`);
 }
 
-// Navigate the tab to url and wait for it (from: the href shown now). Under load,
-// headless Chromium now and then shows its error page (ERR_CONNECTION_REFUSED) for a
-// server that is up: then say what it showed, check the server from Node, and try once
-// more. A second error page, or a server Node cannot reach either, fails the test.
+// Navigate the tab to url and wait for it (from: the href shown now). When Chromium
+// shows its error page, say what it showed and whether Node reaches the server, and try
+// once more; a second error page, or a server Node cannot reach either, fails the test.
+// (The ERR_CONNECTION_REFUSED seen under load in sessions 2-4 was a port read from a
+// stale log line, not Chromium: see serve/serve-port.sh.)
 async function go(s, evaluate, url, from) {
   for (let attempt = 1; ; attempt++) {
     await s('Page.navigate', { url });

@@ -23,6 +23,7 @@ cat > "$WORK/hostile.jsonl" <<'JSONL'
 {"id":"hostile-1","title":"<script>window.__kofts_pwned=1</script> 해킹 <img src=x onerror=\"window.__kofts_pwned=2\">","url":"javascript:window.__kofts_pwned=3","categories":["<b>보안</b>"],"date":"2024-06-01","body":"해킹 본문 </mark><script>window.__kofts_pwned=4</script> \"onerror=window.__kofts_pwned=5 <iframe src=\"javascript:window.__kofts_pwned=6\"></iframe>"}
 JSONL
 "$INDEX" --quiet --full --db "$DB" "$SRC/corpus/sample" "$WORK/hostile.jsonl" || exit 1
+: > "$WORK/serve.log" # emptied before the start: see serve/serve-port.sh
 "$SERVE" --db "$DB" --listen 127.0.0.1:0 --threads 2 --cors '*' 2>"$WORK/serve.log" &
 pid=$!
 . "$SRC/serve/serve-port.sh"
@@ -39,7 +40,18 @@ rm -rf "$WORK/tmp" && mkdir -p "$WORK/tmp" || exit 1
 TMPDIR=$(cd "$WORK/tmp" && pwd) node "$SRC/tests/serve/browser.mjs" "http://127.0.0.1:$port" "과학기술정보통신부 예산" "해킹" \
     "$WORK/kofts-serve.png" "$(cd "$WORK" && pwd)/jekyll.html"
 rc=$?
-kill $pid
+if [ "$rc" -ne 0 ]; then
+    # Say whether the server was still up, and what it logged (its last lines).
+    if kill -0 $pid 2>/dev/null; then
+        echo "note: kofts-serve (pid $pid) is still running"
+        command -v ss >/dev/null 2>&1 && ss -ltn "sport = :$port" | sed 's/^/note: ss: /'
+    else
+        wait $pid
+        echo "note: kofts-serve (pid $pid) had exited with status $?"
+    fi
+    tail -n 15 "$WORK/serve.log" | sed 's/^/note: serve.log: /'
+fi
+kill $pid 2>/dev/null
 wait $pid 2>/dev/null
 for _ in 1 2 3 4 5; do rm -rf "$WORK/tmp" 2>/dev/null && break; sleep 0.5; done
 exit $rc
