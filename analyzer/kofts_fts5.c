@@ -252,14 +252,10 @@ int kofts_fts5_register(sqlite3 *db)
 static int record(void *ctx, const kofts_token *tok)
 {
     kofts_tokstream *ts = ctx;
-    if (ts->n == ts->cap) {
-        size_t cap = ts->cap ? ts->cap * 2 : 256;
-        rec *r = realloc(ts->recs, cap * sizeof *r);
-        if (!r)
-            return KOFTS_ENOMEM;
-        ts->recs = r;
-        ts->cap = cap;
-    }
+    rec *grown = kofts_grow(ts->recs, &ts->cap, ts->n + 1, sizeof *grown);
+    if (!grown)
+        return KOFTS_ENOMEM;
+    ts->recs = grown;
     rec *r = &ts->recs[ts->n++];
     r->text_off = (uint32_t)ts->blob.len;
     r->len = (uint16_t)tok->len;

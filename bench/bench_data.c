@@ -216,14 +216,10 @@ const char *bench_query_class(const char *qid, const char *text)
 
 int bench_queries_add(bench_queries *q, const char *qid, const char *text)
 {
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 64;
-        bench_query *v = realloc(q->v, cap * sizeof *v);
-        if (!v)
-            return KOFTS_ENOMEM;
-        q->v = v;
-        q->cap = cap;
-    }
+    bench_query *v = kofts_grow(q->v, &q->cap, q->n + 1, sizeof *v);
+    if (!v)
+        return KOFTS_ENOMEM;
+    q->v = v;
     bench_query *e = &q->v[q->n];
     e->qid = strdup(qid);
     e->text = strdup(text);
@@ -315,14 +311,10 @@ void bench_queries_free(bench_queries *q)
 
 int bench_qrels_add(bench_qrels *r, const char *qid, const char *docid, int rel)
 {
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 64;
-        bench_qrel *v = realloc(r->v, cap * sizeof *v);
-        if (!v)
-            return KOFTS_ENOMEM;
-        r->v = v;
-        r->cap = cap;
-    }
+    bench_qrel *v = kofts_grow(r->v, &r->cap, r->n + 1, sizeof *v);
+    if (!v)
+        return KOFTS_ENOMEM;
+    r->v = v;
     bench_qrel *e = &r->v[r->n];
     e->qid = strdup(qid);
     e->docid = strdup(docid);

@@ -302,15 +302,12 @@ typedef struct {
 static int text_cb(void *ctx, const bench_doc *d)
 {
     text_set *s = ctx;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 1024;
-        kofts_buf *v = realloc(s->texts, cap * sizeof *v);
-        if (!v)
-            return KOFTS_ENOMEM;
-        memset(v + s->cap, 0, (cap - s->cap) * sizeof *v);
-        s->texts = v;
-        s->cap = cap;
-    }
+    size_t old_cap = s->cap;
+    kofts_buf *v = kofts_grow(s->texts, &s->cap, s->n + 1, sizeof *v);
+    if (!v)
+        return KOFTS_ENOMEM;
+    memset(v + old_cap, 0, (s->cap - old_cap) * sizeof *v);
+    s->texts = v;
     kofts_buf *b = &s->texts[s->n++];
     if (kofts_buf_append(b, d->title, d->title_len) || kofts_buf_puts(b, "\n") ||
         kofts_buf_append(b, d->body, d->body_len))

@@ -335,95 +335,108 @@ static void append_scale(const bench_report *r, const char *path)
     fclose(f);
 }
 
+/* The report's opening lines: run, machine, corpus, queries. */
+static void write_header(const bench_report *r, kofts_buf *md)
+{
+    kofts_buf_printf(md, "# kofts bench: %s on %s\n\n", r->stamp, r->host);
+    kofts_buf_printf(md,
+                     "- Machine: %s, %d cores (shared and noisy: read the ratios). "
+                     "SQLite %s, kofts %s.\n",
+                     r->cpu, r->ncpu, sqlite3_libversion(), KOFTS_VERSION_STRING);
+    kofts_buf_printf(md, "- Corpus: %s.\n", r->corpus);
+    kofts_buf_printf(md, "- Queries: %zu from %s.\n", r->nqueries, r->queries_from);
+    kofts_buf_printf(md,
+                     "- kofts-index ran with `--jobs %d` (and `--jobs 1` for comparison). "
+                     "Ratios (×) are against FTS5 unicode61 from this run.\n",
+                     r->jobs);
+}
+
+/* The closing notes: how the baselines query, and each engine's empty results. */
+static void write_notes(const bench_report *r, kofts_buf *md)
+{
+    kofts_buf_puts(md, "\n## Notes\n\n"
+                       "- FTS5 baselines: `fts5(id UNINDEXED, title, body)`, default bm25 "
+                       "weights, queried any-word: the query's unicode61 tokens, each "
+                       "quoted, OR'ed (a quoted part of the query stays one phrase).\n"
+                       "- trigram: query terms shorter than 3 characters are dropped (a "
+                       "trigram index cannot look them up).\n");
+    for (size_t i = 0; i < r->neng; i++) {
+        const bench_engine *e = &r->eng[i];
+        if (e->queried)
+            kofts_buf_printf(md,
+                             "- %s: %zu queries returned nothing; %zu had terms "
+                             "dropped; %zu had no term left.%s%s\n",
+                             e->name, e->empty, e->dropped, e->unrunnable, e->note[0] ? " " : "",
+                             e->note);
+        else if (e->note[0])
+            kofts_buf_printf(md, "- %s: %s\n", e->name, e->note);
+    }
+}
+
+/* Every latency measured, one line each: engine,qid,class,pass,us. */
+static void write_latency_csv(const bench_report *r, const char *path)
+{
+    FILE *lat = fopen(path, "w");
+    if (!lat)
+        return;
+    fprintf(lat, "engine,qid,class,pass,us\n");
+    for (size_t i = 0; i < r->neng; i++) {
+        const bench_engine *e = &r->eng[i];
+        if (!e->queried || !e->lat_us)
+            continue;
+        for (size_t k = 0; k < r->q->n; k++)
+            for (size_t p = 0; p < e->passes; p++)
+                fprintf(lat, "%s,%s,%s,%zu,%.1f\n", e->key, r->q->v[k].qid, r->q->v[k].cls, p + 1,
+                        e->lat_us[k * e->passes + p]);
+    }
+    fclose(lat);
+}
+
 int bench_report_write(const bench_report *r, const char *out_dir, const char *work_dir, int plots,
                        const char *scale_csv)
 {
     int rc = 0;
     kofts_buf md = {0};
     char stem[4096], path[4200], png[4200];
-    FILE *csv = NULL, *lat = NULL;
     mkdir(out_dir, 0777);
     snprintf(stem, sizeof stem, "%s/%s-%s%s%s", out_dir, r->date, r->host, r->label ? "-" : "",
              r->label ? r->label : "");
     snprintf(path, sizeof path, "%s.csv", stem);
-    csv = fopen(path, "w");
+    FILE *csv = fopen(path, "w");
     if (csv)
         fprintf(csv, "section,engine,class,metric,value,ratio_vs_unicode61\n");
-
-    kofts_buf_printf(&md, "# kofts bench: %s on %s\n\n", r->stamp, r->host);
-    kofts_buf_printf(&md,
-                     "- Machine: %s, %d cores (shared and noisy: read the ratios). "
-                     "SQLite %s, kofts %s.\n",
-                     r->cpu, r->ncpu, sqlite3_libversion(), KOFTS_VERSION_STRING);
-    kofts_buf_printf(&md, "- Corpus: %s.\n", r->corpus);
-    kofts_buf_printf(&md, "- Queries: %zu from %s.\n", r->nqueries, r->queries_from);
-    kofts_buf_printf(&md,
-                     "- kofts-index ran with `--jobs %d` (and `--jobs 1` for comparison). "
-                     "Ratios (×) are against FTS5 unicode61 from this run.\n",
-                     r->jobs);
+    write_header(r, &md);
     write_index_section(r, &md, csv);
     write_latency_section(r, &md, csv);
     write_rel_section(r, &md, csv);
     write_tok_section(r, &md, csv);
-
-    kofts_buf_puts(&md, "\n## Notes\n\n"
-                        "- FTS5 baselines: `fts5(id UNINDEXED, title, body)`, default bm25 "
-                        "weights, queried any-word: the query's unicode61 tokens, each "
-                        "quoted, OR'ed (a quoted part of the query stays one phrase).\n"
-                        "- trigram: query terms shorter than 3 characters are dropped (a "
-                        "trigram index cannot look them up).\n");
-    for (size_t i = 0; i < r->neng; i++) {
-        const bench_engine *e = &r->eng[i];
-        if (e->queried)
-            kofts_buf_printf(&md,
-                             "- %s: %zu queries returned nothing; %zu had terms "
-                             "dropped; %zu had no term left.%s%s\n",
-                             e->name, e->empty, e->dropped, e->unrunnable, e->note[0] ? " " : "",
-                             e->note);
-        else if (e->note[0])
-            kofts_buf_printf(&md, "- %s: %s\n", e->name, e->note);
-    }
+    write_notes(r, &md);
+    if (csv)
+        fclose(csv);
     fputs(md.data, stdout);
     fflush(stdout);
 
     snprintf(png, sizeof png, "%s-latency-cdf.png", stem);
     if (plots)
         plot_cdf(r, work_dir, png);
-
     snprintf(path, sizeof path, "%s-latency.csv", stem);
-    lat = fopen(path, "w");
-    if (lat) {
-        fprintf(lat, "engine,qid,class,pass,us\n");
-        for (size_t i = 0; i < r->neng; i++) {
-            const bench_engine *e = &r->eng[i];
-            if (!e->queried || !e->lat_us)
-                continue;
-            for (size_t k = 0; k < r->q->n; k++)
-                for (size_t p = 0; p < e->passes; p++)
-                    fprintf(lat, "%s,%s,%s,%zu,%.1f\n", e->key, r->q->v[k].qid, r->q->v[k].cls,
-                            p + 1, e->lat_us[k * e->passes + p]);
-        }
-        fclose(lat);
-    }
+    write_latency_csv(r, path);
     snprintf(path, sizeof path, "%s.md", stem);
     FILE *f = fopen(path, "w");
     if (!f) {
         fprintf(stderr, PROG ": %s: cannot write\n", path);
         rc = KOFTS_EIO;
-        goto done;
+    } else {
+        fputs(md.data, f);
+        if (plots && bench_file_size(png) > 0) {
+            const char *base = strrchr(png, '/');
+            fprintf(f, "\n![latency CDF](%s)\n", base ? base + 1 : png);
+        }
+        fclose(f);
+        fprintf(stderr, PROG ": wrote %s (+ .csv, -latency.csv)\n", path);
+        if (scale_csv)
+            append_scale(r, scale_csv);
     }
-    fputs(md.data, f);
-    if (plots && bench_file_size(png) > 0) {
-        const char *base = strrchr(png, '/');
-        fprintf(f, "\n![latency CDF](%s)\n", base ? base + 1 : png);
-    }
-    fclose(f);
-    fprintf(stderr, PROG ": wrote %s (+ .csv, -latency.csv)\n", path);
-    if (scale_csv)
-        append_scale(r, scale_csv);
-done:
-    if (csv)
-        fclose(csv);
     kofts_buf_free(&md);
     return rc;
 }

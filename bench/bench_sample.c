@@ -56,16 +56,12 @@ static int on_token(void *ctx, int flags, const char *t, int nt, int start, int 
 {
     toklist *l = ctx;
     (void)flags;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        tok *v = realloc(l->v, cap * sizeof *v);
-        if (!v) {
-            l->err = KOFTS_ENOMEM;
-            return SQLITE_NOMEM;
-        }
-        l->v = v;
-        l->cap = cap;
+    tok *v = kofts_grow(l->v, &l->cap, l->n + 1, sizeof *v);
+    if (!v) {
+        l->err = KOFTS_ENOMEM;
+        return SQLITE_NOMEM;
     }
+    l->v = v;
     tok *k = &l->v[l->n++];
     k->start = (size_t)start;
     k->end = (size_t)end;

@@ -307,26 +307,11 @@ static int kofts_build(const opts *o, const char *dbpath, int jobs, int full, ch
     return 0;
 }
 
-/* Run kofts-search --batch over the query file; fill latency and hits of e. */
-static int kofts_query(const opts *o, const char *dbpath, const char *qfile, const bench_queries *q,
-                       bench_engine *e)
+/* Run argv (kofts-search --batch ... --passes N --timings F) with its JSON lines into
+ * rfile; a kofts-search without --passes/--timings (exit 2) is run again without them
+ * (relevance only, said in e->note). Returns its exit status. */
+static int run_batch(const opts *o, char **argv, const char *rfile, bench_engine *e)
 {
-    int rc = 0;
-    char exe[4096], passes_s[16], tfile[4096], rfile[4096];
-    snprintf(exe, sizeof exe, "%s/kofts-search", o->bin);
-    snprintf(passes_s, sizeof passes_s, "%zu", o->passes + 1);
-    snprintf(tfile, sizeof tfile, "%s/kofts-timings.tsv", o->work);
-    snprintf(rfile, sizeof rfile, "%s/kofts-run.jsonl", o->work);
-    char *argv[] = {exe,       "--db", (char *)dbpath, "--batch", (char *)qfile, "--format", "json",
-                    "--limit", "10",   "--passes",     passes_s,  "--timings",   tfile,      NULL};
-    qid_ix *ix = NULL;
-    char *line = NULL;
-    size_t cap = 0;
-    FILE *f = NULL;
-    size_t nq = q->n;
-    unlink(tfile);
-    fprintf(stderr, PROG ": kofts-search --batch, %zu queries x %zu passes ...\n", nq,
-            o->passes + 1);
     double wall;
     long kb;
     char log[4096];
@@ -341,54 +326,49 @@ static int kofts_query(const opts *o, const char *dbpath, const char *qfile, con
         st = bench_run(argv, rfile, log, &wall, &kb);
         report_log(log);
     }
-    if (st != 0) {
-        snprintf(e->note, sizeof e->note, "kofts-search --batch exited with status %d.", st);
-        fprintf(stderr, PROG ": kofts-search failed (status %d)\n", st);
-        rc = KOFTS_ERROR;
-        goto done;
-    }
-    ix = malloc((nq + 1) * sizeof *ix);
-    e->hits = calloc(nq * BENCH_K + 1, sizeof *e->hits);
-    e->lat_us = calloc(nq * o->passes + 1, sizeof *e->lat_us);
-    if (!ix || !e->hits || !e->lat_us) {
-        rc = KOFTS_ENOMEM;
-        goto done;
-    }
-    for (size_t i = 0; i < nq; i++) {
-        ix[i].qid = q->v[i].qid;
-        ix[i].idx = i;
-    }
-    qsort(ix, nq, sizeof *ix, cmp_qid_ix);
+    return st;
+}
 
-    /* hits: one JSON object per line with qid, id, rank */
-    if ((f = fopen(rfile, "r")) != NULL) {
-        ssize_t n;
-        size_t *next = calloc(nq + 1, sizeof *next);
-        while (next && (n = getline(&line, &cap, f)) >= 0) {
-            cJSON *j = cJSON_ParseWithLength(line, (size_t)n);
-            const cJSON *jq = cJSON_GetObjectItemCaseSensitive(j, "qid");
-            const cJSON *jd = cJSON_GetObjectItemCaseSensitive(j, "id");
-            const cJSON *jr = cJSON_GetObjectItemCaseSensitive(j, "rank");
-            long qi = cJSON_IsString(jq) ? find_qid(ix, nq, jq->valuestring) : -1;
-            if (qi >= 0 && cJSON_IsString(jd)) {
-                size_t rank = cJSON_IsNumber(jr) ? (size_t)jr->valuedouble : ++next[qi];
-                if (rank >= 1 && rank <= BENCH_K && !e->hits[(size_t)qi * BENCH_K + rank - 1])
-                    e->hits[(size_t)qi * BENCH_K + rank - 1] = strdup(jd->valuestring);
-            }
-            cJSON_Delete(j);
+/* The hits of rfile (one JSON object per line with qid, id, rank) into e->hits. */
+static void read_hits(const char *rfile, const qid_ix *ix, size_t nq, bench_engine *e)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    FILE *f = fopen(rfile, "r");
+    size_t *next = f ? calloc(nq + 1, sizeof *next) : NULL;
+    while (next && (n = getline(&line, &cap, f)) >= 0) {
+        cJSON *j = cJSON_ParseWithLength(line, (size_t)n);
+        const cJSON *jq = cJSON_GetObjectItemCaseSensitive(j, "qid");
+        const cJSON *jd = cJSON_GetObjectItemCaseSensitive(j, "id");
+        const cJSON *jr = cJSON_GetObjectItemCaseSensitive(j, "rank");
+        long qi = cJSON_IsString(jq) ? find_qid(ix, nq, jq->valuestring) : -1;
+        if (qi >= 0 && cJSON_IsString(jd)) {
+            size_t rank = cJSON_IsNumber(jr) ? (size_t)jr->valuedouble : ++next[qi];
+            if (rank >= 1 && rank <= BENCH_K && !e->hits[(size_t)qi * BENCH_K + rank - 1])
+                e->hits[(size_t)qi * BENCH_K + rank - 1] = strdup(jd->valuestring);
         }
-        free(next);
-        fclose(f);
-        f = NULL;
+        cJSON_Delete(j);
     }
+    free(next);
+    free(line);
+    if (f)
+        fclose(f);
     for (size_t i = 0; i < nq; i++)
         e->empty += e->hits[i * BENCH_K] == NULL;
+}
 
-    /* timings: qid<TAB>pass<TAB>microseconds; the lowest pass number is the warm-up */
-    if ((f = fopen(tfile, "r")) != NULL) {
+/* The latencies of tfile (qid<TAB>pass<TAB>microseconds; the lowest pass number is the
+ * warm-up) into e->lat_us; e->queried when there were any. */
+static void read_timings(const char *tfile, const qid_ix *ix, size_t nq, size_t passes,
+                         bench_engine *e)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    FILE *f = fopen(tfile, "r");
+    if (f) {
         long minpass = LONG_MAX;
-        ssize_t n;
-        while ((n = getline(&line, &cap, f)) >= 0) {
+        while (getline(&line, &cap, f) >= 0) {
             char *t1 = strchr(line, '\t');
             if (t1) {
                 long p = strtol(t1 + 1, NULL, 10);
@@ -398,7 +378,7 @@ static int kofts_query(const opts *o, const char *dbpath, const char *qfile, con
         }
         rewind(f);
         size_t got = 0;
-        while ((n = getline(&line, &cap, f)) >= 0) {
+        while (getline(&line, &cap, f) >= 0) {
             char *t1 = strchr(line, '\t');
             char *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
             if (!t2)
@@ -406,29 +386,64 @@ static int kofts_query(const opts *o, const char *dbpath, const char *qfile, con
             *t1 = '\0';
             long p = strtol(t1 + 1, NULL, 10) - minpass - 1;
             long qi = find_qid(ix, nq, line);
-            if (qi < 0 || p < 0 || (size_t)p >= o->passes)
+            if (qi < 0 || p < 0 || (size_t)p >= passes)
                 continue;
-            e->lat_us[(size_t)qi * o->passes + (size_t)p] = strtod(t2 + 1, NULL);
+            e->lat_us[(size_t)qi * passes + (size_t)p] = strtod(t2 + 1, NULL);
             got++;
         }
         if (got > 0) {
-            e->passes = o->passes;
+            e->passes = passes;
             e->queried = 1;
         }
-        if (got < nq * o->passes)
+        if (got < nq * passes)
             fprintf(stderr, PROG ": kofts-search timings: %zu of %zu expected lines\n", got,
-                    nq * o->passes);
+                    nq * passes);
+        fclose(f);
     }
+    free(line);
     if (!e->queried && !e->note[0])
         snprintf(e->note, sizeof e->note,
                  "kofts-search wrote no --timings file: no "
                  "latency figures.");
-done:
-    if (f)
-        fclose(f);
-    free(line);
+}
+
+/* Run kofts-search --batch over the query file; fill latency and hits of e. */
+static int kofts_query(const opts *o, const char *dbpath, const char *qfile, const bench_queries *q,
+                       bench_engine *e)
+{
+    char exe[4096], passes_s[16], tfile[4096], rfile[4096];
+    snprintf(exe, sizeof exe, "%s/kofts-search", o->bin);
+    snprintf(passes_s, sizeof passes_s, "%zu", o->passes + 1);
+    snprintf(tfile, sizeof tfile, "%s/kofts-timings.tsv", o->work);
+    snprintf(rfile, sizeof rfile, "%s/kofts-run.jsonl", o->work);
+    char *argv[] = {exe,       "--db", (char *)dbpath, "--batch", (char *)qfile, "--format", "json",
+                    "--limit", "10",   "--passes",     passes_s,  "--timings",   tfile,      NULL};
+    size_t nq = q->n;
+    unlink(tfile);
+    fprintf(stderr, PROG ": kofts-search --batch, %zu queries x %zu passes ...\n", nq,
+            o->passes + 1);
+    int st = run_batch(o, argv, rfile, e);
+    if (st != 0) {
+        snprintf(e->note, sizeof e->note, "kofts-search --batch exited with status %d.", st);
+        fprintf(stderr, PROG ": kofts-search failed (status %d)\n", st);
+        return KOFTS_ERROR;
+    }
+    qid_ix *ix = malloc((nq + 1) * sizeof *ix);
+    e->hits = calloc(nq * BENCH_K + 1, sizeof *e->hits);
+    e->lat_us = calloc(nq * o->passes + 1, sizeof *e->lat_us);
+    if (!ix || !e->hits || !e->lat_us) {
+        free(ix);
+        return KOFTS_ENOMEM;
+    }
+    for (size_t i = 0; i < nq; i++) {
+        ix[i].qid = q->v[i].qid;
+        ix[i].idx = i;
+    }
+    qsort(ix, nq, sizeof *ix, cmp_qid_ix);
+    read_hits(rfile, ix, nq, e);
+    read_timings(tfile, ix, nq, o->passes, e);
     free(ix);
-    return rc;
+    return 0;
 }
 
 /* ---- the baselines ----------------------------------------------------------- */

@@ -336,6 +336,69 @@ int kofts_jsonl_parse(kofts_doc *d, kofts_diag *dg, const char *path, long linen
     return kofts_jsonl_parse_ex(d, dg, path, lineno, line, len, NULL);
 }
 
+/* Step 1: the cleaned line as exactly one JSON object (*obj), or a diagnostic and
+ * KOFTS_EINVAL. */
+static int parse_object(const kofts_buf *clean, kofts_diag *dg, const char *path, long lineno,
+                        cJSON **obj)
+{
+    const char *end = NULL;
+    *obj = cJSON_ParseWithLengthOpts(clean->data, clean->len, &end, 0);
+    if (!*obj) {
+        size_t col = end && end >= clean->data ? (size_t)(end - clean->data) + 1 : 1;
+        kofts_diag_add(dg, path, lineno, 1, "invalid JSON near byte %zu, skipped", col);
+        return KOFTS_EINVAL;
+    }
+    while (end && (*end == ' ' || *end == '\t' || *end == '\n'))
+        end++;
+    if (end && *end) {
+        kofts_diag_add(dg, path, lineno, 1, "invalid JSON near byte %zu, skipped",
+                       (size_t)(end - clean->data) + 1);
+        return KOFTS_EINVAL;
+    }
+    if (!cJSON_IsObject(*obj)) {
+        kofts_diag_add(dg, path, lineno, 1, "not a JSON object, skipped");
+        return KOFTS_EINVAL;
+    }
+    return 0;
+}
+
+/* Step 2: the "id" (a non-empty string or number, blank-trimmed) into d->id. */
+static int take_id(kofts_doc *d, const cJSON *obj, kofts_diag *dg, const char *path, long lineno)
+{
+    static const char bad[] = "\"id\" is not a non-empty string or number, skipped";
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(obj, "id");
+    char num[32];
+    const char *ids = id ? item_text(id, num) : NULL;
+    if (!id || cJSON_IsNull(id)) {
+        kofts_diag_add(dg, path, lineno, 1, "missing \"id\", skipped");
+        return KOFTS_EINVAL;
+    }
+    if (!ids || !*ids) {
+        kofts_diag_add(dg, path, lineno, 1, "%s", bad);
+        return KOFTS_EINVAL;
+    }
+    int rc = kofts_doc_set(&d->id, ids, strlen(ids));
+    if (!rc && (!d->id || !d->id[0])) { /* blank after trimming: "id": "  " */
+        kofts_diag_add(dg, path, lineno, 1, "%s", bad);
+        rc = KOFTS_EINVAL;
+    }
+    return rc;
+}
+
+/* Step 3: "date" normalised into d->date; a bad one is a warning. */
+static int take_date(kofts_doc *d, const cJSON *obj, kofts_diag *dg, const char *path, long lineno)
+{
+    const cJSON *date = cJSON_GetObjectItemCaseSensitive(obj, "date");
+    if (!date || cJSON_IsNull(date) ||
+        (cJSON_IsString(date) && date->valuestring[strspn(date->valuestring, " \t")] == '\0'))
+        return 0;
+    char nd[20];
+    if (cJSON_IsString(date) && kofts_date_norm(date->valuestring, strlen(date->valuestring), nd))
+        return kofts_doc_set(&d->date, nd, strlen(nd));
+    kofts_diag_add(dg, path, lineno, 0, "bad \"date\", ignored");
+    return 0;
+}
+
 int kofts_jsonl_parse_ex(kofts_doc *d, kofts_diag *dg, const char *path, long lineno,
                          const char *line, size_t len, kofts_buf *ignored)
 {
@@ -347,49 +410,10 @@ int kofts_jsonl_parse_ex(kofts_doc *d, kofts_diag *dg, const char *path, long li
         i++;
     if (i == len)
         return 1;
-    if ((rc = kofts_text_clean(&clean, line, len, &flags)))
+    if ((rc = kofts_text_clean(&clean, line, len, &flags)) ||
+        (rc = parse_object(&clean, dg, path, lineno, &obj)) ||
+        (rc = take_id(d, obj, dg, path, lineno)))
         goto done;
-    const char *end = NULL;
-    obj = cJSON_ParseWithLengthOpts(clean.data, clean.len, &end, 0);
-    if (!obj) {
-        size_t col = end && end >= clean.data ? (size_t)(end - clean.data) + 1 : 1;
-        kofts_diag_add(dg, path, lineno, 1, "invalid JSON near byte %zu, skipped", col);
-        rc = KOFTS_EINVAL;
-        goto done;
-    }
-    while (end && (*end == ' ' || *end == '\t' || *end == '\n'))
-        end++;
-    if (end && *end) {
-        kofts_diag_add(dg, path, lineno, 1, "invalid JSON near byte %zu, skipped",
-                       (size_t)(end - clean.data) + 1);
-        rc = KOFTS_EINVAL;
-        goto done;
-    }
-    if (!cJSON_IsObject(obj)) {
-        kofts_diag_add(dg, path, lineno, 1, "not a JSON object, skipped");
-        rc = KOFTS_EINVAL;
-        goto done;
-    }
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(obj, "id");
-    char num[32];
-    const char *ids = id ? item_text(id, num) : NULL;
-    if (!id || cJSON_IsNull(id)) {
-        kofts_diag_add(dg, path, lineno, 1, "missing \"id\", skipped");
-        rc = KOFTS_EINVAL;
-        goto done;
-    }
-    if (!ids || !*ids) {
-        kofts_diag_add(dg, path, lineno, 1, "\"id\" is not a non-empty string or number, skipped");
-        rc = KOFTS_EINVAL;
-        goto done;
-    }
-    if ((rc = kofts_doc_set(&d->id, ids, strlen(ids))))
-        goto done;
-    if (!d->id || !d->id[0]) { /* blank after trimming: "id": "  " */
-        kofts_diag_add(dg, path, lineno, 1, "\"id\" is not a non-empty string or number, skipped");
-        rc = KOFTS_EINVAL;
-        goto done;
-    }
     if (flags & KOFTS_CLEAN_BADUTF8)
         kofts_diag_add(dg, path, lineno, 0, "invalid UTF-8 replaced with U+FFFD");
     if (flags & KOFTS_CLEAN_NUL)
@@ -407,16 +431,7 @@ int kofts_jsonl_parse_ex(kofts_doc *d, kofts_diag *dg, const char *path, long li
         (rc = set_list(&d->categories, dg, path, lineno, obj, cat_key)) ||
         (rc = set_list(&d->tags, dg, path, lineno, obj, "tags")))
         goto done;
-    const cJSON *date = cJSON_GetObjectItemCaseSensitive(obj, "date");
-    if (date && !cJSON_IsNull(date) &&
-        !(cJSON_IsString(date) && date->valuestring[strspn(date->valuestring, " \t")] == '\0')) {
-        char nd[20];
-        if (cJSON_IsString(date) &&
-            kofts_date_norm(date->valuestring, strlen(date->valuestring), nd))
-            rc = kofts_doc_set(&d->date, nd, strlen(nd));
-        else
-            kofts_diag_add(dg, path, lineno, 0, "bad \"date\", ignored");
-    }
+    rc = take_date(d, obj, dg, path, lineno);
     const char *used[] = {"id", "title", body_key, "excerpt", "url", cat_key, "tags", "date"};
     if (rc == 0 && ignored)
         rc = note_ignored(ignored, obj, used, sizeof used / sizeof used[0]);

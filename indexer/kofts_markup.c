@@ -189,20 +189,79 @@ typedef struct {
     unsigned next; /* index of the next child to visit */
 } frame;
 
+/* What the walk of one tree carries besides its stack. */
+typedef struct {
+    kofts_markup *out;
+    sink *k;
+    int in_pre;      /* depth of <pre> elements around the current node */
+    size_t h1_depth; /* stack depth of the first <h1> while inside it, else 0 */
+    size_t h1_mark;  /* where that <h1>'s text starts in the body */
+    int want_h1;     /* no title yet: the first <h1> gives it */
+} walk;
+
+/* Leaving element n (at stack depth top): end its block, and end the first <h1>
+ * (its text becomes the title). */
+static int leave_element(walk *w, const GumboNode *n, size_t top)
+{
+    GumboTag t = n->v.element.tag;
+    if (t == GUMBO_TAG_PRE && w->in_pre)
+        w->in_pre--;
+    if (t == GUMBO_TAG_TD || t == GUMBO_TAG_TH)
+        sink_space(w->k);
+    else if (is_block(t) && sink_break(w->k))
+        return KOFTS_ENOMEM;
+    if (w->h1_depth && top == w->h1_depth) {
+        w->h1_depth = 0;
+        w->want_h1 = 0;
+        sink ks = {&w->out->title, 1, 0};
+        const kofts_buf *b = w->k->b;
+        size_t e = b->len;
+        while (e > w->h1_mark && b->data[e - 1] == '\n')
+            e--;
+        if (e > w->h1_mark && sink_text(&ks, b->data + w->h1_mark, e - w->h1_mark, 0))
+            return KOFTS_ENOMEM;
+    }
+    return 0;
+}
+
+/* Entering element c: its head title, alt/title attributes, breaks. Returns 1 when
+ * its children are to be walked, 0 when not (dropped, <br>), KOFTS_ENOMEM. */
+static int enter_element(walk *w, const GumboNode *c)
+{
+    GumboTag t = c->v.element.tag;
+    if (t == GUMBO_TAG_HEAD && w->out->title.len == 0 && head_title(w->out, c))
+        return KOFTS_ENOMEM;
+    if (is_dropped(t) || c->type == GUMBO_NODE_TEMPLATE)
+        return 0;
+    if (t == GUMBO_TAG_IMG || t == GUMBO_TAG_AREA || t == GUMBO_TAG_A) {
+        const GumboAttribute *alt = gumbo_get_attribute(&c->v.element.attributes, "alt");
+        const GumboAttribute *ti = gumbo_get_attribute(&c->v.element.attributes, "title");
+        if ((alt && t != GUMBO_TAG_A && add_extra(w->out, alt->value)) ||
+            (ti && add_extra(w->out, ti->value)))
+            return KOFTS_ENOMEM;
+    }
+    if (t == GUMBO_TAG_BR)
+        return sink_break(w->k) ? KOFTS_ENOMEM : 0;
+    if (t == GUMBO_TAG_TD || t == GUMBO_TAG_TH)
+        sink_space(w->k);
+    else if (is_block(t) && sink_break(w->k))
+        return KOFTS_ENOMEM;
+    if (t == GUMBO_TAG_PRE)
+        w->in_pre++;
+    return 1;
+}
+
 /* Walk one parsed tree with an explicit stack and write its text. */
 static int walk_tree(kofts_markup *out, sink *k, const GumboNode *root)
 {
     int rc = 0;
     size_t cap = 64, top = 0;
     frame *st = malloc(cap * sizeof *st);
-    int in_pre = 0;
-    size_t h1_depth = 0; /* stack depth of the first <h1> while inside it, else 0 */
-    size_t h1_mark = 0;
-    int want_h1 = out->title.len == 0;
+    walk w = {out, k, 0, 0, 0, out->title.len == 0};
     if (!st)
         return KOFTS_ENOMEM;
     st[top++] = (frame){root, 0};
-    while (top) {
+    while (top && rc >= 0) {
         frame *f = &st[top - 1];
         const GumboNode *n = f->node;
         if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_DOCUMENT) {
@@ -212,85 +271,35 @@ static int walk_tree(kofts_markup *out, sink *k, const GumboNode *root)
         const GumboVector *ch =
             n->type == GUMBO_NODE_DOCUMENT ? &n->v.document.children : &n->v.element.children;
         if (f->next >= ch->length) {
-            /* leaving the element */
-            if (n->type == GUMBO_NODE_ELEMENT) {
-                GumboTag t = n->v.element.tag;
-                if (t == GUMBO_TAG_PRE && in_pre)
-                    in_pre--;
-                if (t == GUMBO_TAG_TD || t == GUMBO_TAG_TH)
-                    sink_space(k);
-                else if (is_block(t) && sink_break(k))
-                    goto nomem;
-                if (h1_depth && top == h1_depth) {
-                    h1_depth = 0;
-                    want_h1 = 0;
-                    sink ks = {&out->title, 1, 0};
-                    size_t e = k->b->len;
-                    while (e > h1_mark && k->b->data[e - 1] == '\n')
-                        e--;
-                    if (e > h1_mark && sink_text(&ks, k->b->data + h1_mark, e - h1_mark, 0))
-                        goto nomem;
-                }
-            }
+            if (n->type == GUMBO_NODE_ELEMENT)
+                rc = leave_element(&w, n, top);
             top--;
             continue;
         }
         const GumboNode *c = ch->data[f->next++];
-        switch (c->type) {
-        case GUMBO_NODE_TEXT:
-        case GUMBO_NODE_CDATA:
-        case GUMBO_NODE_WHITESPACE:
-            if (sink_text(k, c->v.text.text, strlen(c->v.text.text), in_pre > 0))
-                goto nomem;
-            break;
-        case GUMBO_NODE_ELEMENT:
-        case GUMBO_NODE_TEMPLATE: {
-            GumboTag t = c->v.element.tag;
-            if (t == GUMBO_TAG_HEAD && out->title.len == 0) {
-                if (head_title(out, c))
-                    goto nomem;
-            }
-            if (is_dropped(t) || c->type == GUMBO_NODE_TEMPLATE)
-                break;
-            if (t == GUMBO_TAG_IMG || t == GUMBO_TAG_AREA || t == GUMBO_TAG_A) {
-                const GumboAttribute *alt = gumbo_get_attribute(&c->v.element.attributes, "alt");
-                const GumboAttribute *ti = gumbo_get_attribute(&c->v.element.attributes, "title");
-                if ((alt && t != GUMBO_TAG_A && add_extra(out, alt->value)) ||
-                    (ti && add_extra(out, ti->value)))
-                    goto nomem;
-            }
-            if (t == GUMBO_TAG_BR) {
-                if (sink_break(k))
-                    goto nomem;
-                break;
-            }
-            if (t == GUMBO_TAG_TD || t == GUMBO_TAG_TH)
-                sink_space(k);
-            else if (is_block(t) && sink_break(k))
-                goto nomem;
-            if (t == GUMBO_TAG_PRE)
-                in_pre++;
+        if (c->type == GUMBO_NODE_TEXT || c->type == GUMBO_NODE_CDATA ||
+            c->type == GUMBO_NODE_WHITESPACE) {
+            if (sink_text(k, c->v.text.text, strlen(c->v.text.text), w.in_pre > 0))
+                rc = KOFTS_ENOMEM;
+        } else if (c->type == GUMBO_NODE_ELEMENT || c->type == GUMBO_NODE_TEMPLATE) {
+            if ((rc = enter_element(&w, c)) <= 0)
+                continue;
+            rc = 0;
             frame *ns = kofts_grow(st, &cap, top + 1, sizeof *st);
-            if (!ns)
-                goto nomem;
+            if (!ns) {
+                rc = KOFTS_ENOMEM;
+                break;
+            }
             st = ns;
             st[top++] = (frame){c, 0};
-            if (t == GUMBO_TAG_H1 && want_h1 && !h1_depth) {
-                h1_depth = top;
-                h1_mark = k->b->len;
+            if (c->v.element.tag == GUMBO_TAG_H1 && w.want_h1 && !w.h1_depth) {
+                w.h1_depth = top;
+                w.h1_mark = k->b->len;
             }
-            break;
-        }
-        default: /* comments, document nodes */
-            break;
-        }
+        } /* else comments, document nodes */
     }
-    goto done;
-nomem:
-    rc = KOFTS_ENOMEM;
-done:
     free(st);
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 static int parse_piece(kofts_markup *out, sink *k, const char *html, size_t len)

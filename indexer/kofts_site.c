@@ -1025,6 +1025,81 @@ int kofts_site_path_categories(kofts_site_kind k, const char *rel, kofts_buf *ou
     return 0;
 }
 
+/* The parts of a document's URL that come from its file name and front matter
+ * (Jekyll's populate_title and date): base name, slug, output extension, date. */
+typedef struct {
+    char base[1024], slug[1024], ext[64], date[32];
+} url_name;
+
+static void name_parts(const kofts_site *s, kofts_site_kind k, const char *rel, const char *dot,
+                       const kofts_site_fm *fm, long long mtime, url_name *u)
+{
+    int lost = fm && fm->front_matter_lost;
+    const char *slash = strrchr(rel, '/');
+    const char *fname = slash ? slash + 1 : rel;
+    snprintf(u->base, sizeof u->base, "%.*s", (int)(dot - fname), fname);
+    snprintf(u->ext, sizeof u->ext, "%s", kofts_site_is_markdown(s, rel) ? ".html" : dot);
+    u->date[0] = '\0';
+    /* slug and date from the name; a post's "YYYY-MM-DD-" goes */
+    int y, m, d, used = 0;
+    const char *name_slug = u->base;
+    if (sscanf(u->base, "%4d-%2d-%2d-%n", &y, &m, &d, &used) == 3 && used > 0 &&
+        u->base[0] >= '0' && u->base[0] <= '9') {
+        snprintf(u->date, sizeof u->date, "%04d-%02d-%02d", y, m, d);
+        name_slug = u->base + used;
+    }
+    snprintf(u->slug, sizeof u->slug, "%s",
+             !lost && fm && fm->slug && *fm->slug ? fm->slug : name_slug);
+    for (size_t n = strlen(u->slug); n > 0 && u->slug[n - 1] == '.'; n--)
+        u->slug[n - 1] = '\0';
+    int fm_date = !lost && fm && fm->date && *fm->date;
+    if (fm_date)
+        snprintf(u->date, sizeof u->date, "%s", fm->date);
+    if (k == KOFTS_SITE_DRAFT && !fm_date) {
+        time_t t = (time_t)mtime;
+        struct tm tm;
+        if (gmtime_r(&t, &tm))
+            strftime(u->date, sizeof u->date, "%Y-%m-%dT%H:%M:%S", &tm);
+    }
+}
+
+/* cleaned_relative_path: rel[0..stem) with the first "_posts" (or "_label" of a
+ * collection document) removed and trailing dots dropped. */
+static void cleaned_path(kofts_site_kind k, const char *label, const char *rel, size_t stem,
+                         char *cpath, size_t cap)
+{
+    char coll_dir[300];
+    snprintf(coll_dir, sizeof coll_dir, "_%s", label);
+    const char *drop = k == KOFTS_SITE_DOC ? coll_dir : "_posts";
+    snprintf(cpath, cap, "%.*s", (int)stem, rel);
+    char *hit = strstr(cpath, drop);
+    if (hit)
+        memmove(hit, hit + strlen(drop), strlen(hit + strlen(drop)) + 1);
+    for (size_t n = strlen(cpath); n > 0 && cpath[n - 1] == '.'; n--)
+        cpath[n - 1] = '\0';
+}
+
+/* The permalink template of a post or collection document into t: its front matter's,
+ * else the site defaults', else the collection's, else the site's. */
+static int permalink_of(const kofts_site *s, kofts_site_kind k, const char *rel,
+                        const collection *coll, const kofts_site_fm *fm, kofts_buf *t)
+{
+    int lost = fm && fm->front_matter_lost;
+    const char *dperm = NULL;
+    int dpub;
+    kofts_site_defaults(s, k, rel, &dperm, &dpub);
+    if (!lost && fm && fm->permalink && *fm->permalink)
+        return kofts_buf_puts(t, fm->permalink);
+    if (dperm && *dperm) /* defaults apply before the front matter is read */
+        return kofts_buf_puts(t, dperm);
+    if (coll && coll->permalink)
+        return kofts_buf_puts(t, coll->permalink);
+    if (coll)
+        return with_suffix(t, "/:collection/:path", s->permalink);
+    const char *style = kofts_site_style(s->permalink);
+    return kofts_buf_puts(t, style ? style : s->permalink);
+}
+
 int kofts_site_url(const kofts_site *s, kofts_site_kind k, const char *rel, const kofts_site_fm *fm,
                    long long mtime, kofts_buf *out)
 {
@@ -1047,71 +1122,22 @@ int kofts_site_url(const kofts_site *s, kofts_site_kind k, const char *rel, cons
     const char *dot = strrchr(fname, '.');
     if (!dot || dot == fname)
         dot = fname + strlen(fname);
-    char base[1024], slug[1024], ext[64], date[32] = "", cpath[4096];
-    snprintf(base, sizeof base, "%.*s", (int)(dot - fname), fname);
-    snprintf(ext, sizeof ext, "%s", kofts_site_is_markdown(s, rel) ? ".html" : dot);
-
-    /* slug and date from the name (populate_title); a post's "YYYY-MM-DD-" goes */
-    int y, m, d, used = 0;
-    const char *name_slug = base;
-    if (sscanf(base, "%4d-%2d-%2d-%n", &y, &m, &d, &used) == 3 && used > 0 && base[0] >= '0' &&
-        base[0] <= '9') {
-        snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
-        name_slug = base + used;
-    }
-    snprintf(slug, sizeof slug, "%s", !lost && fm && fm->slug && *fm->slug ? fm->slug : name_slug);
-    for (size_t n = strlen(slug); n > 0 && slug[n - 1] == '.'; n--)
-        slug[n - 1] = '\0';
-    if (!lost && fm && fm->date && *fm->date)
-        snprintf(date, sizeof date, "%s", fm->date);
-    if (!date[0] || k == KOFTS_SITE_DRAFT) {
-        if (k == KOFTS_SITE_DRAFT && !(!lost && fm && fm->date && *fm->date)) {
-            time_t t = (time_t)mtime;
-            struct tm tm;
-            if (gmtime_r(&t, &tm))
-                strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
-        }
-    }
-
-    /* cleaned_relative_path: rel without extension, first "_posts"/"_label" removed */
-    char coll_dir[300];
-    snprintf(coll_dir, sizeof coll_dir, "_%s", label);
-    size_t stem = (size_t)(dot - rel);
-    snprintf(cpath, sizeof cpath, "%.*s", (int)stem, rel);
-    char *hit = strstr(cpath, k == KOFTS_SITE_DOC ? coll_dir : "_posts");
-    if (hit)
-        memmove(hit, hit + strlen(k == KOFTS_SITE_DOC ? coll_dir : "_posts"),
-                strlen(hit + strlen(k == KOFTS_SITE_DOC ? coll_dir : "_posts")) + 1);
-    for (size_t n = strlen(cpath); n > 0 && cpath[n - 1] == '.'; n--)
-        cpath[n - 1] = '\0';
+    url_name u;
+    char cpath[4096];
+    name_parts(s, k, rel, dot, fm, mtime, &u);
+    cleaned_path(k, label, rel, (size_t)(dot - rel), cpath, sizeof cpath);
 
     /* categories: the folders above _posts/_drafts, then the front matter's */
-    kofts_buf cats = {0};
+    kofts_buf cats = {0}, t = {0};
     int rc = kofts_site_path_categories(k, rel, &cats);
     if (!rc && !lost && fm && fm->categories && *fm->categories)
         rc =
             (cats.len && kofts_buf_append(&cats, "\n", 1)) || kofts_buf_puts(&cats, fm->categories);
-
-    kofts_buf t = {0};
+    if (!rc)
+        rc = permalink_of(s, k, rel, coll, fm, &t);
     if (!rc) {
-        const char *dperm = NULL;
-        int dpub;
-        kofts_site_defaults(s, k, rel, &dperm, &dpub);
-        if (!lost && fm && fm->permalink && *fm->permalink)
-            rc = kofts_buf_puts(&t, fm->permalink);
-        else if (dperm && *dperm) /* defaults apply before the front matter is read */
-            rc = kofts_buf_puts(&t, dperm);
-        else if (coll && coll->permalink)
-            rc = kofts_buf_puts(&t, coll->permalink);
-        else if (coll)
-            rc = with_suffix(&t, "/:collection/:path", s->permalink);
-        else
-            rc = kofts_buf_puts(&t, kofts_site_style(s->permalink) ? kofts_site_style(s->permalink)
-                                                                   : s->permalink);
-    }
-    if (!rc) {
-        kofts_url_vals v = {label, cpath, base, lost ? NULL : slug, cats.data ? cats.data : "",
-                            date,  ext};
+        kofts_url_vals v = {label,  cpath, u.base, lost ? NULL : u.slug, cats.data ? cats.data : "",
+                            u.date, u.ext};
         rc = prefix(s, out) || kofts_site_expand(t.data, &v, out) ? KOFTS_ENOMEM : 0;
     }
     kofts_buf_free(&t);

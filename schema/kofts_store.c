@@ -36,6 +36,74 @@ static int exec(sqlite3 *db, const char *sql)
     return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int transient_read_error(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_PROTOCOL:
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int kofts_store_step_wait(sqlite3_stmt *st, double *waited_ms)
+{
+    double t0 = mono_ms();
+    int rc;
+    for (int pause_ms = 1;; pause_ms = pause_ms < 32 ? pause_ms * 2 : 50) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW || rc == SQLITE_DONE || !transient_read_error(rc) ||
+            mono_ms() - t0 >= KOFTS_STORE_READ_WAIT_MS)
+            break;
+        sqlite3_reset(st);
+        usleep((useconds_t)pause_ms * 1000);
+    }
+    if (waited_ms)
+        *waited_ms = mono_ms() - t0;
+    return rc;
+}
+
+const char *kofts_store_read_hint(int rc)
+{
+    return (rc & 0xff) == SQLITE_READONLY
+               ? " (it is in WAL mode without its -wal file, which this user may not create: "
+                 "kofts-index is starting, or stopped before it finished; a run of kofts-index "
+                 "leaves it readable)"
+               : "";
+}
+
+/* Prepare and step "SELECT count(*) FROM sqlite_schema" (which reads the file: the
+ * first read of a new connection), waiting out a journal-mode switch as
+ * kofts_store_step_wait does. The count of schema objects, or -1 (see the db's error). */
+static int count_schema(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    double t0 = mono_ms();
+    int rc, n = -1;
+    for (int pause_ms = 1;; pause_ms = pause_ms < 32 ? pause_ms * 2 : 50) {
+        rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL);
+        if (rc == SQLITE_OK || !transient_read_error(rc) ||
+            mono_ms() - t0 >= KOFTS_STORE_READ_WAIT_MS)
+            break;
+        usleep((useconds_t)pause_ms * 1000);
+    }
+    if (rc == SQLITE_OK && kofts_store_step_wait(st, NULL) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
 int kofts_store_meta_get(kofts_store *s, const char *key, char **out)
 {
     int rc = 0;
@@ -148,130 +216,128 @@ static int wal_without_shm(sqlite3 *db, const char *path)
     return n == sizeof hdr && hdr[18] == 2 && missing;
 }
 
+/* Step 1 of kofts_store_open: the connection, the tokenizer, the busy timeout. */
+static int open_connection(kofts_store *s, int flags, char **errmsg)
+{
+    int oflags = (flags & KOFTS_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (flags & KOFTS_STORE_CREATE)
+        oflags |= SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(s->path, &s->db, oflags, NULL) != SQLITE_OK) {
+        *errmsg = fmt("%s: cannot open index: %s%s", s->path,
+                      s->db ? sqlite3_errmsg(s->db) : "out of memory",
+                      (flags & KOFTS_STORE_CREATE) ? "" : " (build one with kofts-index)");
+        return KOFTS_EIO;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 10000);
+    if (kofts_fts5_register(s->db) != SQLITE_OK) {
+        *errmsg =
+            fmt("%s: cannot register the kofts tokenizer: %s", s->path, sqlite3_errmsg(s->db));
+        return KOFTS_ERROR;
+    }
+    exec(s->db, "PRAGMA mmap_size=268435456");
+    return 0;
+}
+
+/* Step 2 (writers): page size of a new file, WAL, and the reset of KOFTS_STORE_RESET. */
+static int prepare_writer(kofts_store *s, int flags, char **errmsg)
+{
+    /* A new file gets 16 KB pages (no effect on an existing one): stored documents
+     * of 1-3 KB leave a fifth of 4 KB pages empty (dbstat on ../shared/corpus:
+     * 1.9 of 8.9 MB), 16 KB pages 0.7 MB; the index is 1.1 MB (3%) smaller. */
+    exec(s->db, "PRAGMA page_size=16384");
+    int persist = 1; /* keep -wal/-shm on close: see leave_readable() */
+    sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    if (exec(s->db, "PRAGMA journal_mode=WAL") || exec(s->db, "PRAGMA synchronous=NORMAL")) {
+        *errmsg = fmt("%s: not a usable SQLite database: %s", s->path, sqlite3_errmsg(s->db));
+        return KOFTS_EIO;
+    }
+    if ((flags & KOFTS_STORE_RESET) && drop_all(s->db)) {
+        *errmsg = fmt("%s: cannot reset index: %s", s->path, sqlite3_errmsg(s->db));
+        return KOFTS_EIO;
+    }
+    return 0;
+}
+
+/* Step 3: a file without kofts_meta is a new index when it is empty (and we may write),
+ * else not ours. */
+static int adopt_or_create(kofts_store *s, int flags, char **errmsg)
+{
+    int n = count_schema(s->db);
+    if (n > 0 && table_exists(s->db, "kofts_meta"))
+        return 0;
+    int ro = flags & KOFTS_STORE_READONLY;
+    if (n < 0 && ro && wal_without_shm(s->db, s->path)) {
+        *errmsg = fmt("%s: cannot read the index: it is in WAL mode and its -shm file "
+                      "is missing, which this user may not create in that folder; run "
+                      "kofts-index on it once (it leaves the index readable), or "
+                      "`sqlite3 %s 'PRAGMA journal_mode=DELETE'` as its owner",
+                      s->path, s->path);
+        return KOFTS_EIO;
+    }
+    if (n != 0) {
+        *errmsg = fmt("%s: not a kofts index (%s)", s->path,
+                      n < 0 ? sqlite3_errmsg(s->db) : "no kofts_meta table");
+        return KOFTS_EVERSION;
+    }
+    if (ro) {
+        *errmsg =
+            fmt("%s: empty database, not a kofts index (build one with kofts-index)", s->path);
+        return KOFTS_EVERSION;
+    }
+    if (create_schema(s->db)) {
+        *errmsg = fmt("%s: cannot create the index schema: %s", s->path, sqlite3_errmsg(s->db));
+        return KOFTS_EIO;
+    }
+    return 0;
+}
+
+/* Step 4: the schema and analyzer versions the file was built with must be ours. */
+static int check_versions(kofts_store *s, char **errmsg)
+{
+    char *sv = NULL, *av = NULL;
+    int rc = 0;
+    if (kofts_store_meta_get(s, "schema_version", &sv) ||
+        kofts_store_meta_get(s, "analyzer_version", &av)) {
+        *errmsg = fmt("%s: cannot read index metadata: %s", s->path, sqlite3_errmsg(s->db));
+        rc = KOFTS_EIO;
+    } else if (!sv || atoi(sv) != KOFTS_SCHEMA_VERSION || !av ||
+               strcmp(av, KOFTS_ANALYZER_VERSION)) {
+        *errmsg = fmt("%s: index was built with schema %s and analyzer %s, but this kofts "
+                      "uses schema %d and analyzer %s; rebuild it with `kofts-index --full`",
+                      s->path, sv ? sv : "?", av ? av : "?", KOFTS_SCHEMA_VERSION,
+                      KOFTS_ANALYZER_VERSION);
+        rc = KOFTS_EVERSION;
+    }
+    free(sv);
+    free(av);
+    return rc;
+}
+
 int kofts_store_open(kofts_store **out, const char *path, int flags, char **errmsg)
 {
+    char *msg = NULL;
     int rc = 0;
-    kofts_store *s = NULL;
-    char *sv = NULL, *av = NULL;
+    kofts_store *s = calloc(1, sizeof *s);
     *out = NULL;
     if (errmsg)
         *errmsg = NULL;
-
-    s = calloc(1, sizeof *s);
     if (!s || !(s->path = strdup(path))) {
         rc = KOFTS_ENOMEM;
         goto done;
     }
     s->writable = !(flags & KOFTS_STORE_READONLY);
-    int oflags = (flags & KOFTS_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-    if (flags & KOFTS_STORE_CREATE)
-        oflags |= SQLITE_OPEN_CREATE;
-    if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-        if (errmsg)
-            *errmsg = fmt("%s: cannot open index: %s%s", path,
-                          s->db ? sqlite3_errmsg(s->db) : "out of memory",
-                          (flags & KOFTS_STORE_CREATE) ? "" : " (build one with kofts-index)");
-        rc = KOFTS_EIO;
+    if ((rc = open_connection(s, flags, &msg)) ||
+        (s->writable && (rc = prepare_writer(s, flags, &msg))) ||
+        (rc = adopt_or_create(s, flags, &msg)) || (rc = check_versions(s, &msg)))
         goto done;
-    }
-    sqlite3_extended_result_codes(s->db, 1);
-    sqlite3_busy_timeout(s->db, 10000);
-    if (kofts_fts5_register(s->db) != SQLITE_OK) {
-        if (errmsg)
-            *errmsg =
-                fmt("%s: cannot register the kofts tokenizer: %s", path, sqlite3_errmsg(s->db));
-        rc = KOFTS_ERROR;
-        goto done;
-    }
-    exec(s->db, "PRAGMA mmap_size=268435456");
-    if (!(flags & KOFTS_STORE_READONLY)) {
-        /* A new file gets 16 KB pages (no effect on an existing one): stored documents
-         * of 1-3 KB leave a fifth of 4 KB pages empty (dbstat on ../shared/corpus:
-         * 1.9 of 8.9 MB), 16 KB pages 0.7 MB; the index is 1.1 MB (3%) smaller. */
-        exec(s->db, "PRAGMA page_size=16384");
-        int persist = 1; /* keep -wal/-shm on close: see leave_readable() */
-        sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-        if (exec(s->db, "PRAGMA journal_mode=WAL") || exec(s->db, "PRAGMA synchronous=NORMAL")) {
-            if (errmsg)
-                *errmsg = fmt("%s: not a usable SQLite database: %s", path, sqlite3_errmsg(s->db));
-            rc = KOFTS_EIO;
-            goto done;
-        }
-        if (flags & KOFTS_STORE_RESET) {
-            if (drop_all(s->db)) {
-                if (errmsg)
-                    *errmsg = fmt("%s: cannot reset index: %s", path, sqlite3_errmsg(s->db));
-                rc = KOFTS_EIO;
-                goto done;
-            }
-        }
-    }
-    int has_meta = table_exists(s->db, "kofts_meta");
-    if (!has_meta) {
-        /* An empty database becomes a new index; anything else is not ours. */
-        sqlite3_stmt *st = NULL;
-        int n = 0;
-        if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) ==
-            SQLITE_OK) {
-            if (sqlite3_step(st) == SQLITE_ROW)
-                n = sqlite3_column_int(st, 0);
-        } else {
-            n = -1;
-        }
-        sqlite3_finalize(st);
-        if (n < 0 && (flags & KOFTS_STORE_READONLY) && wal_without_shm(s->db, path)) {
-            if (errmsg)
-                *errmsg = fmt("%s: cannot read the index: it is in WAL mode and its -shm file "
-                              "is missing, which this user may not create in that folder; run "
-                              "kofts-index on it once (it leaves the index readable), or "
-                              "`sqlite3 %s 'PRAGMA journal_mode=DELETE'` as its owner",
-                              path, path);
-            rc = KOFTS_EIO;
-            goto done;
-        }
-        if (n != 0) {
-            if (errmsg)
-                *errmsg = fmt("%s: not a kofts index (%s)", path,
-                              n < 0 ? sqlite3_errmsg(s->db) : "no kofts_meta table");
-            rc = KOFTS_EVERSION;
-            goto done;
-        }
-        if (flags & KOFTS_STORE_READONLY) {
-            if (errmsg)
-                *errmsg =
-                    fmt("%s: empty database, not a kofts index (build one with kofts-index)", path);
-            rc = KOFTS_EVERSION;
-            goto done;
-        }
-        if (create_schema(s->db)) {
-            if (errmsg)
-                *errmsg =
-                    fmt("%s: cannot create the index schema: %s", path, sqlite3_errmsg(s->db));
-            rc = KOFTS_EIO;
-            goto done;
-        }
-    }
-    if (kofts_store_meta_get(s, "schema_version", &sv) ||
-        kofts_store_meta_get(s, "analyzer_version", &av)) {
-        if (errmsg)
-            *errmsg = fmt("%s: cannot read index metadata: %s", path, sqlite3_errmsg(s->db));
-        rc = KOFTS_EIO;
-        goto done;
-    }
-    if (!sv || atoi(sv) != KOFTS_SCHEMA_VERSION || !av || strcmp(av, KOFTS_ANALYZER_VERSION)) {
-        if (errmsg)
-            *errmsg = fmt("%s: index was built with schema %s and analyzer %s, but this kofts "
-                          "uses schema %d and analyzer %s; rebuild it with `kofts-index --full`",
-                          path, sv ? sv : "?", av ? av : "?", KOFTS_SCHEMA_VERSION,
-                          KOFTS_ANALYZER_VERSION);
-        rc = KOFTS_EVERSION;
-        goto done;
-    }
     *out = s;
     s = NULL;
 done:
-    free(sv);
-    free(av);
+    if (errmsg)
+        *errmsg = msg;
+    else
+        free(msg);
     kofts_store_close(s);
     return rc;
 }

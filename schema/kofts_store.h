@@ -37,6 +37,26 @@ const char *kofts_store_path(const kofts_store *s);
 /* Read a kofts_meta value into a malloc'd string (*out, caller frees); NULL if absent. */
 int kofts_store_meta_get(kofts_store *s, const char *key, char **out);
 
+/*
+ * Waiting out a journal-mode switch. kofts-index switches an index to WAL when a run
+ * starts and back to the rollback journal when it ends (so that readers without write
+ * access can open it: see kofts_store.c). Right after either switch the file can say
+ * WAL while its -wal file is not there, and a reader that may not create it fails with
+ * SQLITE_READONLY until the writer's next step: a moment, unless the writer died in
+ * between. Lock waits have their own timeout (sqlite3_busy_timeout, set at open); this
+ * covers the codes SQLite returns without waiting.
+ */
+#define KOFTS_STORE_READ_WAIT_MS 1000
+
+/* sqlite3_step(st), repeated (after sqlite3_reset) for up to KOFTS_STORE_READ_WAIT_MS
+ * while it fails with a code such a moment causes (busy, locked, protocol, readonly,
+ * cantopen). Returns the last step's code; *waited_ms (may be NULL) the time spent. */
+int kofts_store_step_wait(sqlite3_stmt *st, double *waited_ms);
+
+/* What rc, a read's failure after kofts_store_step_wait, means for the user: a
+ * sentence in parentheses with a leading blank, or "". */
+const char *kofts_store_read_hint(int rc);
+
 /* Close the handle; NULL is allowed. */
 void kofts_store_close(kofts_store *s);
 

@@ -24,7 +24,6 @@
 
 #include <sqlite3.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "kofts_backend.h"
 #include "kofts_rank.h"
@@ -367,71 +366,30 @@ static long long f_token_df(kofts_backend *b, const char *tok, size_t len)
 }
 
 /*
- * How long a search waits for the index to become readable again. kofts-index switches
- * the index to WAL when it starts and back to the rollback journal when it ends (see
- * kofts_store.c). Right after either switch the file can say WAL while its -wal and
- * -shm files are not there, and a reader that may not create them (another user, a
- * read-only folder) fails with SQLITE_READONLY until the writer's next step creates
- * or removes them: a moment, unless the writer died in between. Lock waits have
- * their own timeout (kofts_store_open); this covers the codes SQLite returns without
- * waiting.
- */
-#define READ_WAIT_MS 1000
-
-static int transient_read_error(int rc)
-{
-    switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_PROTOCOL:
-    case SQLITE_READONLY:
-    case SQLITE_CANTOPEN:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/*
  * After BEGIN: take the read snapshot now (PRAGMA data_version reads the file), waiting
- * up to READ_WAIT_MS while the index is between journal modes, and empty the df cache
- * when another connection changed the database. Every later statement of the
- * transaction then reads that snapshot.
+ * up to KOFTS_STORE_READ_WAIT_MS while the index is between journal modes, and empty
+ * the df cache when another connection changed the database. Every later statement of
+ * the transaction then reads that snapshot.
  */
 static int start_read(fts5_backend *f)
 {
     long long v = -1;
+    double waited = 0;
     if (!f->st_dver &&
         sqlite3_prepare_v3(f->db, "PRAGMA data_version", -1, SQLITE_PREPARE_PERSISTENT, &f->st_dver,
                            NULL) != SQLITE_OK)
         return db_error(f, "cannot start a read transaction");
-    double t0 = mono_ms();
-    for (int pause_ms = 1;; pause_ms = pause_ms < 32 ? pause_ms * 2 : 50) {
-        int rc = sqlite3_step(f->st_dver);
-        if (rc == SQLITE_ROW)
-            v = sqlite3_column_int64(f->st_dver, 0);
-        rc = sqlite3_reset(f->st_dver);
-        if (rc == SQLITE_OK)
-            break;
-        if (!transient_read_error(rc) || mono_ms() - t0 >= READ_WAIT_MS) {
-            int ro = (rc & 0xff) == SQLITE_READONLY;
-            kofts_errfmt(f->err, sizeof f->err, kofts_store_path(f->store),
-                         "cannot read the index (waited %.0f ms): %s%s", mono_ms() - t0,
-                         sqlite3_errmsg(f->db),
-                         ro ? " (it is in WAL mode without its -wal file, which this user may "
-                              "not create: kofts-index is starting, or stopped before it "
-                              "finished; a run of kofts-index leaves it readable)"
-                            : "");
-            return rc == SQLITE_INTERRUPT ? KOFTS_ESTOP : KOFTS_EIO;
-        }
-        usleep((useconds_t)pause_ms * 1000);
+    int rc = kofts_store_step_wait(f->st_dver, &waited);
+    if (rc == SQLITE_ROW)
+        v = sqlite3_column_int64(f->st_dver, 0);
+    sqlite3_reset(f->st_dver);
+    if (rc != SQLITE_ROW) {
+        if (rc == SQLITE_INTERRUPT)
+            return db_error(f, "cannot start a read transaction");
+        kofts_errfmt(f->err, sizeof f->err, kofts_store_path(f->store),
+                     "cannot read the index (waited %.0f ms): %s%s", waited, sqlite3_errstr(rc),
+                     kofts_store_read_hint(rc));
+        return KOFTS_EIO;
     }
     if (v < 0 || v != f->df_version)
         df_clear(f);
@@ -598,16 +556,12 @@ static int f_run(kofts_backend *b, const kofts_plan *p, int reading, kofts_sort 
     sqlite3_bind_text(st, 14, f->map.groups.data, (int)f->map.groups.len, SQLITE_STATIC);
     sqlite3_bind_text(st, 15, f->map.keys.data, (int)f->map.keys.len, SQLITE_STATIC);
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == *cap) {
-            size_t nc = *cap ? *cap * 2 : 16;
-            kofts_backend_hit *nh = realloc(*hits, nc * sizeof *nh);
-            if (!nh) {
-                rc = KOFTS_ENOMEM;
-                break;
-            }
-            *hits = nh;
-            *cap = nc;
+        kofts_backend_hit *nh = kofts_grow(*hits, cap, *n + 1, sizeof *nh);
+        if (!nh) {
+            rc = KOFTS_ENOMEM;
+            break;
         }
+        *hits = nh;
         (*hits)[*n].ref = sqlite3_column_int64(st, 0);
         (*hits)[*n].score = sqlite3_column_double(st, 1);
         (*n)++;

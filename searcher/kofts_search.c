@@ -450,6 +450,79 @@ static int choose_reading(kofts_search *s, kofts_plan *qp, const kofts_search_op
     return groups;
 }
 
+/* The hit lists of one run, reused between backend calls. */
+typedef struct {
+    kofts_backend_hit *bh;
+    size_t bcap;
+    long long n_all; /* all-word hits the count brought in bh, -1 none */
+} run_hits;
+
+/*
+ * The page of a run whose plan has words or a filter (reading and all_first from
+ * choose_reading): the reading's total, then the hits - all-word hits first, then
+ * any-word hits not among them when all_first. The backend's text of the query goes
+ * to expr.
+ */
+static int fetch_page(kofts_search *s, const kofts_plan *qp, const kofts_search_opts *opts,
+                      int reading, int all_first, kofts_result *r, run_hits *h, kofts_buf *expr)
+{
+    kofts_backend_read rd = {reading, -1};
+    int rc = s->be->describe(s->be, qp, rd, expr);
+    if (rc < 0)
+        return rc;
+    if (opts->want_total && reading != KOFTS_READ_RANKED &&
+        (rc = s->be->count(s->be, qp, rd, -1, &r->total)) < 0)
+        return backend_error(s, rc);
+    if (all_first == 0) {
+        rc = fetch(s, qp, reading, opts, opts->limit, opts->offset, r, &h->bh, &h->bcap);
+        if (!rc && reading == KOFTS_READ_RANKED) {
+            set_ranked_scores(r);
+            /* The total of the reading the page shows: all words when every hit
+             * holds them all, else any word. */
+            kofts_backend_read tr = {r->used_any ? KOFTS_READ_ANY : KOFTS_READ_ALL, -1};
+            if (opts->want_total && (rc = s->be->count(s->be, qp, tr, -1, &r->total)) < 0)
+                rc = backend_error(s, rc);
+        }
+        return rc;
+    }
+    long long want = (long long)opts->offset + opts->limit;
+    if (h->n_all >= 0) /* the count's hits: the same as a run of the reading */
+        rc = add_hits(r, h->bh, (size_t)(h->n_all < want ? h->n_all : want));
+    else
+        rc = fetch(s, qp, KOFTS_READ_ALL, opts, (int)want, 0, r, &h->bh, &h->bcap);
+    size_t n_first = r->n_hits;
+    if (!rc)
+        rc = fetch(s, qp, KOFTS_READ_ANY, opts, (int)(want + (long long)n_first), 0, r, &h->bh,
+                   &h->bcap);
+    if (!rc)
+        merge_all_first(r, n_first, opts->offset, opts->limit);
+    return rc;
+}
+
+/* Stored fields and snippets of the page's hits (stopped by the time limit between
+ * hits: snippets are our own work, not the backend's). */
+static int fill_hits(kofts_search *s, const kofts_plan *qp, const kofts_search_opts *opts,
+                     kofts_result *r)
+{
+    for (size_t k = 0; k < r->n_hits; k++) {
+        if (must_stop(s))
+            return KOFTS_ESTOP;
+        int rc = fill_hit(s, qp, opts, &r->hits[k]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* The run's texts: the backend's query, the plan's notes, the backend's warnings. */
+static int set_texts(kofts_search *s, const kofts_plan *qp, const kofts_buf *expr, kofts_result *r)
+{
+    r->expr = strdup(expr->data ? expr->data : "");
+    r->notes = strdup(qp->notes.data ? qp->notes.data : "");
+    r->warnings = strdup(s->be->warnings(s->be));
+    return r->expr && r->notes && r->warnings ? 0 : KOFTS_ENOMEM;
+}
+
 int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts_search_opts *opts,
                      kofts_result **out)
 {
@@ -457,8 +530,7 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
     kofts_plan qp;
     kofts_buf expr = {0};
     kofts_result *r = NULL;
-    kofts_backend_hit *bh = NULL;
-    size_t bcap = 0;
+    run_hits h = {NULL, 0, -1};
     int in_snapshot = 0;
     *out = NULL;
     s->err[0] = '\0';
@@ -485,66 +557,18 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
     }
     r->total = -1;
     r->browse = qp.match_all;
-    long long n_all = -1; /* all-word hits the count brought in bh, -1 none */
-    int groups = choose_reading(s, &qp, opts, r, &reading, &all_first, &bh, &n_all, &bcap);
+    int groups = choose_reading(s, &qp, opts, r, &reading, &all_first, &h.bh, &h.n_all, &h.bcap);
     if (groups < 0) {
         rc = groups;
         goto done;
     }
     if (groups == 0 && opts->want_total)
         r->total = 0;
-    if (groups > 0) {
-        kofts_backend_read rd = {reading, -1};
-        if ((rc = s->be->describe(s->be, &qp, rd, &expr)) < 0)
-            goto done;
-        rc = 0;
-        if (opts->want_total && reading != KOFTS_READ_RANKED &&
-            (rc = s->be->count(s->be, &qp, rd, -1, &r->total)) < 0) {
-            rc = backend_error(s, rc);
-            goto done;
-        }
-        if (all_first == 0) {
-            rc = fetch(s, &qp, reading, opts, opts->limit, opts->offset, r, &bh, &bcap);
-            if (!rc && reading == KOFTS_READ_RANKED) {
-                set_ranked_scores(r);
-                /* The total of the reading the page shows: all words when every hit
-                 * holds them all, else any word. */
-                kofts_backend_read tr = {r->used_any ? KOFTS_READ_ANY : KOFTS_READ_ALL, -1};
-                if (opts->want_total && (rc = s->be->count(s->be, &qp, tr, -1, &r->total)) < 0)
-                    rc = backend_error(s, rc);
-            }
-        } else {
-            /* all-word hits, then any-word hits not among them; then the page. */
-            long long want = (long long)opts->offset + opts->limit;
-            if (n_all >= 0) /* the count's hits: the same as a run of the reading */
-                rc = add_hits(r, bh, (size_t)(n_all < want ? n_all : want));
-            else
-                rc = fetch(s, &qp, KOFTS_READ_ALL, opts, (int)want, 0, r, &bh, &bcap);
-            size_t n_first = r->n_hits;
-            if (!rc)
-                rc = fetch(s, &qp, KOFTS_READ_ANY, opts, (int)(want + (long long)n_first), 0, r,
-                           &bh, &bcap);
-            if (!rc)
-                merge_all_first(r, n_first, opts->offset, opts->limit);
-        }
-        if (rc)
-            goto done;
-        for (size_t k = 0; k < r->n_hits; k++) {
-            if (must_stop(s)) { /* snippets are our own work, not the backend's */
-                rc = KOFTS_ESTOP;
-                goto done;
-            }
-            if ((rc = fill_hit(s, &qp, opts, &r->hits[k])))
-                goto done;
-        }
-    }
-    r->expr = strdup(expr.data ? expr.data : "");
-    r->notes = strdup(qp.notes.data ? qp.notes.data : "");
-    r->warnings = strdup(s->be->warnings(s->be));
-    if (!r->expr || !r->notes || !r->warnings) {
-        rc = KOFTS_ENOMEM;
+    if (groups > 0 && ((rc = fetch_page(s, &qp, opts, reading, all_first, r, &h, &expr)) ||
+                       (rc = fill_hits(s, &qp, opts, r))))
         goto done;
-    }
+    if ((rc = set_texts(s, &qp, &expr, r)))
+        goto done;
     *out = r;
     r = NULL;
 done:
@@ -560,7 +584,7 @@ done:
     else if (rc < 0 && !s->err[0])
         snprintf(s->err, sizeof s->err, "cannot analyse the query: %s",
                  kofts_analyzer_errmsg(s->an));
-    free(bh);
+    free(h.bh);
     kofts_buf_free(&expr);
     kofts_result_free(r);
     return rc;
@@ -693,7 +717,15 @@ done:
 
 int kofts_search_stats(kofts_search *s, kofts_buf *out)
 {
-    int rc = s->be->stats(s->be, out);
+    /* One snapshot, as a search takes: the figures agree with each other, and a
+     * journal-mode switch of kofts-index is waited out (kofts_store_step_wait). */
+    int rc = s->be->snapshot ? s->be->snapshot(s->be, 1) : 0;
+    if (rc < 0)
+        return backend_error(s, rc);
+    int in_snapshot = s->be->snapshot != NULL;
+    rc = s->be->stats(s->be, out);
+    if (in_snapshot)
+        s->be->snapshot(s->be, 0);
     return rc < 0 ? backend_error(s, rc) : rc;
 }
 

@@ -517,6 +517,104 @@ static size_t hit(const char *text, size_t len, size_t i, range **r, size_t *nr,
     return e;
 }
 
+/* The growing list of ranges of candidate_ranges. */
+typedef struct {
+    range *r;
+    size_t n, cap;
+} ranges;
+
+/* Pass 1: one walk over the text looking up syllables, syllable pairs, ASCII and
+ * risky characters; the word around each hit becomes a range. */
+static int scan_keys(const keyset *k, const char *text, size_t len, ranges *rs)
+{
+    int32_t prev = -1; /* the syllable before i, or -1 */
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)text[i];
+        size_t adv = 1, e = 0;
+        if (c < 0x80) {
+            unsigned char lc = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            prev = -1;
+            if (k->ascii[lc >> 3] & (1u << (lc & 7)) &&
+                !(e = hit(text, len, i, &rs->r, &rs->n, &rs->cap)))
+                return KOFTS_ENOMEM;
+            i = e > i ? e : i + 1;
+            continue;
+        }
+        int32_t cp = kofts_utf8_decode(text, len, i, &adv);
+        if (is_hangul(cp)) {
+            int32_t y = cp - 0xAC00;
+            if ((k->syl[y >> 3] & (1u << (y & 7))) ||
+                (prev >= 0 && pair_has(k, ((uint32_t)prev << 14 | (uint32_t)y) + 1))) {
+                if (!(e = hit(text, len, prev >= 0 ? i - 3 : i, &rs->r, &rs->n, &rs->cap)))
+                    return KOFTS_ENOMEM;
+            }
+            prev = y;
+        } else {
+            prev = -1;
+            if (risky_cp(cp) && !(e = hit(text, len, i, &rs->r, &rs->n, &rs->cap)))
+                return KOFTS_ENOMEM;
+        }
+        if (e > i) {
+            i = e;
+            prev = -1;
+        } else {
+            i += adv;
+        }
+    }
+    return 0;
+}
+
+/* Pass 2: the words holding a Latin prefix key, searched in an ASCII-lower-cased copy. */
+static int scan_latin(const keyset *k, const char *text, size_t len, ranges *rs)
+{
+    if (!k->nword)
+        return 0;
+    char *low = malloc(len + 1);
+    if (!low)
+        return KOFTS_ENOMEM;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    int rc = 0;
+    for (size_t j = 0; j < k->nword && !rc; j++) {
+        size_t i = 0;
+        while (i < len) {
+            const char *p = memmem(low + i, len - i, k->word[j].p, k->word[j].n);
+            if (!p)
+                break;
+            size_t s, e;
+            word_around(text, len, (size_t)(p - low), &s, &e);
+            if (range_add(&rs->r, &rs->n, &rs->cap, s, e)) {
+                rc = KOFTS_ENOMEM;
+                break;
+            }
+            i = e; /* the rest of this word is covered */
+        }
+    }
+    free(low);
+    return rc;
+}
+
+/* Sort the ranges and merge those that overlap or touch. */
+static void merge_ranges(ranges *rs)
+{
+    if (!rs->n)
+        return;
+    range *r = rs->r;
+    qsort(r, rs->n, sizeof *r, cmp_range);
+    size_t m = 0;
+    for (size_t i = 1; i < rs->n; i++) {
+        if (r[i].s <= r[m].e) {
+            if (r[i].e > r[m].e)
+                r[m].e = r[i].e;
+        } else {
+            r[++m] = r[i];
+        }
+    }
+    rs->n = m + 1;
+}
+
 /*
  * The parts of text[0..len) worth analysing for query tokens q[0..nq): *out (malloc'd,
  * sorted, disjoint) and *n_out. One pass over the text looks up syllables, syllable
@@ -527,102 +625,29 @@ static size_t hit(const char *text, size_t len, size_t i, range **r, size_t *nr,
 static int candidate_ranges(const qtoken *q, size_t nq, const char *text, size_t len, range **out,
                             size_t *n_out)
 {
-    int rc = 0;
-    keyset *k = NULL;
-    char *low = NULL;
-    range *r = NULL;
-    size_t nr = 0, cap = 0;
+    ranges rs = {NULL, 0, 0};
     *out = NULL;
     *n_out = 0;
-    k = calloc(1, sizeof *k);
-    if (!k) {
-        rc = KOFTS_ENOMEM;
-        goto done;
-    }
-    for (size_t i = 0; i < nq; i++)
-        if (token_keys(&q[i], k)) {
+    keyset *k = calloc(1, sizeof *k);
+    if (!k)
+        return KOFTS_ENOMEM;
+    int rc = 0;
+    for (size_t i = 0; i < nq && !rc; i++)
+        if (token_keys(&q[i], k))
             rc = 1;
-            goto done;
-        }
-    int32_t prev = -1; /* the syllable before i, or -1 */
-    for (size_t i = 0; i < len;) {
-        unsigned char c = (unsigned char)text[i];
-        size_t adv = 1, e = 0;
-        if (c < 0x80) {
-            unsigned char lc = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-            prev = -1;
-            if (k->ascii[lc >> 3] & (1u << (lc & 7)) && !(e = hit(text, len, i, &r, &nr, &cap)))
-                goto oom;
-            i = e > i ? e : i + 1;
-            continue;
-        }
-        int32_t cp = kofts_utf8_decode(text, len, i, &adv);
-        if (is_hangul(cp)) {
-            int32_t y = cp - 0xAC00;
-            if ((k->syl[y >> 3] & (1u << (y & 7))) ||
-                (prev >= 0 && pair_has(k, ((uint32_t)prev << 14 | (uint32_t)y) + 1))) {
-                if (!(e = hit(text, len, prev >= 0 ? i - 3 : i, &r, &nr, &cap)))
-                    goto oom;
-            }
-            prev = y;
-        } else {
-            prev = -1;
-            if (risky_cp(cp) && !(e = hit(text, len, i, &r, &nr, &cap)))
-                goto oom;
-        }
-        if (e > i) {
-            i = e;
-            prev = -1;
-        } else {
-            i += adv;
-        }
-    }
-    if (k->nword) {
-        low = malloc(len + 1);
-        if (!low)
-            goto oom;
-        for (size_t i = 0; i < len; i++) {
-            unsigned char c = (unsigned char)text[i];
-            low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        }
-    }
-    for (size_t j = 0; j < k->nword; j++) {
-        size_t i = 0;
-        while (i < len) {
-            const char *p = memmem(low + i, len - i, k->word[j].p, k->word[j].n);
-            if (!p)
-                break;
-            size_t s, e;
-            word_around(text, len, (size_t)(p - low), &s, &e);
-            if (range_add(&r, &nr, &cap, s, e))
-                goto oom;
-            i = e; /* the rest of this word is covered */
-        }
-    }
-    if (nr) {
-        qsort(r, nr, sizeof *r, cmp_range);
-        size_t m = 0;
-        for (size_t i = 1; i < nr; i++) {
-            if (r[i].s <= r[m].e) {
-                if (r[i].e > r[m].e)
-                    r[m].e = r[i].e;
-            } else {
-                r[++m] = r[i];
-            }
-        }
-        nr = m + 1;
-    }
-    *out = r;
-    *n_out = nr;
-    r = NULL;
-    goto done;
-oom:
-    rc = KOFTS_ENOMEM;
-done:
+    if (!rc)
+        rc = scan_keys(k, text, len, &rs);
+    if (!rc)
+        rc = scan_latin(k, text, len, &rs);
     free(k);
-    free(low);
-    free(r);
-    return rc;
+    if (rc) {
+        free(rs.r);
+        return rc;
+    }
+    merge_ranges(&rs);
+    *out = rs.r;
+    *n_out = rs.n;
+    return 0;
 }
 
 /* Step 1: the index-side tokens (with compound pieces) of every term into qc, so that

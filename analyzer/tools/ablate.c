@@ -261,6 +261,196 @@ static void run_pairs(void)
     }
 }
 
+/* The documents of the JSON-lines files paths[0..n) (lines that do not parse are
+ * skipped). Returns -1 after a message when a file cannot be read or memory runs out. */
+static int load_docs(char **paths, int n, doc **docs, size_t *nd, size_t *bytes)
+{
+    static char line[1 << 20];
+    size_t cap = 0;
+    for (int i = 0; i < n; i++) {
+        FILE *f = fopen(paths[i], "r");
+        if (!f) {
+            fprintf(stderr, "kofts-ablate: %s: cannot open\n", paths[i]);
+            return -1;
+        }
+        kofts_buf l = {0};
+        while (fgets(line, sizeof line, f)) {
+            kofts_buf_puts(&l, line);
+            if (l.len && l.data[l.len - 1] != '\n' && !feof(f))
+                continue;
+            cJSON *o = cJSON_Parse(l.data);
+            kofts_buf_clear(&l);
+            if (!o)
+                continue;
+            doc *grown = kofts_grow(*docs, &cap, *nd + 1, sizeof *grown);
+            if (!grown) {
+                fprintf(stderr, "kofts-ablate: out of memory\n");
+                cJSON_Delete(o);
+                kofts_buf_free(&l);
+                fclose(f);
+                return -1;
+            }
+            *docs = grown;
+            doc *d = &grown[(*nd)++];
+            d->id = dupstr(o, "id");
+            d->title = dupstr(o, "title");
+            d->body = dupstr(o, "body");
+            *bytes += strlen(d->title) + strlen(d->body);
+            cJSON_Delete(o);
+        }
+        kofts_buf_free(&l);
+        fclose(f);
+    }
+    return 0;
+}
+
+/* The queries of a "qid<TAB>text" file, each with the first relevant document id of a
+ * "qid<TAB>docid[<TAB>...]" qrels file (NULL when it has none). */
+static int load_queries(const char *qpath, const char *rpath, query **qs, size_t *nq)
+{
+    static char line[1 << 20];
+    size_t cap = 0;
+    FILE *fq = fopen(qpath, "r"), *fr = fopen(rpath, "r");
+    if (!fq || !fr) {
+        fprintf(stderr, "kofts-ablate: cannot open %s\n", !fq ? qpath : rpath);
+        if (fq)
+            fclose(fq);
+        if (fr)
+            fclose(fr);
+        return -1;
+    }
+    while (fgets(line, sizeof line, fq)) {
+        line[strcspn(line, "\r\n")] = 0;
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            continue;
+        *tab = 0;
+        query *grown = kofts_grow(*qs, &cap, *nq + 1, sizeof *grown);
+        if (!grown)
+            break;
+        *qs = grown;
+        grown[*nq] = (query){strdup(line), strdup(tab + 1), NULL};
+        (*nq)++;
+    }
+    while (fgets(line, sizeof line, fr)) {
+        line[strcspn(line, "\r\n")] = 0;
+        char *t1 = strchr(line, '\t');
+        if (!t1)
+            continue;
+        *t1 = 0;
+        char *t2 = strchr(t1 + 1, '\t');
+        if (t2)
+            *t2 = 0;
+        for (size_t k = 0; k < *nq; k++)
+            if (!(*qs)[k].rel && strcmp((*qs)[k].qid, line) == 0) {
+                (*qs)[k].rel = strdup(t1 + 1);
+                break;
+            }
+    }
+    fclose(fq);
+    fclose(fr);
+    return 0;
+}
+
+/* An in-memory FTS5 table of the documents under variant v; its build time in *secs. */
+static sqlite3 *build_index(const variant *v, const doc *docs, size_t nd, double *secs)
+{
+    sqlite3 *db = NULL;
+    sqlite3_open(":memory:", &db);
+    kofts_fts5_register(db);
+    char *sql = sqlite3_mprintf("CREATE VIRTUAL TABLE t USING fts5(title, body%s, tokenize=%Q)",
+                                v->bigram ? ", bg" : "", v->tokenize);
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL)) {
+        fprintf(stderr, "kofts-ablate: %s\n", sqlite3_errmsg(db));
+        sqlite3_free(sql);
+        sqlite3_close(db);
+        return NULL;
+    }
+    sqlite3_free(sql);
+    double t0 = now();
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    sqlite3_stmt *ins = NULL;
+    sqlite3_prepare_v2(db,
+                       v->bigram ? "INSERT INTO t(rowid,title,body,bg) VALUES(?,?,?,?)"
+                                 : "INSERT INTO t(rowid,title,body) VALUES(?,?,?)",
+                       -1, &ins, NULL);
+    kofts_buf bg = {0};
+    for (size_t k = 0; k < nd; k++) {
+        sqlite3_bind_int64(ins, 1, (sqlite3_int64)k + 1);
+        sqlite3_bind_text(ins, 2, docs[k].title, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 3, docs[k].body, -1, SQLITE_STATIC);
+        if (v->bigram) {
+            kofts_buf_clear(&bg);
+            kofts_buf_printf(&bg, "\x01%s\n%s", docs[k].title, docs[k].body);
+            sqlite3_bind_text(ins, 4, bg.data, (int)bg.len, SQLITE_STATIC);
+        }
+        sqlite3_step(ins);
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    kofts_buf_free(&bg);
+    *secs = now() - t0;
+    return db;
+}
+
+/* Rank of query k's relevant document in the top 10 (0: not there); *any: some hit. */
+static int rank_of(sqlite3_stmt *st, const doc *docs, const char *rel, const kofts_buf *expr,
+                   int *any)
+{
+    int rank = 0, found = 0;
+    *any = 0;
+    sqlite3_bind_text(st, 1, expr->data, (int)expr->len, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        rank++;
+        *any = 1;
+        size_t r = (size_t)sqlite3_column_int64(st, 0) - 1;
+        if (!found && strcmp(docs[r].id, rel) == 0)
+            found = rank;
+    }
+    sqlite3_reset(st);
+    return found;
+}
+
+/* One table row: variant v's MRR@10, Recall@10, empty results and build time. */
+static int run_variant(const variant *v, const doc *docs, size_t nd, const query *qs, size_t nq)
+{
+    double build = 0;
+    sqlite3 *db = build_index(v, docs, nd, &build);
+    if (!db)
+        return -1;
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(db,
+                       v->bigram ? "SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t, 2.0, "
+                                   "1.0, 0.5) LIMIT 10"
+                                 : "SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t, 2.0, "
+                                   "1.0) LIMIT 10",
+                       -1, &st, NULL);
+    double mrr = 0, recall = 0;
+    size_t judged = 0, empty = 0;
+    kofts_buf expr = {0};
+    for (size_t k = 0; k < nq; k++) {
+        if (!qs[k].rel)
+            continue;
+        judged++;
+        build_expr(&expr, qs[k].text, v);
+        int any = 0, found = expr.len ? rank_of(st, docs, qs[k].rel, &expr, &any) : 0;
+        if (!any)
+            empty++;
+        if (found) {
+            mrr += 1.0 / found;
+            recall += 1;
+        }
+    }
+    sqlite3_finalize(st);
+    kofts_buf_free(&expr);
+    printf("| %s | %.3f | %.3f | %zu | %.1f |\n", v->name, mrr / (double)judged,
+           recall / (double)judged, empty, build);
+    fflush(stdout);
+    sqlite3_close(db);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--pairs") == 0) {
@@ -272,159 +462,17 @@ int main(int argc, char **argv)
         return 2;
     }
     doc *docs = NULL;
-    size_t nd = 0, capd = 0, bytes = 0;
-    char line[1 << 20];
-    for (int i = 3; i < argc; i++) {
-        FILE *f = fopen(argv[i], "r");
-        if (!f) {
-            fprintf(stderr, "kofts-ablate: %s: cannot open\n", argv[i]);
-            return 1;
-        }
-        kofts_buf l = {0};
-        while (fgets(line, sizeof line, f)) {
-            kofts_buf_puts(&l, line);
-            if (l.len && l.data[l.len - 1] != '\n' && !feof(f))
-                continue;
-            cJSON *o = cJSON_Parse(l.data);
-            kofts_buf_clear(&l);
-            if (!o)
-                continue;
-            if (nd == capd) {
-                capd = capd ? capd * 2 : 1024;
-                docs = realloc(docs, capd * sizeof *docs);
-            }
-            docs[nd].id = dupstr(o, "id");
-            docs[nd].title = dupstr(o, "title");
-            docs[nd].body = dupstr(o, "body");
-            bytes += strlen(docs[nd].title) + strlen(docs[nd].body);
-            nd++;
-            cJSON_Delete(o);
-        }
-        kofts_buf_free(&l);
-        fclose(f);
-    }
     query *qs = NULL;
-    size_t nq = 0, capq = 0;
-    FILE *fq = fopen(argv[1], "r"), *fr = fopen(argv[2], "r");
-    if (!fq || !fr) {
-        fprintf(stderr, "kofts-ablate: cannot open queries or qrels\n");
+    size_t nd = 0, nq = 0, bytes = 0;
+    if (load_docs(argv + 3, argc - 3, &docs, &nd, &bytes) ||
+        load_queries(argv[1], argv[2], &qs, &nq))
         return 1;
-    }
-    while (fgets(line, sizeof line, fq)) {
-        line[strcspn(line, "\r\n")] = 0;
-        char *tab = strchr(line, '\t');
-        if (!tab)
-            continue;
-        *tab = 0;
-        if (nq == capq) {
-            capq = capq ? capq * 2 : 1024;
-            qs = realloc(qs, capq * sizeof *qs);
-        }
-        qs[nq].qid = strdup(line);
-        qs[nq].text = strdup(tab + 1);
-        qs[nq].rel = NULL;
-        nq++;
-    }
-    while (fgets(line, sizeof line, fr)) {
-        line[strcspn(line, "\r\n")] = 0;
-        char *t1 = strchr(line, '\t');
-        if (!t1)
-            continue;
-        *t1 = 0;
-        char *t2 = strchr(t1 + 1, '\t');
-        if (t2)
-            *t2 = 0;
-        for (size_t k = 0; k < nq; k++)
-            if (!qs[k].rel && strcmp(qs[k].qid, line) == 0) {
-                qs[k].rel = strdup(t1 + 1);
-                break;
-            }
-    }
-    fclose(fq);
-    fclose(fr);
     fprintf(stderr, "kofts-ablate: %zu docs (%.1f MB), %zu queries\n", nd, bytes / 1e6, nq);
     printf(
         "| analyzer variant | MRR@10 | Recall@10 | no result | build s |\n|---|---|---|---|---|\n");
-    for (size_t vi = 0; vi < sizeof variants / sizeof variants[0]; vi++) {
-        const variant *v = &variants[vi];
-        sqlite3 *db = NULL;
-        sqlite3_open(":memory:", &db);
-        kofts_fts5_register(db);
-        char *sql = sqlite3_mprintf("CREATE VIRTUAL TABLE t USING fts5(title, body%s, tokenize=%Q)",
-                                    v->bigram ? ", bg" : "", v->tokenize);
-        if (sqlite3_exec(db, sql, NULL, NULL, NULL)) {
-            fprintf(stderr, "kofts-ablate: %s\n", sqlite3_errmsg(db));
+    for (size_t vi = 0; vi < sizeof variants / sizeof variants[0]; vi++)
+        if (run_variant(&variants[vi], docs, nd, qs, nq))
             return 1;
-        }
-        sqlite3_free(sql);
-        double t0 = now();
-        sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-        sqlite3_stmt *ins = NULL;
-        sqlite3_prepare_v2(db,
-                           v->bigram ? "INSERT INTO t(rowid,title,body,bg) VALUES(?,?,?,?)"
-                                     : "INSERT INTO t(rowid,title,body) VALUES(?,?,?)",
-                           -1, &ins, NULL);
-        kofts_buf bg = {0};
-        for (size_t k = 0; k < nd; k++) {
-            sqlite3_bind_int64(ins, 1, (sqlite3_int64)k + 1);
-            sqlite3_bind_text(ins, 2, docs[k].title, -1, SQLITE_STATIC);
-            sqlite3_bind_text(ins, 3, docs[k].body, -1, SQLITE_STATIC);
-            if (v->bigram) {
-                kofts_buf_clear(&bg);
-                kofts_buf_printf(&bg, "\x01%s\n%s", docs[k].title, docs[k].body);
-                sqlite3_bind_text(ins, 4, bg.data, (int)bg.len, SQLITE_STATIC);
-            }
-            sqlite3_step(ins);
-            sqlite3_reset(ins);
-        }
-        sqlite3_finalize(ins);
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-        double build = now() - t0;
-        sqlite3_stmt *st = NULL;
-        sqlite3_prepare_v2(db,
-                           v->bigram ? "SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t, 2.0, "
-                                       "1.0, 0.5) LIMIT 10"
-                                     : "SELECT rowid FROM t WHERE t MATCH ? ORDER BY bm25(t, 2.0, "
-                                       "1.0) LIMIT 10",
-                           -1, &st, NULL);
-        double mrr = 0, recall = 0;
-        size_t judged = 0, empty = 0;
-        kofts_buf expr = {0};
-        for (size_t k = 0; k < nq; k++) {
-            if (!qs[k].rel)
-                continue;
-            judged++;
-            build_expr(&expr, qs[k].text, v);
-            if (!expr.len) {
-                empty++;
-                continue;
-            }
-            sqlite3_bind_text(st, 1, expr.data, (int)expr.len, SQLITE_STATIC);
-            int rank = 0, found = 0, any = 0;
-            while (sqlite3_step(st) == SQLITE_ROW) {
-                rank++;
-                any = 1;
-                size_t r = (size_t)sqlite3_column_int64(st, 0) - 1;
-                if (!found && strcmp(docs[r].id, qs[k].rel) == 0) {
-                    found = rank;
-                }
-            }
-            sqlite3_reset(st);
-            if (!any)
-                empty++;
-            if (found) {
-                mrr += 1.0 / found;
-                recall += 1;
-            }
-        }
-        sqlite3_finalize(st);
-        kofts_buf_free(&expr);
-        kofts_buf_free(&bg);
-        printf("| %s | %.3f | %.3f | %zu | %.1f |\n", v->name, mrr / (double)judged,
-               recall / (double)judged, empty, build);
-        fflush(stdout);
-        sqlite3_close(db);
-    }
     run_pairs();
     return 0;
 }

@@ -1164,11 +1164,89 @@ static int put_word(kofts_buf *b, const model *m, uint32_t id)
  * multi (2..4 mid-frequency nouns), phrase ("w1 w2[ w3]" along learned pairs),
  * question (two nouns + a question ending). Deterministic in seed.
  */
+/* A query of one word ranked lo..hi (rare, common). */
+static int query_word(kofts_buf *q, const model *m, rng *r, uint32_t lo, uint32_t hi)
+{
+    uint32_t id = pick_ranked(m, r, lo, hi, 1);
+    return id != UINT32_MAX ? put_word(q, m, id) : 0;
+}
+
+/* 2..4 words of mid frequency (multi). */
+static int query_multi(kofts_buf *q, const model *m, rng *r)
+{
+    int rc = 0;
+    unsigned k = (unsigned)rng_range(r, 2, 4);
+    for (unsigned j = 0; j < k && !rc; j++) {
+        uint32_t id = pick_ranked(m, r, 100, 20000, 1);
+        if (id == UINT32_MAX)
+            continue;
+        if (q->len)
+            rc = kofts_buf_append(q, " ", 1);
+        rc = rc ? rc : put_word(q, m, id);
+    }
+    return rc;
+}
+
+/* A quoted phrase: learned pairs walked from a mid-frequency start, 2..3 plausible
+ * words (q is left empty when no walk got 2). */
+static int query_phrase(kofts_buf *q, const model *m, rng *r)
+{
+    int rc = 0;
+    unsigned want = (unsigned)rng_range(r, 2, 3);
+    for (int tries = 0; tries < 50 && !rc; tries++) {
+        kofts_buf_clear(q);
+        uint32_t id = pick_ranked(m, r, 50, 5000, 0);
+        if (id == UINT32_MAX)
+            break;
+        unsigned got = 1;
+        rc = kofts_buf_puts(q, "\"");
+        rc = rc ? rc : put_word(q, m, id);
+        uint32_t prev = id;
+        while (!rc && got < want) {
+            if (m->succ_start[prev] == m->succ_start[prev + 1])
+                break;
+            uint32_t nx = draw_next(m, r, prev, 0);
+            const char *w = word_ptr(m, nx);
+            size_t wl = strip_punct(w, m->w_len[nx]);
+            if (!query_word_ok(w, wl))
+                break;
+            rc = kofts_buf_append(q, " ", 1);
+            rc = rc ? rc : kofts_buf_append(q, w, wl);
+            got++;
+            if (wl != m->w_len[nx])
+                break; /* the sentence ended */
+            prev = nx;
+        }
+        if (got >= 2)
+            break;
+    }
+    rc = rc ? rc : kofts_buf_puts(q, "\"");
+    if (q->len < 6)
+        kofts_buf_clear(q);
+    return rc;
+}
+
+/* A question: "A B은/는 <ending>". */
+static int query_question(kofts_buf *q, const model *m, rng *r)
+{
+    static const char *endings[] = {"무엇인가요?",    "언제 시작되나요?", "어떻게 되나요?",
+                                    "왜 문제인가요?", "누가 결정하나요?", "얼마인가요?"};
+    uint32_t a = pick_ranked(m, r, 30, 5000, 1);
+    uint32_t b = pick_ranked(m, r, 30, 20000, 1);
+    if (a == UINT32_MAX || b == UINT32_MAX)
+        return 0;
+    const char *wb = word_ptr(m, b);
+    size_t lb = strip_punct(wb, m->w_len[b]);
+    int rc = put_word(q, m, a);
+    rc = rc ? rc : kofts_buf_puts(q, " ");
+    rc = rc ? rc : kofts_buf_append(q, wb, lb);
+    rc = rc ? rc : kofts_buf_puts(q, has_batchim(wb, lb) ? "은 " : "는 ");
+    return rc ? rc : kofts_buf_puts(q, endings[rng_below(r, 6)]);
+}
+
 static int write_queries(const gen_ctx *g, const char *path, uint64_t nq)
 {
     static const char *classes[] = {"rare", "common", "multi", "phrase", "question"};
-    static const char *endings[] = {"무엇인가요?",    "언제 시작되나요?", "어떻게 되나요?",
-                                    "왜 문제인가요?", "누가 결정하나요?", "얼마인가요?"};
     const model *m = g->body;
     int rc = 0;
     kofts_buf q = {0};
@@ -1186,80 +1264,12 @@ static int write_queries(const gen_ctx *g, const char *path, uint64_t nq)
         int cls = (int)(i % 5);
         kofts_buf_clear(&q);
         rc = kofts_buf_reserve(&q, 1);
-        uint32_t id = UINT32_MAX;
-        switch (cls) {
-        case 0:
-            id = pick_ranked(m, &r, rare_lo, rare_hi, 1);
-            if (id != UINT32_MAX)
-                rc = rc ? rc : put_word(&q, m, id);
-            break;
-        case 1:
-            id = pick_ranked(m, &r, 30, 2000, 1);
-            if (id != UINT32_MAX)
-                rc = rc ? rc : put_word(&q, m, id);
-            break;
-        case 2: {
-            unsigned k = (unsigned)rng_range(&r, 2, 4);
-            for (unsigned j = 0; j < k && !rc; j++) {
-                id = pick_ranked(m, &r, 100, 20000, 1);
-                if (id == UINT32_MAX)
-                    continue;
-                if (q.len)
-                    rc = kofts_buf_append(&q, " ", 1);
-                rc = rc ? rc : put_word(&q, m, id);
-            }
-            break;
-        }
-        case 3: {
-            /* walk learned pairs from a mid-frequency start; keep 2..3 plausible words */
-            unsigned want = (unsigned)rng_range(&r, 2, 3);
-            for (int tries = 0; tries < 50 && !rc; tries++) {
-                kofts_buf_clear(&q);
-                id = pick_ranked(m, &r, 50, 5000, 0);
-                if (id == UINT32_MAX)
-                    break;
-                unsigned got = 1;
-                rc = kofts_buf_puts(&q, "\"");
-                rc = rc ? rc : put_word(&q, m, id);
-                uint32_t prev = id;
-                while (!rc && got < want) {
-                    if (m->succ_start[prev] == m->succ_start[prev + 1])
-                        break;
-                    uint32_t nx = draw_next(m, &r, prev, 0);
-                    const char *w = word_ptr(m, nx);
-                    size_t wl = strip_punct(w, m->w_len[nx]);
-                    if (!query_word_ok(w, wl))
-                        break;
-                    rc = kofts_buf_append(&q, " ", 1);
-                    rc = rc ? rc : kofts_buf_append(&q, w, wl);
-                    got++;
-                    if (wl != m->w_len[nx])
-                        break; /* the sentence ended */
-                    prev = nx;
-                }
-                if (got >= 2)
-                    break;
-            }
-            rc = rc ? rc : kofts_buf_puts(&q, "\"");
-            if (q.len < 6)
-                kofts_buf_clear(&q);
-            break;
-        }
-        default: {
-            uint32_t a = pick_ranked(m, &r, 30, 5000, 1);
-            uint32_t b = pick_ranked(m, &r, 30, 20000, 1);
-            if (a == UINT32_MAX || b == UINT32_MAX)
-                break;
-            const char *wb = word_ptr(m, b);
-            size_t lb = strip_punct(wb, m->w_len[b]);
-            rc = put_word(&q, m, a);
-            rc = rc ? rc : kofts_buf_puts(&q, " ");
-            rc = rc ? rc : kofts_buf_append(&q, wb, lb);
-            rc = rc ? rc : kofts_buf_puts(&q, has_batchim(wb, lb) ? "은 " : "는 ");
-            rc = rc ? rc : kofts_buf_puts(&q, endings[rng_below(&r, 6)]);
-            break;
-        }
-        }
+        if (!rc)
+            rc = cls == 0   ? query_word(&q, m, &r, rare_lo, rare_hi)
+                 : cls == 1 ? query_word(&q, m, &r, 30, 2000)
+                 : cls == 2 ? query_multi(&q, m, &r)
+                 : cls == 3 ? query_phrase(&q, m, &r)
+                            : query_question(&q, m, &r);
         if (rc || q.len == 0)
             continue; /* the model had no fitting word: skip (rare on real corpora) */
         n_class[cls]++;

@@ -7,11 +7,14 @@
  * the writer's first read, the file says WAL but its -wal and -shm files do not exist
  * yet, and a read-only connection cannot create them: its reads fail ("attempt to write
  * a readonly database"). The same happens in the moment the writer switches back. A
- * kofts-serve request that fell into such a window answered 500 (seen once in CI). The
- * search must wait out the window and answer as before.
+ * kofts-serve request that fell into such a window answered 500 (seen once in CI). A
+ * search, a handle being opened and the index statistics must wait out the window and
+ * answer as before; a window that does not close must end in an error naming the index.
  *
- * The reader runs as nobody in a forked child (root only: otherwise the test skips),
- * the writer is this process; the index is a copy in a fresh folder in /tmp.
+ * The readers run as nobody in forked children (root only: otherwise the test skips),
+ * the writer is this process; the index is a copy in a fresh folder in /tmp. A process
+ * that has once read the index in WAL mode keeps what it opened then and no longer
+ * sees such a window, hence the order of the cases and a second reader for L09-L10.
  * Usage: test_search_live FIXTURE_DB
  */
 #include <pthread.h>
@@ -108,8 +111,9 @@ static int read_line(int fd, char *buf, size_t cap)
 }
 
 /* As nobody: open a search handle on db, then on each "go" from the parent search once
- * and report "pre rc took_ms ids|message" (pre: 1 when a plain read-only connection
- * fails at that moment). */
+ * with it (on "new": with a handle opened for that search; on "stats": read the index
+ * statistics) and report "pre rc took_ms ids|message"
+ * (pre: 1 when a plain read-only connection fails at that moment). */
 static int reader(const char *db, int in, int out)
 {
     struct passwd *pw = getpwnam("nobody");
@@ -123,11 +127,30 @@ static int reader(const char *db, int in, int out)
         dprintf(out, "cannot open: %s\n", msg ? msg : "?");
         return 1;
     }
-    for (int round = 0; read_line(in, go, sizeof go) == 0; round++) {
+    while (read_line(in, go, sizeof go) == 0) {
         int pre = plain_reader_fails(db);
-        err[0] = '\0';
+        err[0] = ids[0] = '\0';
         double t0 = now_ms();
-        int rc = search_ids(s, ids, sizeof ids, err, sizeof err);
+        kofts_search *fresh = NULL;
+        int rc = 0;
+        if (strcmp(go, "new") == 0 && kofts_search_open(&fresh, db, &msg)) {
+            snprintf(err, sizeof err, "%s", msg ? msg : "cannot open");
+            free(msg);
+            msg = NULL;
+            rc = -2;
+        }
+        if (strcmp(go, "stats") == 0) {
+            kofts_buf st = {0};
+            rc = kofts_search_stats(s, &st);
+            snprintf(ids, sizeof ids, "%s",
+                     st.data && strstr(st.data, "\"documents\"") ? "stats" : "");
+            if (rc)
+                snprintf(err, sizeof err, "%s", kofts_search_errmsg(s));
+            kofts_buf_free(&st);
+        } else if (rc == 0) {
+            rc = search_ids(fresh ? fresh : s, ids, sizeof ids, err, sizeof err);
+        }
+        kofts_search_close(fresh);
         dprintf(out, "%d %d %.0f %s|%s\n", pre, rc, now_ms() - t0, ids, err);
     }
     kofts_search_close(s);
@@ -140,12 +163,12 @@ typedef struct {
     char ids[4096], err[512];
 } answer;
 
-/* Send "go" and read the reader's answer. */
-static int ask(int to, int from, answer *a)
+/* Send cmd ("go", "new" or "stats") and read the reader's answer. */
+static int ask_cmd(int to, int from, const char *cmd, answer *a)
 {
     char line[5000];
     memset(a, 0, sizeof *a);
-    if (write(to, "go\n", 3) != 3 || read_line(from, line, sizeof line))
+    if (dprintf(to, "%s\n", cmd) < 0 || read_line(from, line, sizeof line))
         return -1;
     char *bar = strchr(line, '|');
     if (!bar || sscanf(line, "%d %d %lf %4095[^|]", &a->pre, &a->rc, &a->took, a->ids) < 3) {
@@ -154,6 +177,11 @@ static int ask(int to, int from, answer *a)
     }
     snprintf(a->err, sizeof a->err, "%s", bar + 1);
     return 0;
+}
+
+static int ask(int to, int from, answer *a)
+{
+    return ask_cmd(to, from, "go", a);
 }
 
 /* The writer's side: switch db to WAL and read nothing (the window opens). */
@@ -198,6 +226,20 @@ static void cases(const char *db, int to, int from)
     end_writer(w);
     CHECK("L04", ask(to, from, &a) == 0 && a.rc == 0 && strcmp(before.ids, a.ids) == 0,
           "search after the writer ended: '%s' %s", a.ids, a.err);
+    /* A handle opened in a window that closes (kofts-search started then, kofts-serve
+     * reopening a replaced file) waits it out. Before the cases below: once this
+     * process has read the index in WAL mode, its next connections share what it
+     * opened and the window no longer shows here. */
+    if (!(w = open_window(db)))
+        return;
+    closer c0 = {w, 300};
+    pthread_t t0;
+    pthread_create(&t0, NULL, close_window, &c0);
+    asked = ask_cmd(to, from, "new", &a);
+    pthread_join(t0, NULL);
+    CHECK("L05", asked == 0 && a.pre == 1 && a.rc == 0 && strcmp(before.ids, a.ids) == 0,
+          "a handle opened in the window: rc %d '%s' %s", a.rc, a.ids, a.err);
+    end_writer(w);
     /* A window that closes (the writer's next read) is waited out. */
     if (!(w = open_window(db)))
         return;
@@ -206,11 +248,54 @@ static void cases(const char *db, int to, int from)
     pthread_create(&t, NULL, close_window, &c);
     asked = ask(to, from, &a);
     pthread_join(t, NULL);
-    CHECK("L05", asked == 0 && a.pre == 1, "precondition again: the window was open");
-    CHECK("L06", asked == 0 && a.rc == 0 && strcmp(before.ids, a.ids) == 0,
+    CHECK("L06", asked == 0 && a.pre == 1, "precondition again: the window was open");
+    CHECK("L07", asked == 0 && a.rc == 0 && strcmp(before.ids, a.ids) == 0,
           "search in the window: '%s' (before: '%s') %s", a.ids, before.ids, a.err);
-    CHECK("L07", a.took >= 200, "the search waited for the window to close (%.0f ms)", a.took);
+    CHECK("L08", a.took >= 200, "the search waited for the window to close (%.0f ms)", a.took);
     end_writer(w);
+}
+
+/* The index statistics (kofts-serve's /api/stats) in a window that closes, by a reader
+ * of its own (a process that has read the index in WAL mode no longer sees windows:
+ * see L05). */
+static void stats_cases(const char *db, int to, int from)
+{
+    answer a;
+    CHECK("L09", ask(to, from, &a) == 0 && a.rc == 0, "search before: %s", a.err);
+    sqlite3 *w = open_window(db);
+    if (!w)
+        return;
+    closer c = {w, 300};
+    pthread_t t;
+    pthread_create(&t, NULL, close_window, &c);
+    int asked = ask_cmd(to, from, "stats", &a);
+    pthread_join(t, NULL);
+    CHECK("L10", asked == 0 && a.pre == 1 && a.rc == 0 && strcmp(a.ids, "stats") == 0,
+          "statistics in the window (precondition %d): rc %d %s", a.pre, a.rc, a.err);
+    end_writer(w);
+}
+
+/* Run cases with a reader child as nobody (to: its commands, from: its answers). */
+static void with_reader(const char *db, void (*cases_fn)(const char *, int, int))
+{
+    int down[2], up[2];
+    if (pipe(down) || pipe(up)) {
+        printf("FAIL L00: pipe\n");
+        kofts_check_failures++;
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(down[1]);
+        close(up[0]);
+        _exit(reader(db, down[0], up[1]));
+    }
+    close(down[0]);
+    close(up[1]);
+    cases_fn(db, down[1], up[0]);
+    close(down[1]);
+    close(up[0]);
+    waitpid(pid, NULL, 0);
 }
 
 int main(int argc, char **argv)
@@ -235,21 +320,13 @@ int main(int argc, char **argv)
         printf("FAIL L00: cannot copy %s to %s\n", argv[1], db);
         return 1;
     }
-    int down[2], up[2];
-    if (pipe(down) || pipe(up))
-        return 1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(down[1]);
-        close(up[0]);
-        _exit(reader(db, down[0], up[1]));
-    }
-    close(down[0]);
-    close(up[1]);
-    cases(db, down[1], up[0]);
-    close(down[1]);
-    int st = 0;
-    waitpid(pid, &st, 0);
+    with_reader(db, cases);
+    /* back to the rollback journal (the first reader kept the file in WAL mode), before
+     * the second reader opens it */
+    sqlite3 *w = NULL;
+    if (sqlite3_open_v2(db, &w, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK)
+        end_writer(w);
+    with_reader(db, stats_cases);
     char *rm[] = {"/bin/rm", "-rf", dir, NULL};
     if (fork() == 0) {
         execv(rm[0], rm);
