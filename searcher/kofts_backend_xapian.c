@@ -29,10 +29,12 @@
  */
 #include <dirent.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "kofts_backend.h"
 #include "kofts_xapian.h"
@@ -62,6 +64,7 @@ typedef struct {
     kofts_xdb *all;   /* the shards that answer, combined */
     kofts_xdb *par;   /* the same local shards, each matched by its own xapian-progsrv
                          process (NULL: match in this thread, one shard after the other) */
+    int par_lost;     /* par was left to a stopped match: open new servers next snapshot */
     long long n_docs; /* documents when opened */
     char *data;       /* the last document's data (doc() borrows from it) */
     kofts_buf warn;   /* '\n'-separated warnings */
@@ -529,13 +532,139 @@ int kofts_xapian_compile(const kofts_plan *p, int reading, kofts_buf *out)
     return describe(NULL, p, rd, out);
 }
 
+/*
+ * A match on the shard servers (x->par), run by a helper thread while the caller's
+ * thread asks the stop check every PAR_POLL_MS: the servers cannot run the check, and a
+ * read from them cannot be interrupted. When the check says stop, the caller returns
+ * KOFTS_ESTOP at once and leaves the job to the helper, which finishes the exchange
+ * (bounded by the servers' timeout), closes the servers and frees the job; the backend
+ * starts new servers at its next snapshot (par_lost).
+ */
+#define PAR_POLL_MS 2
+
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    kofts_xdb *db;    /* the shard servers; the helper closes them when abandoned */
+    kofts_xq *q;      /* the helper's own copy of the query (kofts_xq_clone) */
+    kofts_xsearch s;  /* without the stop check (the servers cannot run it) */
+    kofts_xhit *hits; /* results, the caller's once done */
+    size_t n;
+    long long matches;
+    int rc;
+    char err[1024];
+    int done, abandoned;
+} par_job;
+
+static void par_job_free(par_job *j)
+{
+    pthread_mutex_destroy(&j->mu);
+    pthread_cond_destroy(&j->cv);
+    kofts_xq_free(j->q);
+    free(j);
+}
+
+static void *par_main(void *arg)
+{
+    par_job *j = arg;
+    kofts_xhit *h = NULL;
+    size_t n = 0;
+    long long m = 0;
+    int rc = kofts_xdb_search(j->db, j->q, &j->s, &h, &n, &m);
+    pthread_mutex_lock(&j->mu);
+    j->hits = h;
+    j->n = n;
+    j->matches = m;
+    j->rc = rc;
+    if (rc)
+        snprintf(j->err, sizeof j->err, "%s", kofts_xdb_errmsg(j->db));
+    j->done = 1;
+    int abandoned = j->abandoned;
+    pthread_cond_signal(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+    if (abandoned) { /* nobody waits: the job and the servers are ours */
+        kofts_xdb_close(j->db);
+        free(j->hits);
+        par_job_free(j);
+    }
+    return NULL;
+}
+
+/* Wait for j; 1 when done, 0 when the stop check said stop first (j->mu held). */
+static int par_wait(xbackend *x, par_job *j)
+{
+    while (!j->done) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_nsec += PAR_POLL_MS * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&j->cv, &j->mu, &ts);
+        if (!j->done && x->stop(x->stop_ctx))
+            return 0;
+    }
+    return 1;
+}
+
+/* kofts_xdb_search on x->par, stoppable by the caller's check (see par_job). */
+static int par_search(xbackend *x, const kofts_xq *q, const kofts_xsearch *s, kofts_xhit **hits,
+                      size_t *n, long long *matches)
+{
+    if (!x->stop)
+        return kofts_xdb_search(x->par, q, s, hits, n, matches);
+    if (x->stop(x->stop_ctx))
+        return x_fail(x, KOFTS_ESTOP, "search: stopped");
+    par_job *j = calloc(1, sizeof *j);
+    pthread_condattr_t ca;
+    pthread_t th;
+    if (!j || !(j->q = kofts_xq_clone(q))) {
+        free(j);
+        return x_fail(x, KOFTS_ENOMEM, "");
+    }
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&j->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    j->db = x->par;
+    j->s = *s;
+    j->s.stop = NULL;
+    j->s.stop_ctx = NULL;
+    if (pthread_create(&th, NULL, par_main, j) != 0) { /* no thread: match here, unstoppable */
+        par_job_free(j);
+        return kofts_xdb_search(x->par, q, s, hits, n, matches);
+    }
+    pthread_mutex_lock(&j->mu);
+    int done = par_wait(x, j);
+    if (!done) { /* the helper finishes, closes the servers and frees the job */
+        j->abandoned = 1;
+        pthread_mutex_unlock(&j->mu);
+        pthread_detach(th);
+        x->par = NULL;
+        x->par_lost = 1;
+        return x_fail(x, KOFTS_ESTOP, "search: stopped");
+    }
+    pthread_mutex_unlock(&j->mu);
+    pthread_join(th, NULL);
+    int rc = j->rc;
+    *hits = j->hits;
+    *n = j->n;
+    *matches = j->matches;
+    if (rc)
+        snprintf(x->err, sizeof x->err, "%s", j->err);
+    par_job_free(j);
+    return rc;
+}
+
 /* Run q with retries on shard failure (partial mode); on x->par (shards in parallel)
  * when there is one, but for a count that ends early (s->enough). */
 static int search(xbackend *x, const kofts_xq *q, const kofts_xsearch *s, kofts_xhit **hits,
                   size_t *n, long long *matches)
 {
     if (x->par && !s->enough) { /* a count that ends early runs here (a MatchDecider) */
-        int rc = kofts_xdb_search(x->par, q, s, hits, n, matches);
+        int rc = par_search(x, q, s, hits, n, matches);
         if (rc == 0 || rc == KOFTS_ENOMEM || rc == KOFTS_ESTOP)
             return rc;
         /* a server process failed: match here from now on */
@@ -729,6 +858,8 @@ static int x_stats(kofts_backend *b, kofts_buf *out)
     return rc;
 }
 
+static void open_parallel(xbackend *x, int flags);
+
 /* A snapshot starts at the latest committed revision (a long-running searcher sees
  * what kofts-index committed since); one Xapian handle reads one revision until then. */
 static int x_snapshot(kofts_backend *b, int on)
@@ -741,6 +872,10 @@ static int x_snapshot(kofts_backend *b, int on)
     if (rc == 1 && x->par && kofts_xdb_reopen(x->par) < 0) {
         kofts_xdb_close(x->par); /* a server process failed: match here from now on */
         x->par = NULL;
+    }
+    if (rc >= 0 && x->par_lost && !x->par) { /* the servers were left to a stopped match */
+        x->par_lost = 0;
+        open_parallel(x, KOFTS_BACKEND_PARALLEL);
     }
     if (rc >= 0) {
         long long n = kofts_xdb_doc_count(x->all);

@@ -49,7 +49,7 @@
 
 typedef struct {
     const char *db, *listen, *cors, *base_url;
-    int threads, time_limit_ms, log_queries, header_timeout_s;
+    int threads, time_limit_ms, log_queries, header_timeout_s, parallel;
 } cli;
 
 /* ------------------------------------------------------------ handle pool */
@@ -69,6 +69,7 @@ typedef struct {
     int n_free;
     const char *path;
     int time_limit_ms;
+    int open_flags; /* KOFTS_SEARCH_* (kofts_search_open_ex) */
 } pool;
 
 /* Open a handle on p->path into sl. Returns 0 or a KOFTS_E* code (*errmsg malloc'd). */
@@ -76,7 +77,7 @@ static int slot_open(pool *p, slot *sl, char **errmsg)
 {
     kofts_search *s = NULL;
     struct stat st;
-    int rc = kofts_search_open(&s, p->path, errmsg);
+    int rc = kofts_search_open_ex(&s, p->path, p->open_flags, errmsg);
     if (rc)
         return rc;
     kofts_search_set_time_limit(s, p->time_limit_ms);
@@ -89,13 +90,15 @@ static int slot_open(pool *p, slot *sl, char **errmsg)
     return 0;
 }
 
-static int pool_init(pool *p, const char *path, int n, int time_limit_ms, char **errmsg)
+static int pool_init(pool *p, const char *path, int n, int time_limit_ms, int open_flags,
+                     char **errmsg)
 {
     memset(p, 0, sizeof *p);
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
     p->path = path;
     p->time_limit_ms = time_limit_ms;
+    p->open_flags = open_flags;
     p->slots = calloc((size_t)n, sizeof *p->slots);
     p->free_idx = calloc((size_t)n, sizeof *p->free_idx);
     if (!p->slots || !p->free_idx)
@@ -524,6 +527,7 @@ enum {
     OPT_TIME_LIMIT,
     OPT_LOG_QUERIES,
     OPT_HEADER_TIMEOUT,
+    OPT_PARALLEL,
     OPT_GENERATE,
 };
 
@@ -543,6 +547,8 @@ static const kofts_cli_opt options[] = {
     {"log-queries", OPT_LOG_QUERIES, NULL, "log query strings too (default: path only)", NULL},
     {"header-timeout", OPT_HEADER_TIMEOUT, "S",
      "drop a connection whose request headers take over S s (default 10)", NULL},
+    {"parallel", OPT_PARALLEL, NULL,
+     "xapian, 2+ local shards: match them at once, one xapian-progsrv each", NULL},
     {"generate", OPT_GENERATE, "WHAT", "print the man page (man) or bash completion (bash)",
      "man bash"},
     {"help", 'h', NULL, "show this help", NULL},
@@ -634,6 +640,9 @@ static int apply_option(cli *o, int ch, const char *arg)
             return usage_error("--header-timeout wants seconds from 1 to 3600, not '%s'", arg);
         o->header_timeout_s = (int)v;
         break;
+    case OPT_PARALLEL:
+        o->parallel = 1;
+        break;
     case OPT_GENERATE:
         return kofts_cli_generate(&spec, arg, KOFTS_VERSION_STRING, stdout);
     case 'h':
@@ -689,7 +698,8 @@ int main(int argc, char **argv)
         return usage_error("--listen wants HOST:PORT (e.g. 127.0.0.1:8080), not '%s'", sv.o.listen);
     char *err = NULL;
     kofts_analyzer_preload(); /* hunspell-ko loads before we listen, not in a request */
-    if (pool_init(&sv.pool, sv.o.db, sv.o.threads, sv.o.time_limit_ms, &err)) {
+    if (pool_init(&sv.pool, sv.o.db, sv.o.threads, sv.o.time_limit_ms,
+                  sv.o.parallel ? KOFTS_SEARCH_PARALLEL : 0, &err)) {
         fprintf(stderr, PROG ": %s\n", err ? err : "out of memory");
         free(err);
         pool_free(&sv.pool);

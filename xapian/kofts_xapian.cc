@@ -338,6 +338,18 @@ char *kofts_xq_describe(const kofts_xq *q)
     }
 }
 
+kofts_xq *kofts_xq_clone(const kofts_xq *q)
+{
+    if (!q)
+        return nullptr;
+    try {
+        /* serialised and read back: a new tree, no reference count shared with q */
+        return wrap(Xapian::Query::unserialise(q->q.serialise()));
+    } catch (...) {
+        return nullptr;
+    }
+}
+
 void kofts_xq_free(kofts_xq *q)
 {
     delete q;

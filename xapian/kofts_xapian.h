@@ -96,6 +96,9 @@ kofts_xq *kofts_xq_wildcard(const char *prefix, size_t len, unsigned max_expansi
 kofts_xq *kofts_xq_value_range(unsigned slot, const char *lo, const char *hi);
 /* Xapian's description of q (malloc'd, caller frees), or NULL. */
 char *kofts_xq_describe(const kofts_xq *q);
+/* An independent copy of q (no reference count shared with it, so either may be used and
+ * freed in another thread), or NULL. */
+kofts_xq *kofts_xq_clone(const kofts_xq *q);
 void kofts_xq_free(kofts_xq *q);
 
 /* ------------------------------------------------------------------ reading */
