@@ -650,6 +650,43 @@ static void index_argv(char **argv, const run_opts *o, char *db, char *src, char
     argv[k] = NULL;
 }
 
+/*
+ * Wait (up to 2 s) until process pid runs the indexer's own code: it blocks SIGINT
+ * (kofts-index does so on the first line of main), or catches it while its executable
+ * is named like index_path (a shell in front of it catches SIGINT too). A signal sent
+ * earlier - while the dynamic loader maps ICU, hunspell, Xapian, which took longer
+ * than the shortest kill delay on a busy machine - kills any program by the default
+ * action, which is not what the SIGINT rounds test. Read from /proc/PID/status.
+ */
+static void wait_sigint_ready(pid_t pid, const char *index_path)
+{
+    char path[64], line[256], exe[4096];
+    const char *want = strrchr(index_path, '/') ? strrchr(index_path, '/') + 1 : index_path;
+    unsigned long long bit = 1ULL << (SIGINT - 1);
+    for (double t0 = now_s(); now_s() - t0 < 2.0; sleep_s(0.002)) {
+        snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            return; /* gone already, or no /proc: send the signal anyway */
+        unsigned long long blk = 0, cgt = 0;
+        while (fgets(line, sizeof line, f)) {
+            if (strncmp(line, "SigBlk:", 7) == 0)
+                blk = strtoull(line + 7, NULL, 16);
+            else if (strncmp(line, "SigCgt:", 7) == 0)
+                cgt = strtoull(line + 7, NULL, 16);
+        }
+        fclose(f);
+        if (blk & bit)
+            return;
+        snprintf(path, sizeof path, "/proc/%d/exe", (int)pid);
+        ssize_t n = readlink(path, exe, sizeof exe - 1);
+        exe[n > 0 ? n : 0] = '\0';
+        const char *base = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
+        if ((cgt & bit) && strcmp(base, want) == 0)
+            return;
+    }
+}
+
 static int cmd_crash(const run_opts *o)
 {
     char db[4200], src[4200], ids[4200], errp[4200], desc[64];
@@ -699,6 +736,8 @@ static int cmd_crash(const run_opts *o)
         double at = 0.02 + (double)(rng_next() % 10000) / 10000.0 * full * (kind == 2 ? 0.5 : 0.9);
         pid = spawn(argv, NULL, errp);
         sleep_s(at);
+        if (o->sig == SIGINT)
+            wait_sigint_ready(pid, o->index);
         strset committed = {0};
         long before = snapshot_ids(db, &committed);
         int r = kill(pid, o->sig);
