@@ -65,30 +65,57 @@ static ZSTD_DCtx *dctx(void)
     return d;
 }
 
-/* The compression dictionary in use (kofts_textz_use_dict): a list that only grows,
- * so a pointer read by a packing thread stays valid for the life of the process. */
+/* A slot's dictionaries: a list that only grows while the slot lives, so a pointer a
+ * packing thread read from cur stays valid until kofts_textz_slot_free. */
 typedef struct dict_node {
     ZSTD_CDict *cd;
     unsigned id;
     struct dict_node *next;
 } dict_node;
-static _Atomic(dict_node *) cur_dict;
-static dict_node *all_dicts; /* every dictionary loaded, under dict_mu */
-static pthread_mutex_t dict_mu = PTHREAD_MUTEX_INITIALIZER;
 
-int kofts_textz_use_dict(const void *dict, size_t n, unsigned *id)
+struct kofts_textz_slot {
+    _Atomic(dict_node *) cur; /* the dictionary in use, or NULL */
+    dict_node *all;           /* every dictionary given, under mu */
+    pthread_mutex_t mu;
+};
+
+int kofts_textz_slot_new(kofts_textz_slot **out)
+{
+    kofts_textz_slot *s = calloc(1, sizeof *s);
+    *out = s;
+    if (!s)
+        return KOFTS_ENOMEM;
+    atomic_init(&s->cur, NULL);
+    pthread_mutex_init(&s->mu, NULL);
+    return 0;
+}
+
+void kofts_textz_slot_free(kofts_textz_slot *s)
+{
+    if (!s)
+        return;
+    for (dict_node *d = s->all, *next; d; d = next) {
+        next = d->next;
+        ZSTD_freeCDict(d->cd);
+        free(d);
+    }
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+int kofts_textz_slot_use(kofts_textz_slot *s, const void *dict, size_t n, unsigned *id)
 {
     if (id)
         *id = 0;
     if (!dict || !n) {
-        atomic_store(&cur_dict, NULL);
+        atomic_store(&s->cur, NULL);
         return 0;
     }
     unsigned did = ZDICT_getDictID(dict, n);
     if (!did)
         return KOFTS_EINVAL;
-    pthread_mutex_lock(&dict_mu);
-    dict_node *d = all_dicts;
+    pthread_mutex_lock(&s->mu);
+    dict_node *d = s->all;
     while (d && d->id != did)
         d = d->next;
     if (!d && (d = calloc(1, sizeof *d))) {
@@ -97,14 +124,14 @@ int kofts_textz_use_dict(const void *dict, size_t n, unsigned *id)
             d = NULL;
         } else {
             d->id = did;
-            d->next = all_dicts;
-            all_dicts = d;
+            d->next = s->all;
+            s->all = d;
         }
     }
-    pthread_mutex_unlock(&dict_mu);
+    pthread_mutex_unlock(&s->mu);
     if (!d)
         return KOFTS_ENOMEM;
-    atomic_store(&cur_dict, d);
+    atomic_store(&s->cur, d);
     if (id)
         *id = did;
     return 0;
@@ -131,7 +158,7 @@ int kofts_textz_train(kofts_buf *dict, unsigned *id, const char *samples, const 
     return 0;
 }
 
-int kofts_textz_pack(kofts_buf *out, const char *text, size_t len)
+int kofts_textz_pack(kofts_buf *out, const char *text, size_t len, const kofts_textz_slot *slot)
 {
     out->len = 0;
     if (len < KOFTS_TEXTZ_MIN || len > KOFTS_TEXTZ_LIMIT)
@@ -146,7 +173,8 @@ int kofts_textz_pack(kofts_buf *out, const char *text, size_t len)
         ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1)) ||
         ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, 1)))
         return KOFTS_ENOMEM;
-    dict_node *dn = atomic_load(&cur_dict); /* the frame then names the dictionary's id */
+    /* the frame then names the dictionary's id */
+    dict_node *dn = slot ? atomic_load(&slot->cur) : NULL;
     if (dn && ZSTD_isError(ZSTD_CCtx_refCDict(c, dn->cd)))
         return KOFTS_ENOMEM;
     size_t zlen = ZSTD_compress2(c, out->data, bound, text, len);

@@ -31,12 +31,36 @@
 #define KOFTS_TEXTZ_LIMIT            (1u << 30) /* the largest text length a BLOB may claim */
 
 /*
- * Compress text[0..len) into out (emptied first) as the BLOB above. Returns 1 when
- * the text should be stored as plain TEXT instead (shorter than KOFTS_TEXTZ_MIN,
- * larger than KOFTS_TEXTZ_LIMIT, or compression saves less than an eighth), 0 when
- * out holds the BLOB, KOFTS_ENOMEM. Thread-safe (a context per thread).
+ * The compression dictionary of one index run: its writer sets it (kofts_textz_slot_use)
+ * while worker threads compress bodies with whatever it holds at that moment
+ * (kofts_textz_pack). Every dictionary a slot was given stays loaded until the slot is
+ * freed, so a worker never compresses with a freed one. One slot per writer: two
+ * writers in one process do not share a dictionary.
  */
-int kofts_textz_pack(kofts_buf *out, const char *text, size_t len);
+typedef struct kofts_textz_slot kofts_textz_slot;
+
+/* A new slot holding no dictionary (*out); 0 or KOFTS_ENOMEM. */
+int kofts_textz_slot_new(kofts_textz_slot **out);
+
+/* Free the slot and its dictionaries, once nothing compresses with it; NULL allowed. */
+void kofts_textz_slot_free(kofts_textz_slot *s);
+
+/*
+ * From now on kofts_textz_pack with this slot compresses with dict[0..n) (a trained
+ * dictionary: its id, which every frame names, goes to *id when id is not NULL); NULL /
+ * 0 goes back to no dictionary. Called by one thread (the writer). Returns 0,
+ * KOFTS_EINVAL (not a dictionary: no id), KOFTS_ENOMEM.
+ */
+int kofts_textz_slot_use(kofts_textz_slot *s, const void *dict, size_t n, unsigned *id);
+
+/*
+ * Compress text[0..len) into out (emptied first) as the BLOB above, with the dictionary
+ * slot holds now (slot NULL, or holding none: without). Returns 1 when the text should
+ * be stored as plain TEXT instead (shorter than KOFTS_TEXTZ_MIN, larger than
+ * KOFTS_TEXTZ_LIMIT, or compression saves less than an eighth), 0 when out holds the
+ * BLOB, KOFTS_ENOMEM. Thread-safe (a context per thread).
+ */
+int kofts_textz_pack(kofts_buf *out, const char *text, size_t len, const kofts_textz_slot *slot);
 
 /*
  * Decompress the BLOB z[0..n) into a new NUL-terminated string *out (sqlite3_malloc'ed:
@@ -55,15 +79,6 @@ int kofts_textz_unpack(const void *z, size_t n, char **out, size_t *out_len);
  */
 int kofts_textz_train(kofts_buf *dict, unsigned *id, const char *samples, const size_t *sizes,
                       unsigned n);
-
-/*
- * From now on kofts_textz_pack compresses with dict[0..n) (a trained dictionary: its
- * id, which every frame names, goes to *id when id is not NULL); NULL / 0 goes back to
- * no dictionary. Process-wide: a writer sets it before its workers pack and keeps it
- * for its run. Dictionaries stay loaded for the life of the process. Returns 0,
- * KOFTS_EINVAL (not a dictionary: no id), KOFTS_ENOMEM.
- */
-int kofts_textz_use_dict(const void *dict, size_t n, unsigned *id);
 
 /*
  * Register kofts_text(x) on db: a BLOB in the layout above -> its text; TEXT and NULL

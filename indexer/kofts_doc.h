@@ -54,10 +54,11 @@ int kofts_doc_set(char **slot, const char *s, size_t n);
 /*
  * Compute the FTS column strings (tags = categories '\n' tags, bigram = 0x01 title
  * '\n' body: byte-identical to the fts_content view), the content hash and the
- * compressed body (zbody; worker threads call this, so the writer does not deflate).
- * Returns 0 or KOFTS_ENOMEM.
+ * compressed body (zbody, with the dictionary z holds: the writer's slot, NULL for
+ * none; worker threads call this, so the writer does not deflate). Returns 0 or
+ * KOFTS_ENOMEM.
  */
-int kofts_doc_finish(kofts_doc *d);
+int kofts_doc_finish(kofts_doc *d, const kofts_textz_slot *z);
 
 /* Build the token streams for all columns with analyzer a (a worker's own). Returns 0
  * or a negative KOFTS_E* code; on failure the streams are left NULL (the writer then

@@ -242,6 +242,7 @@ static void fmap_free(fmap *m)
 typedef struct {
     const kofts_index_opts *o;
     kofts_index_writer *w;
+    const kofts_textz_slot *zslot; /* the writer's compression dictionary (workers read) */
 
     pthread_mutex_t mu;
     pthread_cond_t cv_space, cv_work, cv_done;
@@ -661,7 +662,7 @@ static void work_file(ctx *c, item *it, kofts_analyzer *an)
                            kofts_strerror(rc));
         goto done;
     }
-    if (kofts_doc_finish(d)) {
+    if (kofts_doc_finish(d, c->zslot)) {
         it->nomem = 1;
         goto done;
     }
@@ -695,8 +696,8 @@ static void work_lines(ctx *c, item *it, kofts_analyzer *an)
         }
         int rc = kofts_jsonl_parse_ex(d, &it->dg, fi->path, r->lineno, it->lines.data + r->off,
                                       r->len, &it->ignored);
-        if (rc == 0 &&
-            (kofts_doc_set(&d->source, fi->path, strlen(fi->path)) || kofts_doc_finish(d)))
+        if (rc == 0 && (kofts_doc_set(&d->source, fi->path, strlen(fi->path)) ||
+                        kofts_doc_finish(d, c->zslot)))
             rc = KOFTS_ENOMEM;
         if (rc == KOFTS_ENOMEM)
             it->nomem = 1;
@@ -1344,6 +1345,7 @@ static int open_index(ctx *c, long long *docs_before)
         free(err);
         return rc;
     }
+    c->zslot = c->w->textz ? c->w->textz(c->w) : NULL;
     *docs_before = c->w->doc_count(c->w);
     if (c->w->each_file(c->w, load_file, c) != 0) {
         fatal(c, c->w->errmsg(c->w));

@@ -20,7 +20,7 @@
 #include "kofts_doc.h"
 #include "kofts_writer.h"
 
-#define KOFTS_INDEX_WRITER_VERSION 1
+#define KOFTS_INDEX_WRITER_VERSION 2 /* 2: textz */
 
 typedef struct kofts_index_writer kofts_index_writer;
 
@@ -57,6 +57,9 @@ struct kofts_index_writer {
     long long (*pending)(const kofts_index_writer *w);
     /* After a large build: compact/merge what the backend can. */
     int (*optimize)(kofts_index_writer *w);
+    /* The dictionary slot the pipeline's workers compress bodies with (kofts_doc_finish),
+     * borrowed until close; NULL (the function or its result): no dictionary. */
+    const kofts_textz_slot *(*textz)(kofts_index_writer *w);
 };
 
 /* Options for opening a writer. */

@@ -71,10 +71,11 @@ struct kofts_writer {
     char *dup_src;         /* last duplicate's earlier source */
     /* zstd dictionary: until the index has one, the compressed bodies written are kept
      * as samples (with their rowids) to train it on (see train_dict) */
-    int dict_done;     /* the index has a dictionary, or training was tried */
-    kofts_buf samples; /* sample bodies end to end */
-    size_t *ssize;     /* bytes of each */
-    int64_t *srow;     /* rowid of each */
+    kofts_textz_slot *zslot; /* owned: the dictionary bodies are compressed with */
+    int dict_done;           /* the index has a dictionary, or training was tried */
+    kofts_buf samples;       /* sample bodies end to end */
+    size_t *ssize;           /* bytes of each */
+    int64_t *srow;           /* rowid of each */
     size_t nsamp, capsize, caprow;
     char err[512];
 };
@@ -109,13 +110,12 @@ static int load_dict(kofts_writer *w, const char *path, char **errmsg)
 {
     sqlite3_stmt *st = NULL;
     int rc = 0;
-    kofts_textz_use_dict(NULL, 0, NULL);
     if (sqlite3_prepare_v2(w->db, "SELECT dict FROM doc_dict ORDER BY id DESC LIMIT 1", -1, &st,
                            NULL) != SQLITE_OK) {
         rc = KOFTS_EIO;
     } else if (sqlite3_step(st) == SQLITE_ROW) {
-        rc = kofts_textz_use_dict(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
-                                  NULL);
+        rc = kofts_textz_slot_use(w->zslot, sqlite3_column_blob(st, 0),
+                                  (size_t)sqlite3_column_bytes(st, 0), NULL);
         w->dict_done = 1;
     }
     sqlite3_finalize(st);
@@ -161,7 +161,7 @@ static int train_dict(kofts_writer *w)
     sqlite3_finalize(st);
     st = NULL;
     /* stored first: no body may name a dictionary the index does not hold */
-    if ((rc = kofts_textz_use_dict(dict.data, dict.len, NULL)))
+    if ((rc = kofts_textz_slot_use(w->zslot, dict.data, dict.len, NULL)))
         goto done;
     used = 1;
     if (sqlite3_prepare_v2(w->db, "UPDATE doc_store SET body=?1 WHERE rowid=?2", -1, &st, NULL) !=
@@ -171,7 +171,7 @@ static int train_dict(kofts_writer *w)
     }
     size_t off = 0;
     for (size_t i = 0; i < w->nsamp && rc == 0; off += w->ssize[i++]) {
-        int pr = kofts_textz_pack(&z, w->samples.data + off, w->ssize[i]);
+        int pr = kofts_textz_pack(&z, w->samples.data + off, w->ssize[i], w->zslot);
         if (pr < 0)
             rc = pr;
         if (pr != 0)
@@ -182,7 +182,7 @@ static int train_dict(kofts_writer *w)
     }
 done:
     if (rc && used)
-        kofts_textz_use_dict(NULL, 0, NULL); /* the rows to come must not need it */
+        kofts_textz_slot_use(w->zslot, NULL, 0, NULL); /* the rows to come must not need it */
     sqlite3_finalize(st);
     kofts_buf_free(&dict);
     kofts_buf_free(&z);
@@ -220,8 +220,10 @@ int kofts_writer_open(kofts_writer **out, const char *path, int full, char **err
     if (errmsg)
         *errmsg = NULL;
     kofts_writer *w = calloc(1, sizeof *w);
-    if (!w)
+    if (!w || kofts_textz_slot_new(&w->zslot)) {
+        kofts_writer_close(w);
         return KOFTS_ENOMEM;
+    }
     rc = kofts_store_open(&w->store, path, KOFTS_STORE_CREATE | (full ? KOFTS_STORE_RESET : 0),
                           errmsg);
     if (rc)
@@ -643,5 +645,11 @@ void kofts_writer_close(kofts_writer *w)
     kofts_buf_free(&w->samples);
     free(w->ssize);
     free(w->srow);
+    kofts_textz_slot_free(w->zslot);
     free(w);
+}
+
+const kofts_textz_slot *kofts_writer_textz(const kofts_writer *w)
+{
+    return w->zslot;
 }

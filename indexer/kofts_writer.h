@@ -92,4 +92,9 @@ struct sqlite3 *kofts_writer_db(kofts_writer *w);
 /* Roll back anything uncommitted and close; NULL is allowed. */
 void kofts_writer_close(kofts_writer *w);
 
+/* The slot holding the dictionary bodies are to be compressed with for this writer
+ * (kofts_doc_finish, in the workers); borrowed until kofts_writer_close. It changes
+ * during a run when the writer trains the index's dictionary. */
+const kofts_textz_slot *kofts_writer_textz(const kofts_writer *w);
+
 #endif /* KOFTS_WRITER_H */

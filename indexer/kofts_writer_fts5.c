@@ -75,6 +75,11 @@ static long long f_pending(const kofts_index_writer *w)
     return kofts_writer_pending(((const fts5_writer *)w)->w);
 }
 
+static const kofts_textz_slot *f_textz(kofts_index_writer *w)
+{
+    return kofts_writer_textz(W(w));
+}
+
 static int f_optimize(kofts_index_writer *w)
 {
     return kofts_writer_optimize(W(w));
@@ -104,7 +109,8 @@ int kofts_index_writer_open_fts5(kofts_index_writer **out, const char *path, int
                                    f_file_remove,
                                    f_commit,
                                    f_pending,
-                                   f_optimize};
+                                   f_optimize,
+                                   f_textz};
     int rc = kofts_writer_open(&f->w, path, full, errmsg);
     if (rc) {
         free(f);

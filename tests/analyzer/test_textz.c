@@ -19,7 +19,7 @@
 static void round_trip(const char *id, const char *text, size_t len, int want)
 {
     kofts_buf z = {0};
-    int rc = kofts_textz_pack(&z, text, len);
+    int rc = kofts_textz_pack(&z, text, len, NULL);
     CHECK(id, rc == want, "pack returned %d, expected %d", rc, want);
     if (rc == 0) {
         char *out = NULL;
@@ -128,6 +128,11 @@ static void dictionary(void)
     unsigned x = 7, id = 0, id2 = 0;
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
+    kofts_textz_slot *slot = NULL, *other = NULL; /* two writers' slots */
+    if (kofts_textz_slot_new(&slot) || kofts_textz_slot_new(&other)) {
+        CHECK("T30_slots", 0, "out of memory");
+        goto done;
+    }
     for (int i = 0; i < 300; i++) {
         article(&one, &x, 20 + i % 20);
         sizes[i] = one.len;
@@ -141,11 +146,15 @@ static void dictionary(void)
     if (rc)
         goto done;
     article(&one, &x, 12); /* a new text, not a sample */
-    rc = kofts_textz_pack(&plainz, one.data, one.len);
+    rc = kofts_textz_pack(&plainz, one.data, one.len, slot);
     CHECK("T32_pack_plain", rc == 0, "rc %d", rc);
-    rc = kofts_textz_use_dict(dict.data, dict.len, &id2);
+    rc = kofts_textz_slot_use(slot, dict.data, dict.len, &id2);
     CHECK("T33_use_dict", rc == 0 && id2 == id, "rc %d id %u vs %u", rc, id2, id);
-    rc = kofts_textz_pack(&z, one.data, one.len);
+    rc = kofts_textz_pack(&z, one.data, one.len, other);
+    CHECK("T33b_slots_apart", rc == 0 && z.len == plainz.len,
+          "another slot (another writer) compressed with this one's dictionary: %zu vs %zu", z.len,
+          plainz.len);
+    rc = kofts_textz_pack(&z, one.data, one.len, slot);
     CHECK("T34_smaller_with_dict", rc == 0 && z.len < plainz.len, "rc %d: %zu vs %zu bytes", rc,
           z.len, plainz.len);
     char *out = NULL;
@@ -184,16 +193,17 @@ static void dictionary(void)
           rc == SQLITE_ROW && got && strlen(got) == one.len && memcmp(got, one.data, one.len) == 0,
           "rc %d: %s", rc, sqlite3_errmsg(db));
     sqlite3_reset(st);
-    kofts_textz_use_dict(NULL, 0, NULL);
-    rc = kofts_textz_pack(&z, one.data, one.len);
+    kofts_textz_slot_use(slot, NULL, 0, NULL);
+    rc = kofts_textz_pack(&z, one.data, one.len, slot);
     CHECK("T38_back_to_no_dict",
           rc == 0 && z.len == plainz.len && kofts_textz_unpack(z.data, z.len, &out, &n) == 0,
           "rc %d", rc);
     sqlite3_free(out);
-    CHECK("T39_not_a_dict", kofts_textz_use_dict("not a dictionary", 16, NULL) == KOFTS_EINVAL,
-          "accepted");
+    CHECK("T39_not_a_dict",
+          kofts_textz_slot_use(slot, "not a dictionary", 16, NULL) == KOFTS_EINVAL, "accepted");
 done:
-    kofts_textz_use_dict(NULL, 0, NULL);
+    kofts_textz_slot_free(slot);
+    kofts_textz_slot_free(other);
     sqlite3_finalize(st);
     sqlite3_close(db);
     kofts_buf_free(&samples);
@@ -231,7 +241,7 @@ int main(void)
     round_trip("T08_large", big.data, big.len, 0);
 
     kofts_buf z = {0};
-    if (kofts_textz_pack(&z, prose.data, prose.len) == 0) {
+    if (kofts_textz_pack(&z, prose.data, prose.len, NULL) == 0) {
         malformed(&z);
         sql_function(&z, prose.data);
     } else {

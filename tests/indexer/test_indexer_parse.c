@@ -339,7 +339,7 @@ static void test_finish(void)
     kofts_doc_set(&d->body, "B", 1);
     kofts_doc_set(&d->categories, "c1\nc2", 5);
     kofts_doc_set(&d->tags, "t", 1);
-    int rc = kofts_doc_finish(d);
+    int rc = kofts_doc_finish(d, NULL);
     CHECK("finish-cols",
           rc == 0 && !strcmp(d->col[KOFTS_COL_TAGS], "c1\nc2\nt") &&
               !strcmp(d->col[KOFTS_COL_BIGRAM], "\x01T\nB") && strlen(d->hash) == 16,

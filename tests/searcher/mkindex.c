@@ -48,7 +48,7 @@ static int str_of(const cJSON *o, const char *key, char **slot)
 }
 
 /* One JSON object -> a finished kofts_doc (NULL on a bad line or out of memory). */
-static kofts_doc *doc_of(const cJSON *o, const char *source, long lineno)
+static kofts_doc *doc_of(const cJSON *o, const char *source, long lineno, const kofts_textz_slot *z)
 {
     kofts_doc *d = kofts_doc_new();
     if (!d)
@@ -62,7 +62,7 @@ static kofts_doc *doc_of(const cJSON *o, const char *source, long lineno)
         list_of(cJSON_GetObjectItemCaseSensitive(o, "tags"), &d->tags) ||
         str_of(o, "date", &d->date) || str_of(o, "excerpt", &d->excerpt) ||
         str_of(o, "body", &d->body) || str_of(o, "extra", &d->extra) || str_of(o, "url", &d->url) ||
-        kofts_doc_finish(d)) {
+        kofts_doc_finish(d, z)) {
         kofts_doc_free(d);
         return NULL;
     }
@@ -90,7 +90,7 @@ static long put_file(kofts_index_writer *w, const char *path)
         cJSON *o = cJSON_Parse(line);
         if (!o)
             continue;
-        kofts_doc *d = doc_of(o, path, lineno);
+        kofts_doc *d = doc_of(o, path, lineno, w->textz ? w->textz(w) : NULL);
         cJSON_Delete(o);
         if (!d) {
             rc = KOFTS_ENOMEM;

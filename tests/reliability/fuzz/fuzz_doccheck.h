@@ -24,7 +24,7 @@ static inline void fuzz_check_doc(kofts_doc *d)
     }
     size_t dl = strlen(d->date);
     FUZZ_CHECK(dl == 0 || dl == 10 || dl == 16 || dl == 19, "date '%s'", d->date);
-    FUZZ_CHECK(kofts_doc_finish(d) == 0, "doc_finish failed");
+    FUZZ_CHECK(kofts_doc_finish(d, NULL) == 0, "doc_finish failed");
     size_t tl = strlen(d->title), bl = strlen(d->body);
     const char *bg = d->col[KOFTS_COL_BIGRAM];
     FUZZ_CHECK(bg && strlen(bg) == tl + bl + 2 && bg[0] == '\x01' &&

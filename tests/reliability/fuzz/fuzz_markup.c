@@ -101,7 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                    kofts_doc_set(&d->body, mk.text.data ? mk.text.data : "", mk.text.len) == 0 &&
                    kofts_doc_set(&d->extra, mk.extra.data ? mk.extra.data : "", mk.extra.len) == 0,
                "doc_set failed");
-    FUZZ_CHECK(kofts_doc_finish(d) == 0, "doc_finish failed");
+    FUZZ_CHECK(kofts_doc_finish(d, NULL) == 0, "doc_finish failed");
     size_t tl = strlen(d->title), bl = strlen(d->body);
     const char *bg = d->col[KOFTS_COL_BIGRAM];
     FUZZ_CHECK(bg && strlen(bg) == tl + bl + 2 && bg[0] == '\x01' &&
