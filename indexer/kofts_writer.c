@@ -328,14 +328,10 @@ int kofts_writer_file_begin(kofts_writer *w, const char *path)
 
 static int keep_add(kofts_writer *w, int64_t rowid)
 {
-    if (w->nkeep == w->capkeep) {
-        size_t nc = w->capkeep ? w->capkeep * 2 : 64;
-        int64_t *nk = realloc(w->keep, nc * sizeof *nk);
-        if (!nk)
-            return KOFTS_ENOMEM;
-        w->keep = nk;
-        w->capkeep = nc;
-    }
+    int64_t *nk = kofts_grow(w->keep, &w->capkeep, w->nkeep + 1, sizeof *nk);
+    if (!nk)
+        return KOFTS_ENOMEM;
+    w->keep = nk;
     w->keep[w->nkeep++] = rowid;
     return 0;
 }
@@ -417,31 +413,30 @@ static void bind_doc(sqlite3_stmt *s, const kofts_doc *d)
     sqlite3_bind_text(s, 13, d->text_hash, -1, SQLITE_STATIC);
 }
 
-int kofts_writer_put(kofts_writer *w, kofts_doc *d, kofts_put_outcome *outcome, const char **dup_of)
-{
-    int rc = 0;
-    int64_t rowid = 0;
-    int exists = 0, same_hash = 0, same_src = 0, same_url = 0;
-    *dup_of = NULL;
-    *outcome = KOFTS_PUT_NEW;
-    if ((rc = begin(w)))
-        return rc;
-    int dup = seen_add(w, d->id);
-    if (dup < 0)
-        return dup;
+/* What the index holds under a document's id (kofts_writer_put's first step). */
+typedef struct {
+    int exists, same_hash, same_src, same_url;
+    int64_t rowid;
+} stored;
 
+/* Look up d->id; on a duplicate id within this run (dup), *dup_of names the earlier
+ * source. Returns 0 or KOFTS_EIO. */
+static int find_stored(kofts_writer *w, const kofts_doc *d, int dup, stored *st,
+                       const char **dup_of)
+{
+    memset(st, 0, sizeof *st);
     sqlite3_stmt *s = stmt(w, S_FIND);
     sqlite3_bind_text(s, 1, d->id, -1, SQLITE_STATIC);
     int src = sqlite3_step(s);
     if (src == SQLITE_ROW) {
-        exists = 1;
-        rowid = sqlite3_column_int64(s, 0);
+        st->exists = 1;
+        st->rowid = sqlite3_column_int64(s, 0);
         const char *h = (const char *)sqlite3_column_text(s, 1);
         const char *so = (const char *)sqlite3_column_text(s, 2);
-        same_hash = h && strcmp(h, d->text_hash) == 0;
-        same_src = so && strcmp(so, d->source) == 0;
         const char *uo = (const char *)sqlite3_column_text(s, 3);
-        same_url = uo && strcmp(uo, d->url) == 0;
+        st->same_hash = h && strcmp(h, d->text_hash) == 0;
+        st->same_src = so && strcmp(so, d->source) == 0;
+        st->same_url = uo && strcmp(uo, d->url) == 0;
         if (dup) {
             free(w->dup_src);
             w->dup_src = strdup(so ? so : "");
@@ -452,68 +447,94 @@ int kofts_writer_put(kofts_writer *w, kofts_doc *d, kofts_put_outcome *outcome, 
         return fail(w, "cannot look up a document");
     }
     sqlite3_reset(s);
+    return 0;
+}
 
-    if (exists && same_hash) {
-        *outcome = KOFTS_PUT_UNCHANGED;
-        if (!same_src || !same_url) { /* the url is not indexed: no FTS work */
-            s = stmt(w, S_DOC_SRC);
-            sqlite3_bind_text(s, 1, d->source, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(s, 2, d->size);
-            sqlite3_bind_int64(s, 3, d->mtime);
-            sqlite3_bind_int64(s, 4, rowid);
-            sqlite3_bind_text(s, 5, d->url, -1, SQLITE_STATIC);
-            if ((rc = run(w, s, "cannot update a document")))
-                return rc;
-        }
-        return keep_add(w, rowid);
-    }
-    if (exists) {
-        *outcome = KOFTS_PUT_UPDATED;
-        if ((rc = delete_doc(w, rowid, 0)))
+/* The stored row of d: updated in place (after its old FTS entry is deleted) when it
+ * exists, else inserted; its rowid in st->rowid. */
+static int store_row(kofts_writer *w, const kofts_doc *d, stored *st)
+{
+    int rc;
+    sqlite3_stmt *s;
+    if (st->exists) {
+        if ((rc = delete_doc(w, st->rowid, 0)))
             return rc;
         s = stmt(w, S_DOC_UPD);
         bind_doc(s, d);
-        sqlite3_bind_int64(s, 14, rowid);
-        if ((rc = run(w, s, "cannot update a document")))
-            return rc;
-    } else {
-        s = stmt(w, S_DOC_INS);
-        bind_doc(s, d);
-        if ((rc = run(w, s, "cannot insert a document")))
-            return rc;
-        rowid = sqlite3_last_insert_rowid(w->db);
+        sqlite3_bind_int64(s, 14, st->rowid);
+        return run(w, s, "cannot update a document");
     }
-
-    if (!w->dict_done && d->zbody.len && (rc = sample_add(w, rowid, d->body)))
+    s = stmt(w, S_DOC_INS);
+    bind_doc(s, d);
+    if ((rc = run(w, s, "cannot insert a document")))
         return rc;
+    st->rowid = sqlite3_last_insert_rowid(w->db);
+    return 0;
+}
 
-    /* the FTS row: the same strings as the fts_content view, pre-analysed */
-    s = stmt(w, S_FTS_INS);
+/* The FTS row of d (the same strings as the fts_content view, pre-analysed) and its
+ * doc_category rows, one per category line. */
+static int index_row(kofts_writer *w, kofts_doc *d, int64_t rowid)
+{
+    sqlite3_stmt *s = stmt(w, S_FTS_INS);
     sqlite3_bind_int64(s, 1, rowid);
     for (int c = 0; c < KOFTS_NCOLS; c++)
         sqlite3_bind_text(s, 2 + c, d->col[c], -1, SQLITE_STATIC);
     kofts_fts5_preload(d->ts, KOFTS_NCOLS);
-    rc = run(w, s, "cannot write the FTS index");
+    int rc = run(w, s, "cannot write the FTS index");
     kofts_fts5_preload(NULL, 0);
-    if (rc)
-        return rc;
-
-    /* doc_category: one row per category line */
     const char *c = d->categories;
-    while (*c) {
+    while (!rc && *c) {
         const char *nl = strchr(c, '\n');
         size_t n = nl ? (size_t)(nl - c) : strlen(c);
         if (n) {
             s = stmt(w, S_CAT_INS);
             sqlite3_bind_text(s, 1, c, (int)n, SQLITE_STATIC);
             sqlite3_bind_int64(s, 2, rowid);
-            if ((rc = run(w, s, "cannot write categories")))
-                return rc;
+            rc = run(w, s, "cannot write categories");
         }
         c += n + (nl ? 1 : 0);
     }
+    return rc;
+}
+
+int kofts_writer_put(kofts_writer *w, kofts_doc *d, kofts_put_outcome *outcome, const char **dup_of)
+{
+    int rc = 0;
+    stored st;
+    *dup_of = NULL;
+    *outcome = KOFTS_PUT_NEW;
+    if ((rc = begin(w)))
+        return rc;
+    int dup = seen_add(w, d->id);
+    if (dup < 0)
+        return dup;
+    if ((rc = find_stored(w, d, dup, &st, dup_of)))
+        return rc;
+    if (st.exists && st.same_hash) {
+        *outcome = KOFTS_PUT_UNCHANGED;
+        if (!st.same_src || !st.same_url) { /* the url is not indexed: no FTS work */
+            sqlite3_stmt *s = stmt(w, S_DOC_SRC);
+            sqlite3_bind_text(s, 1, d->source, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s, 2, d->size);
+            sqlite3_bind_int64(s, 3, d->mtime);
+            sqlite3_bind_int64(s, 4, st.rowid);
+            sqlite3_bind_text(s, 5, d->url, -1, SQLITE_STATIC);
+            if ((rc = run(w, s, "cannot update a document")))
+                return rc;
+        }
+        return keep_add(w, st.rowid);
+    }
+    if (st.exists)
+        *outcome = KOFTS_PUT_UPDATED;
+    if ((rc = store_row(w, d, &st)))
+        return rc;
+    if (!w->dict_done && d->zbody.len && (rc = sample_add(w, st.rowid, d->body)))
+        return rc;
+    if ((rc = index_row(w, d, st.rowid)))
+        return rc;
     w->pending++;
-    return keep_add(w, rowid);
+    return keep_add(w, st.rowid);
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -536,16 +557,12 @@ static int remove_stale(kofts_writer *w, const char *path, const int64_t *keep, 
         int64_t r = sqlite3_column_int64(s, 0);
         if (nkeep && bsearch(&r, keep, nkeep, sizeof r, cmp_i64))
             continue;
-        if (ngone == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            int64_t *ng = realloc(gone, nc * sizeof *ng);
-            if (!ng) {
-                rc = KOFTS_ENOMEM;
-                goto done;
-            }
-            gone = ng;
-            cap = nc;
+        int64_t *ng = kofts_grow(gone, &cap, ngone + 1, sizeof *ng);
+        if (!ng) {
+            rc = KOFTS_ENOMEM;
+            goto done;
         }
+        gone = ng;
         gone[ngone++] = r;
     }
     if (src != SQLITE_DONE) {
