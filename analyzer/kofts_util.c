@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "kofts_error.h"
@@ -26,6 +27,13 @@ void *kofts_grow(void *p, size_t *cap, size_t need, size_t elem)
     if (np)
         *cap = c;
     return np;
+}
+
+double kofts_mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int kofts_buf_reserve(kofts_buf *b, size_t n)

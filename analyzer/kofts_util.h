@@ -38,6 +38,9 @@ void kofts_buf_free(kofts_buf *b);
  */
 void *kofts_grow(void *p, size_t *cap, size_t need, size_t elem);
 
+/* Seconds on the monotonic clock (CLOCK_MONOTONIC): for durations and deadlines. */
+double kofts_mono_s(void);
+
 /*
  * Decode one UTF-8 character at s[i] (i < n). Returns the code point and sets *adv to
  * its length in bytes (>= 1); on an invalid or truncated sequence returns -1 and sets

@@ -49,13 +49,6 @@ static double thread_cpu_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- inputs ---- */
 
 /* F_SNIFF: a post whose body is Markdown or HTML by its content. */
@@ -333,7 +326,7 @@ static void snapshot(ctx *c, kofts_index_stats *st)
     st->bytes = c->bytes;
     st->total_files = c->total_files;
     st->total_bytes = c->total_bytes;
-    st->seconds = now_s() - c->t0;
+    st->seconds = kofts_mono_s() - c->t0;
     st->interrupted = c->interrupted;
     pthread_mutex_lock(&c->mu);
     st->unchanged = c->unchanged + c->m_unchanged;
@@ -753,7 +746,7 @@ static void *worker_main(void *arg)
 /* A PROGRESS report, at most every 0.25 s. */
 static void progress(ctx *c)
 {
-    double t = now_s();
+    double t = kofts_mono_s();
     if (t - c->last_progress < 0.25)
         return;
     c->last_progress = t;
@@ -879,7 +872,7 @@ static void *writer_main(void *arg)
 {
     ctx *c = arg;
     int rc = 0;
-    c->last_commit = now_s();
+    c->last_commit = kofts_mono_s();
     for (;;) {
         pthread_mutex_lock(&c->mu);
         for (;;) {
@@ -909,7 +902,7 @@ static void *writer_main(void *arg)
         if (rc)
             break;
 
-        double t = now_s();
+        double t = kofts_mono_s();
         long long batch =
             c->w->commit_docs > c->o->batch_docs ? c->w->commit_docs : c->o->batch_docs;
         double secs = c->w->commit_seconds > COMMIT_SECONDS ? c->w->commit_seconds : COMMIT_SECONDS;
@@ -1523,7 +1516,7 @@ int kofts_index_run(const kofts_index_opts *o, char *const *sources, int nsource
     c.o = o;
     c.sources = sources;
     c.nsources = nsources;
-    c.t0 = now_s();
+    c.t0 = kofts_mono_s();
     pthread_mutex_init(&c.mu, NULL);
     pthread_mutex_init(&c.report_mu, NULL);
     pthread_cond_init(&c.cv_space, NULL);

@@ -12,6 +12,7 @@
 
 #include "kofts_analyzer.h"
 #include "kofts_fts5.h"
+#include "kofts_util.h"
 #include "schema_sql.h"
 
 struct kofts_store {
@@ -36,13 +37,6 @@ static int exec(sqlite3 *db, const char *sql)
     return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
-static double mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static int transient_read_error(int rc)
 {
     switch (rc & 0xff) {
@@ -57,20 +51,27 @@ static int transient_read_error(int rc)
     }
 }
 
+/* Whether a read that failed with rc, first tried at t0, may be tried again: rc is a
+ * code a journal-mode switch causes and KOFTS_STORE_READ_WAIT_MS have not passed. Then
+ * it pauses first (*pause_ms: 1, 2, 4 ... 32, then 50 ms). */
+static int retry_read(int rc, double t0, int *pause_ms)
+{
+    if (!transient_read_error(rc) || kofts_mono_s() * 1e3 - t0 >= KOFTS_STORE_READ_WAIT_MS)
+        return 0;
+    usleep((useconds_t)*pause_ms * 1000);
+    *pause_ms = *pause_ms < 32 ? *pause_ms * 2 : 50;
+    return 1;
+}
+
 int kofts_store_step_wait(sqlite3_stmt *st, double *waited_ms)
 {
-    double t0 = mono_ms();
-    int rc;
-    for (int pause_ms = 1;; pause_ms = pause_ms < 32 ? pause_ms * 2 : 50) {
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW || rc == SQLITE_DONE || !transient_read_error(rc) ||
-            mono_ms() - t0 >= KOFTS_STORE_READ_WAIT_MS)
-            break;
+    double t0 = kofts_mono_s() * 1e3;
+    int rc, pause_ms = 1;
+    while ((rc = sqlite3_step(st)) != SQLITE_ROW && rc != SQLITE_DONE &&
+           retry_read(rc, t0, &pause_ms))
         sqlite3_reset(st);
-        usleep((useconds_t)pause_ms * 1000);
-    }
     if (waited_ms)
-        *waited_ms = mono_ms() - t0;
+        *waited_ms = kofts_mono_s() * 1e3 - t0;
     return rc;
 }
 
@@ -89,15 +90,12 @@ const char *kofts_store_read_hint(int rc)
 static int count_schema(sqlite3 *db)
 {
     sqlite3_stmt *st = NULL;
-    double t0 = mono_ms();
-    int rc, n = -1;
-    for (int pause_ms = 1;; pause_ms = pause_ms < 32 ? pause_ms * 2 : 50) {
-        rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL);
-        if (rc == SQLITE_OK || !transient_read_error(rc) ||
-            mono_ms() - t0 >= KOFTS_STORE_READ_WAIT_MS)
-            break;
-        usleep((useconds_t)pause_ms * 1000);
-    }
+    double t0 = kofts_mono_s() * 1e3;
+    int rc, n = -1, pause_ms = 1;
+    while ((rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL)) !=
+               SQLITE_OK &&
+           retry_read(rc, t0, &pause_ms))
+        ;
     if (rc == SQLITE_OK && kofts_store_step_wait(st, NULL) == SQLITE_ROW)
         n = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);

@@ -63,19 +63,12 @@ void kofts_search_set_weights(kofts_search *s, const kofts_weights *w)
     s->w = *w;
 }
 
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* 1 when the running call must stop: interrupted, or past its deadline. The backend's
  * stop check (set_stop). */
 static int must_stop(void *ctx)
 {
     kofts_search *s = ctx;
-    return atomic_load(&s->stop) || (s->deadline > 0 && mono_now() > s->deadline);
+    return atomic_load(&s->stop) || (s->deadline > 0 && kofts_mono_s() > s->deadline);
 }
 
 void kofts_search_set_time_limit(kofts_search *s, int ms)
@@ -536,7 +529,7 @@ int kofts_search_run(kofts_search *s, const char *query, size_t len, const kofts
     s->err[0] = '\0';
     memset(&qp, 0, sizeof qp);
     atomic_store(&s->stop, 0);
-    s->deadline = s->limit_ms ? mono_now() + s->limit_ms / 1000.0 : 0;
+    s->deadline = s->limit_ms ? kofts_mono_s() + s->limit_ms / 1000.0 : 0;
 
     /* One snapshot: every backend call of this run sees the same version of the index
      * while kofts-index writes (no document half old, half new). */

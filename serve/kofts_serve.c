@@ -175,13 +175,6 @@ typedef struct {
     int stopping;
 } server;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void notify_conn(void *cls, struct MHD_Connection *c, void **socket_context,
                         enum MHD_ConnectionNotificationCode toe)
 {
@@ -193,7 +186,7 @@ static void notify_conn(void *cls, struct MHD_Connection *c, void **socket_conte
         if (!ci || !(k = calloc(1, sizeof *k)))
             return;
         k->fd = ci->connect_fd;
-        k->t_wait = now_s();
+        k->t_wait = kofts_mono_s();
         pthread_mutex_lock(&sv->conn_mu);
         k->next = sv->conns;
         if (sv->conns)
@@ -224,7 +217,7 @@ static void conn_mark(server *sv, struct MHD_Connection *c, int in_request)
         return;
     pthread_mutex_lock(&sv->conn_mu);
     k->in_request = in_request;
-    k->t_wait = now_s();
+    k->t_wait = kofts_mono_s();
     pthread_mutex_unlock(&sv->conn_mu);
 }
 
@@ -241,7 +234,7 @@ static void *reaper_main(void *arg)
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_sec += 1;
         pthread_cond_timedwait(&sv->stop_cv, &sv->stop_mu, &ts);
-        double now = now_s();
+        double now = kofts_mono_s();
         pthread_mutex_lock(&sv->conn_mu);
         for (conn *k = sv->conns; k; k = k->next) {
             if (!k->in_request && !k->reaped && now - k->t_wait > sv->o.header_timeout_s) {
@@ -274,7 +267,7 @@ static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *c)
     req *rq = calloc(1, sizeof *rq);
     if (!rq)
         return NULL;
-    rq->t0 = now_s();
+    rq->t0 = kofts_mono_s();
     rq->uri = strdup(uri ? uri : "");
     strcpy(rq->method, "-");
     return rq;
@@ -314,9 +307,10 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
     if (sv->o.log_queries && all > path_len)
         log_text(&line, u + path_len, all - path_len < LOG_URI_MAX ? all - path_len : LOG_URI_MAX);
     if (rq->status)
-        kofts_buf_printf(&line, " %d %.1f ms", rq->status, (now_s() - rq->t0) * 1e3);
+        kofts_buf_printf(&line, " %d %.1f ms", rq->status, (kofts_mono_s() - rq->t0) * 1e3);
     else
-        kofts_buf_printf(&line, " - %.1f ms (closed before an answer)", (now_s() - rq->t0) * 1e3);
+        kofts_buf_printf(&line, " - %.1f ms (closed before an answer)",
+                         (kofts_mono_s() - rq->t0) * 1e3);
     if (line.data)
         fprintf(stderr, "%s\n", line.data);
     kofts_buf_free(&line);
@@ -395,9 +389,9 @@ static enum MHD_Result do_search(server *sv, struct MHD_Connection *c, req *rq, 
         so.sort = a.sort;
         so.want_total = 1;
         slot *sl = pool_get(&sv->pool);
-        double t = now_s();
+        double t = kofts_mono_s();
         int rc = kofts_search_run(sl->s, a.q, a.q_len, &so, &res);
-        took = (now_s() - t) * 1e3;
+        took = (kofts_mono_s() - t) * 1e3;
         if (rc) {
             int stopped = rc == KOFTS_ESTOP;
             fprintf(stderr, PROG ": %s\n", kofts_search_errmsg(sl->s));

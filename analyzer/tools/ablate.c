@@ -56,13 +56,6 @@ static const variant variants[] = {
     {"+ bigram column, gated (default)", "kofts", 1, 0},
 };
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static char *dupstr(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
@@ -367,7 +360,7 @@ static sqlite3 *build_index(const variant *v, const doc *docs, size_t nd, double
         return NULL;
     }
     sqlite3_free(sql);
-    double t0 = now();
+    double t0 = kofts_mono_s();
     sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
     sqlite3_stmt *ins = NULL;
     sqlite3_prepare_v2(db,
@@ -390,7 +383,7 @@ static sqlite3 *build_index(const variant *v, const doc *docs, size_t nd, double
     sqlite3_finalize(ins);
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     kofts_buf_free(&bg);
-    *secs = now() - t0;
+    *secs = kofts_mono_s() - t0;
     return db;
 }
 
