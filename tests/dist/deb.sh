@@ -6,11 +6,9 @@
 # usage: deb.sh BUILD_DIR WORK
 BUILD=$1
 WORK=$2
-fails=0
-fail() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
-ok() { echo "ok   $1"; }
+. "$(dirname "$0")/../lib.sh"
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
-command -v dpkg-deb >/dev/null 2>&1 || { echo "dpkg-deb not installed: skipping"; exit 77; }
+command -v dpkg-deb >/dev/null 2>&1 || skip "dpkg-deb not installed"
 
 # D01: the package builds.
 if cpack -G DEB --config "$BUILD/CPackConfig.cmake" -B "$WORK" >"$WORK/cpack.log" 2>&1; then
@@ -34,10 +32,10 @@ deps=$(dpkg-deb -f "$deb" Depends)
 for d in libsqlite3 libicu libc6; do
     case $deps in *"$d"*) ;; *) fail D02-depends "Depends lacks $d: '$deps'" ;; esac
 done
-[ "$fails" -eq 0 ] && ok D02-contents-depends
+[ "$FAILS" -eq 0 ] && ok D02-contents-depends
 
 if [ "$(id -u)" -ne 0 ] || [ "${KOFTS_TEST_DPKG:-0}" != 1 ]; then
-    [ "$fails" -eq 0 ] || exit 1
+    [ "$FAILS" -eq 0 ] || exit 1
     echo "built and checked $deb; dpkg -i runs only as root with KOFTS_TEST_DPKG=1 (CI): skipping"
     exit 77
 fi
@@ -63,5 +61,4 @@ if dpkg -i "$deb" >"$WORK/dpkg.log" 2>&1; then
 else
     fail D03-dpkg-install "$(tail -5 "$WORK/dpkg.log")"
 fi
-[ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "all .deb checks passed"
+finish deb

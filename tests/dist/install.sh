@@ -10,9 +10,7 @@ SRC=$1
 BUILD=$2
 WORK=$3
 SANITIZE=$4
-fails=0
-fail() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
-ok() { echo "ok   $1"; }
+. "$(dirname "$0")/../lib.sh"
 # findf ROOT NAME: the first file NAME under ROOT/lib* (lib, lib64, lib/<multiarch>)
 findf() { find "$1"/lib* -name "$2" 2>/dev/null | head -1; }
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
@@ -49,7 +47,7 @@ for root in "$P" "$R2/usr/local"; do
     [ -n "$(findf "$root" libkofts.so)" ] || fail I03-lib "no libkofts.so under $root/lib*"
     [ -n "$(findf "$root" kofts.pc)" ] || fail I03-pc "no kofts.pc under $root/lib*"
 done
-[ "$fails" -eq 0 ] && ok I03-files
+[ "$FAILS" -eq 0 ] && ok I03-files
 
 # I04: the installed programs run.
 v=$("$P/bin/kofts-search" --version 2>&1) && case $v in "kofts-search "*) ok I04-version ;;
@@ -120,14 +118,14 @@ fi
 
 # I09: kofts(7) describes every argument the tokenizer accepts (its own list).
 if [ -s "$WORK/link.out" ]; then
-    before=$fails
+    before=$FAILS
     args=$(sed -n "s/.*(known: \(.*\))$/\1/p" "$WORK/link.out" | tr -d ,)
     [ -n "$args" ] || fail I09-args "no argument list from kofts_error()"
     for a in $args; do
         grep -q "^\.B $a\$" "$P/share/man/man7/kofts.7" || fail I09-args "kofts.7 lacks '$a'"
         grep -q "\`$a\`" "$SRC/README.md" || fail I09-args "README.md lacks '$a'"
     done
-    [ "$fails" -eq "$before" ] && ok I09-args-documented
+    [ "$FAILS" -eq "$before" ] && ok I09-args-documented
 fi
 
 # I10: bash completion completes option names and option values.
@@ -145,5 +143,4 @@ if command -v bash >/dev/null 2>&1; then
     [ "$got" = "jsonl" ] && ok I10-index || fail I10-index "--format j -> '$got'"
 fi
 
-[ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
-echo "all install checks passed"
+finish install

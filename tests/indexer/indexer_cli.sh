@@ -7,12 +7,10 @@
 set -u
 IDX=$1
 SQL=$2
-T=$(mktemp -d "${TMPDIR:-/tmp}/kofts-index-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
+. "$(dirname "$0")/../lib.sh"
+scratch index-test
 cd "$T" || exit 1
-FAILS=0
 
-fail() { echo "FAIL $1: $2" >&2; FAILS=$((FAILS + 1)); }
 # run CASE ARGS... : run kofts-index, stderr in $T/err, exit status in $RC
 run() { c=$1; shift; "$IDX" "$@" 2>"$T/err" >"$T/out"; RC=$?; }
 expect_rc() { [ "$RC" -eq "$2" ] || { fail "$1" "exit $RC, expected $2"; sed 's/^/  | /' "$T/err" >&2; }; }
@@ -396,8 +394,4 @@ if [ -f k.db ]; then
   check_integrity kill9-rerun k.db
 fi
 
-if [ $FAILS -ne 0 ]; then
-  echo "$FAILS failure(s)" >&2
-  exit 1
-fi
-echo "indexer_cli: all passed"
+finish indexer_cli

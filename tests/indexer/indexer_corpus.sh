@@ -9,11 +9,9 @@ IDX=$1
 SQL=$2
 SAMPLE=$3
 SHARED=$4
-T=$(mktemp -d "${TMPDIR:-/tmp}/kofts-index-corpus.XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
-FAILS=0
+. "$(dirname "$0")/../lib.sh"
+scratch index-corpus
 RAN=0
-fail() { echo "FAIL $1: $2" >&2; FAILS=$((FAILS + 1)); }
 q() { "$SQL" "$1" "$2"; }
 
 # check_set NAME DIR EXPECTED_POSTS
@@ -58,9 +56,5 @@ if [ -d "$SHARED/seed-format" ]; then
 else
   echo "note: $SHARED/seed-format not found; skipping it" >&2
 fi
-[ $RAN -eq 1 ] || { echo "skip: no sample posts and no shared corpus" >&2; exit 77; }
-if [ $FAILS -ne 0 ]; then
-  echo "$FAILS failure(s)" >&2
-  exit 1
-fi
-echo "indexer_corpus: all passed"
+[ $RAN -eq 1 ] || skip "no sample posts and no shared corpus"
+finish indexer_corpus

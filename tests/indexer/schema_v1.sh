@@ -10,14 +10,10 @@ set -u
 IDX=$1
 SQL=$2
 SEARCH=$3
-command -v sqlite3 >/dev/null 2>&1 || { echo "skip: no sqlite3 shell (scripts/install-deps.sh)"; exit 77; }
-T=$(mktemp -d "${TMPDIR:-/tmp}/kofts-schema-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
+. "$(dirname "$0")/../lib.sh"
+command -v sqlite3 >/dev/null 2>&1 || skip "no sqlite3 shell (scripts/install-deps.sh)"
+scratch schema-test
 cd "$T" || exit 1
-FAILS=0
-fail() { echo "FAIL $1: $2" >&2; FAILS=$((FAILS + 1)); }
-same() { [ "$2" = "$3" ] || fail "$1" "got '$2', expected '$3'"; }
-has() { case $2 in *"$3"*) ;; *) fail "$1" "no '$3' in '$2'" ;; esac; }
 
 # a long body (deflated) and a short one (kept as TEXT)
 long="한강은 서울을 가로지르는 강이다. 조선의 수도 한양은 한강 북쪽에 자리 잡았다."
@@ -101,5 +97,4 @@ out=$("$SEARCH" --db c.db 회의 2>&1); rc=$?
 same S51-search-refuses-v2 "$rc" "1"
 has S52-v2-message "$out" "c.db: index was built with schema 2"
 
-[ $FAILS -eq 0 ] && echo "schema_v1: all passed"
-exit $((FAILS > 0))
+finish schema_v1

@@ -7,12 +7,9 @@
 set -u
 IDX=$1
 SEARCH=$2
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-fails=0
-check() { # id, condition result (0 ok), detail
-    if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1: $3"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../lib.sh"
+scratch xapian-writer
+W=$T
 field() { # key json -> value
     printf '%s' "$2" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"
 }
@@ -106,5 +103,4 @@ check X10-killed-mid-build $([ "${n:-0}" -lt 20000 ]; echo $?) "the build finish
 n=$(field documents "$("$SEARCH" --db "$W/k.idx" --stats)")
 hits=$("$SEARCH" --db "$W/k.idx" --explain 공통단어 | sed -n 's/.*documents: \([0-9]*\).*/\1/p' | head -1)
 check X11-kill-rerun $([ "$n" = 20000 ] && [ "$hits" = 20000 ]; echo $?) "documents=$n matching=$hits"
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+finish xapian_writer

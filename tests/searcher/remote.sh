@@ -11,21 +11,17 @@ set -u
 MK=$1
 SEARCH=$2
 DOCS=$3
-if ! command -v xapian-tcpsrv >/dev/null 2>&1; then
-    echo "skip: xapian-tcpsrv not found (Debian package xapian-tools)"
-    exit 77
-fi
-W=$(mktemp -d)
+. "$(dirname "$0")/../lib.sh"
+command -v xapian-tcpsrv >/dev/null 2>&1 ||
+    skip "xapian-tcpsrv not found (Debian package xapian-tools)"
+scratch remote
+W=$T
 pids=""
-cleanup() {
+stop_servers() {
     for p in $pids; do kill -CONT "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
-    rm -rf "$W"
+    return 0
 }
-trap cleanup EXIT
-fails=0
-check() {
-    if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1: $3"; fails=$((fails + 1)); fi
-}
+CLEANUP=stop_servers
 
 "$MK" --backend xapian --shards 3 "$W/local.idx" "$DOCS" || exit 1
 
@@ -106,5 +102,4 @@ t1=$(date +%s)
 kill -CONT "$pid2"
 check R05-stalled-shard-times-out $([ $rc -eq 0 ] && [ $((t1 - t0)) -le 20 ] &&
     grep -q "127.0.0.1:$port2" "$W/err"; echo $?) "rc=$rc after $((t1 - t0)) s: $(cat "$W/err")"
-echo "$fails failure(s)"
-[ "$fails" -eq 0 ]
+finish remote

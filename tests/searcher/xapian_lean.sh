@@ -9,12 +9,9 @@
 set -u
 MK=$1
 SEARCH=$2
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-fails=0
-check() {
-    if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1: $3"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/../lib.sh"
+scratch xapian-lean
+W=$T
 # 40 documents: 강원도 in 12 (frequent), 속초시 in 1 (rare), 1년 in 12, 3년 in 2;
 # 사용자 in 1 (rare), its bigrams ^사용 (사용했다) and 용자 (이용자) in 4.
 i=0
@@ -69,5 +66,4 @@ e=$(expr_of 속초시)
 check L11-rare-bigrams-kept $(echo "$e" | grep -q 'XG^속초' && echo 0 || echo 1) "$e"
 n=$("$SEARCH" --db "$DB" --json --limit 20 -- 사용자 | grep -c '"id"')
 check L12-word-without-bigrams-found $([ "$n" -eq 1 ]; echo $?) "$n hits, want 1"
-echo "$fails failure(s)"
-[ $fails -eq 0 ]
+finish xapian_lean

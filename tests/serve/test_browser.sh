@@ -9,14 +9,9 @@ SERVE=$2
 SRC=$3
 WORK=$4
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$CHROMIUM" ]; then
-    echo "SKIP: $CHROMIUM not found (scripts/install-deps.sh installs chromium)"
-    exit 77
-fi
-if ! command -v node >/dev/null 2>&1; then
-    echo "SKIP: node not found (scripts/install-deps.sh installs nodejs)"
-    exit 77
-fi
+. "$SRC/tests/lib.sh"
+[ -x "$CHROMIUM" ] || skip "$CHROMIUM not found (scripts/install-deps.sh installs chromium)"
+command -v node >/dev/null 2>&1 || skip "node not found (scripts/install-deps.sh installs nodejs)"
 mkdir -p "$WORK" || exit 1
 DB=$WORK/browser.db
 cat > "$WORK/hostile.jsonl" <<'JSONL'

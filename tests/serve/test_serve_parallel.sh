@@ -17,15 +17,10 @@ SERVE=$2
 SRC=$3
 WORK=$4
 LIMIT_MS=400
-if ! command -v xapian-progsrv >/dev/null 2>&1; then
-    echo "SKIP: xapian-progsrv not found (scripts/install-deps.sh installs xapian-tools)"
-    exit 77
-fi
+. "$SRC/tests/lib.sh"
+command -v xapian-progsrv >/dev/null 2>&1 ||
+    skip "xapian-progsrv not found (scripts/install-deps.sh installs xapian-tools)"
 rm -rf "$WORK" && mkdir -p "$WORK" || exit 1
-fails=0
-check() { # id ok(0/1) detail
-    if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1: $3"; fails=$((fails + 1)); fi
-}
 . "$SRC/serve/serve-port.sh"
 
 # GET PATH from 127.0.0.1:PORT; prints the response (headers and body), given up after
@@ -117,5 +112,4 @@ done
 check P05-exit-leaves-no-server $? "exit status $rc, still running:$alive"
 [ -n "$alive" ] && kill -KILL $alive 2>/dev/null
 
-echo "$fails failure(s)"
-[ $fails -eq 0 ]
+finish serve_parallel

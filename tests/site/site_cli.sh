@@ -11,18 +11,8 @@ IDX=$1
 SQL=$2
 SEARCH=$3
 FIX=$4
-T=$(mktemp -d "${TMPDIR:-/tmp}/kofts-site-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
-FAILS=0
-fail() { echo "FAIL $1: $2"; FAILS=$((FAILS + 1)); }
-ok() { echo "ok   $1"; }
-# same ID GOT WANT
-same() {
-    if [ "$2" = "$3" ]; then ok "$1"; else
-        fail "$1" "got:"; printf '%s\n' "$2" | sed 's/^/  | /'
-        echo "  want:"; printf '%s\n' "$3" | sed 's/^/  | /'
-    fi
-}
+. "$(dirname "$0")/../lib.sh"
+scratch site-test
 q() { "$SQL" "$1" "$2"; }
 summary() { grep -F 'kofts-index: indexed ' "$1" | sed 's/ in [0-9.]* s (.*//'; }
 
@@ -149,5 +139,4 @@ note.txt	첫 줄 제목	평범한 텍스트 본문.	"
 same S41-exclude-plain "$(q d.db "SELECT id FROM docs ORDER BY id")" "2024-09-01-exported.txt
 NOEXT"
 
-[ "$FAILS" -eq 0 ] && echo "all site tests passed" || echo "$FAILS failure(s)"
-[ "$FAILS" -eq 0 ]
+finish site_cli
