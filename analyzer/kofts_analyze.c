@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "kofts_analyzer.h"
 #include "kofts_lexicon.h"
@@ -61,7 +60,12 @@ static void usage(FILE *f)
                "  -V, --version   version, analyzer version and lexicon size\n");
 }
 
-int main(int argc, char **argv)
+typedef struct {
+    int json, query, bigram, count;
+} options;
+
+/* Parse the options into *o. -1 to go on, else the exit status (help, version, usage). */
+static int parse_args(int argc, char **argv, options *o)
 {
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
                                          {"query", no_argument, NULL, 'q'},
@@ -70,23 +74,20 @@ int main(int argc, char **argv)
                                          {"count", no_argument, NULL, 'c'},
                                          {"version", no_argument, NULL, 'V'},
                                          {NULL, 0, NULL, 0}};
-    int json = 0, query = 0, bigram = 0, count = 0, c, rc = 0;
-    kofts_analyzer *a = NULL;
-    kofts_buf in = {0};
-    print_ctx pc = {0};
+    int c;
     while ((c = getopt_long(argc, argv, "jqbchV", opts, NULL)) != -1) {
         switch (c) {
         case 'j':
-            json = 1;
+            o->json = 1;
             break;
         case 'q':
-            query = 1;
+            o->query = 1;
             break;
         case 'b':
-            bigram = 1;
+            o->bigram = 1;
             break;
         case 'c':
-            count = 1;
+            o->count = 1;
             break;
         case 'h':
             usage(stdout);
@@ -101,49 +102,72 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    return -1;
+}
+
+/* The text to analyse: the arguments from optind joined by blanks, else all of stdin.
+ * 0, or -1 out of memory. */
+static int read_input(int argc, char **argv, kofts_buf *in)
+{
     if (optind < argc) {
-        for (int i = optind; i < argc; i++) {
-            if (i > optind)
-                kofts_buf_append(&in, " ", 1);
-            kofts_buf_puts(&in, argv[i]);
-        }
-    } else {
-        char chunk[65536];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-            if (kofts_buf_append(&in, chunk, n)) {
-                fprintf(stderr, "kofts-analyze: out of memory\n");
-                rc = 1;
-                goto done;
-            }
+        for (int i = optind; i < argc; i++)
+            if ((i > optind && kofts_buf_append(in, " ", 1)) || kofts_buf_puts(in, argv[i]))
+                return -1;
+        return 0;
     }
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+        if (kofts_buf_append(in, chunk, n))
+            return -1;
+    return 0;
+}
+
+/* Analyse in[] and print the tokens (or, with --count, their number and the speed). */
+static int analyse(const options *o, const kofts_buf *in)
+{
+    kofts_analyzer *a = NULL;
+    print_ctx pc = {0};
+    int rc = 0;
     if (kofts_analyzer_new(&a)) {
         fprintf(stderr, "kofts-analyze: cannot create the analyzer\n");
-        rc = 1;
-        goto done;
+        return 1;
     }
-    pc.json = json;
-    pc.count_only = count;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    pc.text = in.data ? in.data : "";
-    int arc = kofts_analyzer_run(a, bigram ? KOFTS_MODE_BIGRAM : KOFTS_MODE_WORD,
-                                 query ? KOFTS_ANALYZE_QUERY : 0, pc.text, in.len, on_token, &pc);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    pc.json = o->json;
+    pc.count_only = o->count;
+    pc.text = in->data ? in->data : "";
+    double t0 = kofts_mono_s();
+    int arc =
+        kofts_analyzer_run(a, o->bigram ? KOFTS_MODE_BIGRAM : KOFTS_MODE_WORD,
+                           o->query ? KOFTS_ANALYZE_QUERY : 0, pc.text, in->len, on_token, &pc);
+    double secs = kofts_mono_s() - t0;
     if (arc) {
         fprintf(stderr, "kofts-analyze: %s\n", kofts_analyzer_errmsg(a));
         rc = 1;
     }
-    if (count) {
-        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        printf("%zu tokens from %zu bytes in %.3f s (%.1f MB/s)\n", pc.ntokens, in.len, secs,
-               secs > 0 ? (double)in.len / 1e6 / secs : 0.0);
-    }
+    if (o->count)
+        printf("%zu tokens from %zu bytes in %.3f s (%.1f MB/s)\n", pc.ntokens, in->len, secs,
+               secs > 0 ? (double)in->len / 1e6 / secs : 0.0);
     if (pc.out.len)
         fwrite(pc.out.data, 1, pc.out.len, stdout);
-done:
     kofts_analyzer_free(a);
-    kofts_buf_free(&in);
     kofts_buf_free(&pc.out);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    options o = {0};
+    kofts_buf in = {0};
+    int rc = parse_args(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    if (read_input(argc, argv, &in)) {
+        fprintf(stderr, "kofts-analyze: out of memory\n");
+        rc = 1;
+    } else {
+        rc = analyse(&o, &in);
+    }
+    kofts_buf_free(&in);
     return rc;
 }

@@ -1018,11 +1018,9 @@ static int next_word(kofts_analyzer *a, const char *text, size_t len, span *out)
 
 /* ---- driver ----------------------------------------------------------------------- */
 
-int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char *text, size_t len,
-                       kofts_token_cb cb, void *ctx)
+/* Reset the per-run state of a for a new text. */
+static void begin_run(kofts_analyzer *a, int flags, kofts_token_cb cb, void *ctx)
 {
-    int rc = 0;
-    UErrorCode st = U_ZERO_ERROR;
     a->errmsg[0] = '\0';
     a->cb = cb;
     a->ctx = ctx;
@@ -1032,22 +1030,12 @@ int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char
     a->no_morph = (flags & KOFTS_ANALYZE_NO_MORPH) != 0;
     a->bigram_head_done = 0;
     memset(&a->prev, 0, sizeof a->prev);
-    if (len > 0 && text[0] == KOFTS_BIGRAM_MARK) {
-        mode = KOFTS_MODE_BIGRAM;
-    }
-    if (len == 0)
-        return 0;
-    if (len > INT32_MAX) {
-        snprintf(a->errmsg, sizeof a->errmsg, "text too long (%zu bytes)", len);
-        return KOFTS_EINVAL;
-    }
-    if (mode == KOFTS_MODE_WORD && kofts_ko_is_hangul(text, len)) {
-        /* One word of Hangul syllables (a query word, a snippet candidate): ICU would
-         * return it as one span (UAX #29 WB5: letters stay together), so skip ICU. */
-        if (!(rc = normalise(a, text, 0, len)))
-            rc = do_hangul_word(a, text, 0, len);
-        goto done;
-    }
+}
+
+/* Point a's ICU word-break iterator at text[0..len). 0 or KOFTS_EICU (message set). */
+static int start_icu(kofts_analyzer *a, const char *text, size_t len)
+{
+    UErrorCode st = U_ZERO_ERROR;
     a->ut = utext_openUTF8(a->ut, text, (int64_t)len, &st);
     if (U_FAILURE(st)) {
         snprintf(a->errmsg, sizeof a->errmsg, "utext_openUTF8: %s", u_errorName(st));
@@ -1060,51 +1048,85 @@ int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char
     }
     a->cur = ubrk_first(a->bi);
     a->nla = 0;
+    return 0;
+}
+
+/* The tokens of one word span text[s..e) (already normalised into a->norm) of class
+ * cls, by mode. */
+static int do_word(kofts_analyzer *a, kofts_mode mode, wclass cls, const char *text, size_t len,
+                   size_t s, size_t e)
+{
+    if (mode == KOFTS_MODE_BIGRAM) {
+        if (cls == W_HANGUL)
+            return do_bigram_word(a, text, s, e);
+        a->prev.cls = cls == W_NONE ? a->prev.cls : W_OTHER;
+        return 0;
+    }
+    switch (cls) {
+    case W_HANGUL:
+        return do_hangul_word(a, text, s, e);
+    case W_LATIN:
+        return do_latin_word(a, text, s, e);
+    case W_NUMBER:
+        return do_number_word(a, text, len, s, e);
+    case W_HAN:
+        return do_han_word(a, text, s, e);
+    case W_OTHER: {
+        int rc = emit(a, a->norm.data, a->norm.len, s, e, 0, KOFTS_TOK_SURFACE);
+        remember(a, W_OTHER, "", 0, s, e, 0);
+        return rc;
+    }
+    case W_NONE:
+        break;
+    }
+    return 0;
+}
+
+/* Every word span of text[0..len) through ICU: normalise, classify, close a run of Han
+ * words when it ends, tokens by mode. */
+static int run_words(kofts_analyzer *a, kofts_mode mode, const char *text, size_t len)
+{
+    int rc;
     span sp;
     while (next_word(a, text, len, &sp)) {
         int32_t s = sp.s, e = sp.e;
-        int status = sp.status;
         if ((size_t)e > len)
             e = (int32_t)len;
         if ((rc = normalise(a, text, (size_t)s, (size_t)e)))
-            goto done;
-        wclass cls = classify(a->norm.data, a->norm.len, status);
+            return rc;
+        wclass cls = classify(a->norm.data, a->norm.len, sp.status);
         if (!(cls == W_HAN && a->prev.cls == W_HAN && a->prev.end_off == (size_t)s) &&
             (rc = finish_han_run(a)))
-            goto done;
-        if (mode == KOFTS_MODE_BIGRAM) {
-            if (cls == W_HANGUL)
-                rc = do_bigram_word(a, text, (size_t)s, (size_t)e);
-            else
-                a->prev.cls = cls == W_NONE ? a->prev.cls : W_OTHER;
-        } else {
-            switch (cls) {
-            case W_HANGUL:
-                rc = do_hangul_word(a, text, (size_t)s, (size_t)e);
-                break;
-            case W_LATIN:
-                rc = do_latin_word(a, text, (size_t)s, (size_t)e);
-                break;
-            case W_NUMBER:
-                rc = do_number_word(a, text, len, (size_t)s, (size_t)e);
-                break;
-            case W_HAN:
-                rc = do_han_word(a, text, (size_t)s, (size_t)e);
-                break;
-            case W_OTHER:
-                rc = emit(a, a->norm.data, a->norm.len, (size_t)s, (size_t)e, 0, KOFTS_TOK_SURFACE);
-                remember(a, W_OTHER, "", 0, (size_t)s, (size_t)e, 0);
-                break;
-            case W_NONE:
-                break;
-            }
-        }
-        if (rc)
-            goto done;
+            return rc;
+        if ((rc = do_word(a, mode, cls, text, len, (size_t)s, (size_t)e)))
+            return rc;
     }
-    if (mode != KOFTS_MODE_BIGRAM)
-        rc = finish_han_run(a);
-done:
+    return mode != KOFTS_MODE_BIGRAM ? finish_han_run(a) : 0;
+}
+
+int kofts_analyzer_run(kofts_analyzer *a, kofts_mode mode, int flags, const char *text, size_t len,
+                       kofts_token_cb cb, void *ctx)
+{
+    int rc;
+    begin_run(a, flags, cb, ctx);
+    if (len > 0 && text[0] == KOFTS_BIGRAM_MARK)
+        mode = KOFTS_MODE_BIGRAM;
+    if (len == 0)
+        return 0;
+    if (len > INT32_MAX) {
+        snprintf(a->errmsg, sizeof a->errmsg, "text too long (%zu bytes)", len);
+        return KOFTS_EINVAL;
+    }
+    if (mode == KOFTS_MODE_WORD && kofts_ko_is_hangul(text, len)) {
+        /* One word of Hangul syllables (a query word, a snippet candidate): ICU would
+         * return it as one span (UAX #29 WB5: letters stay together), so skip ICU. */
+        if (!(rc = normalise(a, text, 0, len)))
+            rc = do_hangul_word(a, text, 0, len);
+    } else if (!(rc = start_icu(a, text, len))) {
+        rc = run_words(a, mode, text, len);
+    } else {
+        return rc;
+    }
     if (rc < 0 && !a->errmsg[0])
         snprintf(a->errmsg, sizeof a->errmsg, "%s", kofts_strerror(rc));
     return rc;
