@@ -476,75 +476,91 @@ static int body_markers(const char *body, char *marker, size_t mlen)
     return strstr(body, end) != NULL;
 }
 
-/* Run the checks of the banner; returns the number of failures (0 = ok). */
-static int check_db(const check_opts *o, long *count_out)
+/*
+ * 1 if o->db does not exist yet, or holds no schema (killed before its first page, or
+ * while the schema was being created): valid states, unless documents were committed.
+ */
+static int db_not_started(const check_opts *o, const strset *must)
 {
-    int before = g_failures;
-    kofts_store *st = NULL;
-    sqlite3_stmt *q = NULL, *m = NULL;
-    sqlite3 *h = NULL;
-    kofts_search *se = NULL;
-    char *err = NULL;
-    strset expected = {0}, present = {0};
-    long count = 0;
     struct stat sb;
-    if (o->ids && strset_load(&expected, o->ids))
-        fail("cannot read %s", o->ids);
-    if (o->present && strset_load(&present, o->present))
-        fail("cannot read %s", o->present);
-    const strset *must = o->present_set ? o->present_set : &present;
+    sqlite3 *h = NULL;
+    sqlite3_stmt *q = NULL;
+    int empty = 0;
     if (stat(o->db, &sb) != 0 || sb.st_size == 0) {
-        /* never created (or killed before the first page was written) */
         if (must->n)
             fail("%s: missing, but %zu documents were committed", o->db, must->n);
-        goto done;
+        return 1;
     }
     if (sqlite3_open_v2(o->db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master", -1, &q, NULL) == SQLITE_OK &&
         sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 0) {
-        /* killed while the schema was being created: an empty, valid database */
         if (must->n)
             fail("%s: empty, but %zu documents were committed", o->db, must->n);
-        goto done;
+        empty = 1;
     }
     sqlite3_finalize(q);
-    q = NULL;
-    if (kofts_store_open(&st, o->db, 0, &err) != 0) {
-        fail("%s: cannot open: %s", o->db, err ? err : "?");
-        goto done;
-    }
-    sqlite3 *db = kofts_store_db(st);
-    sqlite3_busy_timeout(db, 10000);
+    sqlite3_close(h);
+    return empty;
+}
+
+/* SQLite's and FTS5's integrity checks; *count = documents, checked for unique ids. */
+static void check_store(const char *path, sqlite3 *db, long *count)
+{
+    sqlite3_stmt *q = NULL;
+    char *err = NULL;
     if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &q, NULL) != SQLITE_OK ||
         sqlite3_step(q) != SQLITE_ROW)
-        fail("%s: integrity_check: %s", o->db, sqlite3_errmsg(db));
+        fail("%s: integrity_check: %s", path, sqlite3_errmsg(db));
     else if (strcmp((const char *)sqlite3_column_text(q, 0), "ok") != 0)
-        fail("%s: integrity_check: %s", o->db, (const char *)sqlite3_column_text(q, 0));
+        fail("%s: integrity_check: %s", path, (const char *)sqlite3_column_text(q, 0));
     sqlite3_finalize(q);
     q = NULL;
     if (sqlite3_exec(db, "INSERT INTO fts(fts) VALUES('integrity-check')", NULL, NULL, &err) !=
-        SQLITE_OK) {
-        fail("%s: FTS5 integrity-check: %s", o->db, err ? err : sqlite3_errmsg(db));
-        sqlite3_free(err);
-        err = NULL;
-    }
+        SQLITE_OK)
+        fail("%s: FTS5 integrity-check: %s", path, err ? err : sqlite3_errmsg(db));
+    sqlite3_free(err);
     if (sqlite3_prepare_v2(db, "SELECT count(*), count(DISTINCT id) FROM docs", -1, &q, NULL) !=
             SQLITE_OK ||
         sqlite3_step(q) != SQLITE_ROW) {
-        fail("%s: count: %s", o->db, sqlite3_errmsg(db));
+        fail("%s: count: %s", path, sqlite3_errmsg(db));
     } else {
-        count = sqlite3_column_int64(q, 0);
-        if (count != sqlite3_column_int64(q, 1))
-            fail("%s: %ld documents but %lld distinct ids", o->db, count,
+        *count = sqlite3_column_int64(q, 0);
+        if (*count != sqlite3_column_int64(q, 1))
+            fail("%s: %ld documents but %lld distinct ids", path, *count,
                  sqlite3_column_int64(q, 1));
     }
     sqlite3_finalize(q);
-    q = NULL;
-    if (o->search && kofts_search_open(&se, o->db, &err) != 0) {
-        fail("%s: kofts_search_open: %s", o->db, err ? err : "?");
-        free(err);
-        err = NULL;
-    }
+}
+
+/* Every 97th document: kofts_search_run finds document id by its marker word. */
+static void check_search(const char *path, kofts_search *se, const char *marker, const char *id,
+                         int *bad_shown)
+{
+    kofts_search_opts so;
+    kofts_result *res = NULL;
+    int found = 0;
+    kofts_search_opts_init(&so);
+    so.snippets = 0;
+    if (kofts_search_run(se, marker, strlen(marker), &so, &res) != 0)
+        fail("%s: search '%s': %s", path, marker, kofts_search_errmsg(se));
+    for (size_t i = 0; res && i < res->n_hits; i++)
+        found |= strcmp(res->hits[i].id, id) == 0;
+    if (res && !found && (*bad_shown)++ < 5)
+        fail("%s: kofts-search '%s' does not find '%s'", path, marker, id);
+    kofts_result_free(res);
+}
+
+/*
+ * Each document: an expected id, both markers in its body, found by FTS5 MATCH on its
+ * marker (and by kofts_search when se is open); then every id of must is present.
+ */
+static void check_docs(const check_opts *o, sqlite3 *db, kofts_search *se, const strset *expected,
+                       const strset *must)
+{
+    sqlite3_stmt *q = NULL, *m = NULL;
+    strset seen = {0};
+    long k = 0;
+    int bad_shown = 0;
     if (sqlite3_prepare_v2(db, "SELECT rowid, id, body FROM docs ORDER BY rowid", -1, &q, NULL) !=
             SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT rowid FROM fts WHERE fts MATCH ?1", -1, &m, NULL) !=
@@ -552,9 +568,6 @@ static int check_db(const check_opts *o, long *count_out)
         fail("%s: prepare: %s", o->db, sqlite3_errmsg(db));
         goto done;
     }
-    strset seen = {0};
-    long k = 0;
-    int bad_shown = 0;
     while (sqlite3_step(q) == SQLITE_ROW) {
         long long rowid = sqlite3_column_int64(q, 0);
         const char *id = (const char *)sqlite3_column_text(q, 1);
@@ -563,7 +576,7 @@ static int check_db(const check_opts *o, long *count_out)
         strset_add(&seen, id);
         if (o->no_markers)
             continue;
-        if (expected.n && !strset_has(&expected, id) && bad_shown++ < 5)
+        if (expected->n && !strset_has(expected, id) && bad_shown++ < 5)
             fail("%s: unexpected document id '%s'", o->db, id);
         if (!body_markers(body, marker, sizeof marker)) {
             if (bad_shown++ < 5)
@@ -580,20 +593,8 @@ static int check_db(const check_opts *o, long *count_out)
         sqlite3_reset(m);
         if (!found && bad_shown++ < 5)
             fail("%s: document '%s' not found by its word %s", o->db, id, marker);
-        if (se && k++ % 97 == 0) {
-            kofts_search_opts so;
-            kofts_result *res = NULL;
-            kofts_search_opts_init(&so);
-            so.snippets = 0;
-            found = 0;
-            if (kofts_search_run(se, marker, strlen(marker), &so, &res) != 0)
-                fail("%s: search '%s': %s", o->db, marker, kofts_search_errmsg(se));
-            for (size_t i = 0; res && i < res->n_hits; i++)
-                found |= strcmp(res->hits[i].id, id) == 0;
-            if (res && !found && bad_shown++ < 5)
-                fail("%s: kofts-search '%s' does not find '%s'", o->db, marker, id);
-            kofts_result_free(res);
-        }
+        if (se && k++ % 97 == 0)
+            check_search(o->db, se, marker, id, &bad_shown);
     }
     strset_sort(&seen);
     size_t missing = 0;
@@ -602,7 +603,41 @@ static int check_db(const check_opts *o, long *count_out)
             fail("%s: committed document '%s' lost", o->db, must->v[i]);
     if (missing)
         fail("%s: %zu of %zu committed documents lost", o->db, missing, must->n);
+done:
     strset_free(&seen);
+    sqlite3_finalize(q);
+    sqlite3_finalize(m);
+}
+
+/* Run the checks of the banner; returns the number of failures (0 = ok). */
+static int check_db(const check_opts *o, long *count_out)
+{
+    int before = g_failures;
+    kofts_store *st = NULL;
+    kofts_search *se = NULL;
+    char *err = NULL;
+    strset expected = {0}, present = {0};
+    long count = 0;
+    if (o->ids && strset_load(&expected, o->ids))
+        fail("cannot read %s", o->ids);
+    if (o->present && strset_load(&present, o->present))
+        fail("cannot read %s", o->present);
+    const strset *must = o->present_set ? o->present_set : &present;
+    if (db_not_started(o, must))
+        goto done;
+    if (kofts_store_open(&st, o->db, 0, &err) != 0) {
+        fail("%s: cannot open: %s", o->db, err ? err : "?");
+        goto done;
+    }
+    sqlite3 *db = kofts_store_db(st);
+    sqlite3_busy_timeout(db, 10000);
+    check_store(o->db, db, &count);
+    if (o->search && kofts_search_open(&se, o->db, &err) != 0) {
+        fail("%s: kofts_search_open: %s", o->db, err ? err : "?");
+        free(err);
+        err = NULL;
+    }
+    check_docs(o, db, se, &expected, must);
 done:
     if (o->expect >= 0 && count != o->expect)
         fail("%s: %ld documents, expected %ld", o->db, count, o->expect);
@@ -611,11 +646,8 @@ done:
     if (!o->quiet)
         printf("check %s: %ld documents, %s\n", o->db, count,
                g_failures == before ? "ok" : "FAILED");
-    sqlite3_finalize(q);
-    sqlite3_finalize(m);
     kofts_search_close(se);
     kofts_store_close(st);
-    sqlite3_close(h);
     free(err);
     strset_free(&expected);
     strset_free(&present);
@@ -687,10 +719,16 @@ static void wait_sigint_ready(pid_t pid, const char *index_path)
     }
 }
 
-static int cmd_crash(const run_opts *o)
+typedef struct {
+    char db[4200], src[4200], ids[4200], errp[4200];
+    long total;  /* documents of the corpus */
+    double full; /* seconds a whole run takes (shortened when a round finishes early) */
+} crash_state;
+
+/* A new corpus in o->work and a first, uninterrupted run that must index all of it. */
+static int crash_setup(const run_opts *o, crash_state *cs)
 {
-    char db[4200], src[4200], ids[4200], errp[4200], desc[64];
-    char *argv[10];
+    char *argv[10], desc[64];
     gen_opts g = {o->work, o->docs, o->docs / 10, 4, 60, 1, o->seed};
     remove_tree(o->work);
     if (mkdir_p(o->work) != 0) {
@@ -699,108 +737,120 @@ static int cmd_crash(const run_opts *o)
     }
     if (gen_corpus(&g))
         return 1;
-    cat2(db, o->work, "/kofts.db");
-    cat2(src, o->work, "/src");
-    cat2(ids, o->work, "/ids.txt");
-    cat2(errp, o->work, "/stderr.txt");
-    long total = g.docs + g.posts;
+    cat2(cs->db, o->work, "/kofts.db");
+    cat2(cs->src, o->work, "/src");
+    cat2(cs->ids, o->work, "/ids.txt");
+    cat2(cs->errp, o->work, "/stderr.txt");
+    cs->total = g.docs + g.posts;
 
     /* a first full run: how long indexing takes here */
-    index_argv(argv, o, db, src, NULL);
+    index_argv(argv, o, cs->db, cs->src, NULL);
     double t0 = now_s();
-    pid_t pid = spawn(argv, NULL, errp);
-    int st = wait_for(pid);
-    double full = now_s() - t0;
+    int st = wait_for(spawn(argv, NULL, cs->errp));
+    cs->full = now_s() - t0;
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         describe_status(st, desc, sizeof desc);
         fprintf(stderr, PROG ": the indexer failed on the clean corpus (%s):\n", desc);
-        char *e = slurp(errp, NULL);
+        char *e = slurp(cs->errp, NULL);
         fprintf(stderr, "%s\n", e ? e : "");
         free(e);
         return 1;
     }
-    check_opts c = {db, ids, NULL, NULL, total, 0, 0, 0};
+    check_opts c = {.db = cs->db, .ids = cs->ids, .expect = cs->total};
     if (check_db(&c, NULL))
         return 1;
-    printf("full run: %ld documents in %.2f s\n", total, full);
+    printf("full run: %ld documents in %.2f s\n", cs->total, cs->full);
+    return 0;
+}
 
+/* After a SIGINT round: the indexer must have exited by itself, with a message if not 0. */
+static void check_sigint_exit(const crash_state *cs, int k, int st, const char *desc)
+{
+    char *e = slurp(cs->errp, NULL);
+    if (WIFSIGNALED(st))
+        fail("round %d: the indexer died of signal %d instead of stopping cleanly", k,
+             WTERMSIG(st));
+    else if (WEXITSTATUS(st) != 0 && (!e || !*e))
+        fail("round %d: stopped by SIGINT (%s) without a message", k, desc);
+    if (k < 3 && e && *e)
+        printf("  SIGINT message: %.200s", e);
+    free(e);
+}
+
+/*
+ * Round k: start the indexer (rounds cycle: a new file; --full over the killed index;
+ * resume the killed index, with a shorter window as less is left to do), signal it at
+ * a random moment, then check that every document committed before the signal is
+ * there. Returns 1 if the run had finished before the signal arrived.
+ */
+static int crash_round(const run_opts *o, crash_state *cs, int k)
+{
+    char *argv[10], desc[64];
+    int st, kind = k % 3;
+    if (kind == 0)
+        remove_db(cs->db);
+    index_argv(argv, o, cs->db, cs->src, kind == 1 ? "--full" : NULL);
+    double at = 0.02 + (double)(rng_next() % 10000) / 10000.0 * cs->full * (kind == 2 ? 0.5 : 0.9);
+    pid_t pid = spawn(argv, NULL, cs->errp);
+    sleep_s(at);
+    if (o->sig == SIGINT)
+        wait_sigint_ready(pid, o->index);
+    strset committed = {0};
+    long before = snapshot_ids(cs->db, &committed);
+    int r = kill(pid, o->sig);
+    double sent = now_s();
+    int ended = 1;
+    if (o->sig == SIGINT)
+        ended = wait_timeout(pid, 10.0, &st);
+    if (!ended) {
+        fail("round %d: no exit within 10 s of SIGINT", k);
+        kill(pid, SIGKILL);
+    }
+    if (o->sig != SIGINT || !ended)
+        st = wait_for(pid);
+    double took = now_s() - sent;
+    describe_status(st, desc, sizeof desc);
+    /* exit 0: it had finished before the signal arrived (or, for INT, stopped with 0) */
+    int finished = r != 0 || (WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    if (o->sig == SIGINT)
+        check_sigint_exit(cs, k, st, desc);
+    /* it took less than `at`: the first run (cold caches, or a busy machine then)
+     * overstated how long a run takes; later signals come sooner */
+    if (finished && at < cs->full)
+        cs->full = at * 0.9;
+    check_opts c = {
+        .db = cs->db, .ids = cs->ids, .present_set = &committed, .expect = -1, .quiet = 1};
+    long after = 0;
+    int bad = check_db(&c, &after);
+    printf("round %2d: %s at %.3f s (%s%s), committed before %ld, after %ld, exit in %.3f s: "
+           "%s\n",
+           k, o->sig == SIGKILL ? "SIGKILL" : "SIGINT", at,
+           kind == 0   ? "new file"
+           : kind == 1 ? "--full"
+                       : "resume",
+           finished ? ", had already finished" : "", before, after, took, bad ? "FAILED" : "ok");
+    strset_free(&committed);
+    return finished;
+}
+
+static int cmd_crash(const run_opts *o)
+{
+    crash_state cs;
+    char *argv[10], desc[64];
+    if (crash_setup(o, &cs))
+        return 1;
     rng_state = o->seed;
     int stopped_early = 0;
-    for (int k = 0; k < o->kills; k++) {
-        /* rounds cycle: a new file; --full over the killed index (reset); resume the
-         * killed index (shorter window: less is left to do) */
-        int kind = k % 3;
-        if (kind == 0)
-            remove_db(db);
-        index_argv(argv, o, db, src, kind == 1 ? "--full" : NULL);
-        double at = 0.02 + (double)(rng_next() % 10000) / 10000.0 * full * (kind == 2 ? 0.5 : 0.9);
-        pid = spawn(argv, NULL, errp);
-        sleep_s(at);
-        if (o->sig == SIGINT)
-            wait_sigint_ready(pid, o->index);
-        strset committed = {0};
-        long before = snapshot_ids(db, &committed);
-        int r = kill(pid, o->sig);
-        double sent = now_s();
-        int ended = 1;
-        if (o->sig == SIGINT)
-            ended = wait_timeout(pid, 10.0, &st);
-        if (!ended) {
-            fail("round %d: no exit within 10 s of SIGINT", k);
-            kill(pid, SIGKILL);
-        }
-        if (o->sig != SIGINT || !ended)
-            st = wait_for(pid);
-        double took = now_s() - sent;
-        describe_status(st, desc, sizeof desc);
-        /* exit 0: it had finished before the signal arrived (or, for INT, stopped with 0) */
-        int finished = r != 0 || (WIFEXITED(st) && WEXITSTATUS(st) == 0);
-        if (o->sig == SIGINT) {
-            char *e = slurp(errp, NULL);
-            if (WIFSIGNALED(st))
-                fail("round %d: the indexer died of signal %d instead of stopping cleanly", k,
-                     WTERMSIG(st));
-            else if (WEXITSTATUS(st) != 0 && (!e || !*e))
-                fail("round %d: stopped by SIGINT (%s) without a message", k, desc);
-            if (k < 3 && e && *e)
-                printf("  SIGINT message: %.200s", e);
-            free(e);
-        }
-        if (finished) {
-            stopped_early++;
-            /* it took less than `at`: the first run (cold caches, or a busy machine then)
-             * overstated how long a run takes; later signals come sooner */
-            if (at < full)
-                full = at * 0.9;
-        }
-        c.ids = ids;
-        c.present_set = &committed;
-        c.expect = -1;
-        c.quiet = 1;
-        long after = 0;
-        int bad = check_db(&c, &after);
-        printf("round %2d: %s at %.3f s (%s%s), committed before %ld, after %ld, exit in %.3f s: "
-               "%s\n",
-               k, o->sig == SIGKILL ? "SIGKILL" : "SIGINT", at,
-               kind == 0   ? "new file"
-               : kind == 1 ? "--full"
-                           : "resume",
-               finished ? ", had already finished" : "", before, after, took,
-               bad ? "FAILED" : "ok");
-        strset_free(&committed);
-    }
+    for (int k = 0; k < o->kills; k++)
+        stopped_early += crash_round(o, &cs, k);
     /* the last run completes the rest */
-    index_argv(argv, o, db, src, NULL);
-    pid = spawn(argv, NULL, errp);
-    st = wait_for(pid);
+    index_argv(argv, o, cs.db, cs.src, NULL);
+    int st = wait_for(spawn(argv, NULL, cs.errp));
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         describe_status(st, desc, sizeof desc);
         fail("completing run: %s", desc);
     }
-    c.present_set = NULL;
-    c.expect = total;
-    c.search = 1;
-    c.quiet = 0;
+    check_opts c = {.db = cs.db, .ids = cs.ids, .expect = cs.total, .search = 1};
     check_db(&c, NULL);
     if (o->kills > 0 && stopped_early == o->kills)
         fail("all %d runs had finished before the signal: corpus too small here", o->kills);
@@ -1130,105 +1180,126 @@ static int usage(void)
     return 2;
 }
 
+/* rss [--to FILE] [--] PROGRAM ARGS... */
+static int main_rss(int argc, char **argv)
+{
+    int i = 2;
+    const char *to = NULL;
+    if (i + 1 < argc && strcmp(argv[i], "--to") == 0) {
+        to = argv[i + 1];
+        i += 2;
+    }
+    if (i < argc && strcmp(argv[i], "--") == 0)
+        i++;
+    return i < argc ? cmd_rss(argv + i, to) : usage();
+}
+
+/* The options after the command into g, c and r (each command reads its own). 0, or -1
+ * for an unknown option or a missing value. */
+static int parse_options(int argc, char **argv, const char *cmd, gen_opts *g, check_opts *c,
+                         run_opts *r)
+{
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int used = 1;
+        if (strcmp(a, "--search") == 0 && strcmp(cmd, "check") == 0) {
+            c->search = 1;
+            continue;
+        }
+        if (strcmp(a, "--no-markers") == 0) {
+            c->no_markers = 1;
+            continue;
+        }
+        if (!v)
+            return -1;
+        if (strcmp(a, "--out") == 0)
+            g->out = v;
+        else if (strcmp(a, "--docs") == 0)
+            g->docs = r->docs = atoi(v);
+        else if (strcmp(a, "--posts") == 0)
+            g->posts = atoi(v);
+        else if (strcmp(a, "--files") == 0)
+            g->files = atoi(v);
+        else if (strcmp(a, "--words") == 0)
+            g->words = atoi(v);
+        else if (strcmp(a, "--version") == 0)
+            g->version = atoi(v);
+        else if (strcmp(a, "--seed") == 0)
+            g->seed = r->seed = strtoull(v, NULL, 10);
+        else if (strcmp(a, "--db") == 0)
+            c->db = v;
+        else if (strcmp(a, "--ids") == 0)
+            c->ids = v;
+        else if (strcmp(a, "--present") == 0)
+            c->present = v;
+        else if (strcmp(a, "--expect") == 0)
+            c->expect = atol(v);
+        else if (strcmp(a, "--index") == 0)
+            r->index = v;
+        else if (strcmp(a, "--search") == 0)
+            r->search = v;
+        else if (strcmp(a, "--work") == 0)
+            r->work = v;
+        else if (strcmp(a, "--kills") == 0)
+            r->kills = atoi(v);
+        else if (strcmp(a, "--searches") == 0)
+            r->searches = atoi(v);
+        else if (strcmp(a, "--batch") == 0)
+            r->batch = v;
+        else if (strcmp(a, "--size") == 0)
+            r->size = v;
+        else if (strcmp(a, "--signal") == 0)
+            r->sig = strcmp(v, "INT") == 0 ? SIGINT : SIGKILL;
+        else
+            used = 0;
+        if (!used)
+            return -1;
+        i++;
+    }
+    return 0;
+}
+
+/* The command that needs a built indexer (crash, concurrent, writers, diskfull). */
+static int run_command(const char *cmd, const run_opts *r)
+{
+    if (!r->index || !r->work)
+        return usage();
+    if (access(r->index, X_OK) != 0) {
+        printf(PROG ": skipped: %s not built yet\n", r->index);
+        return SKIP;
+    }
+    if (strcmp(cmd, "crash") == 0)
+        return cmd_crash(r);
+    if (strcmp(cmd, "concurrent") == 0) {
+        if (!r->search || access(r->search, X_OK) != 0) {
+            printf(PROG ": skipped: kofts-search not built\n");
+            return SKIP;
+        }
+        return cmd_concurrent(r);
+    }
+    if (strcmp(cmd, "writers") == 0)
+        return cmd_writers(r);
+    if (strcmp(cmd, "diskfull") == 0)
+        return cmd_diskfull(r);
+    return usage();
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
         return usage();
     const char *cmd = argv[1];
-    if (strcmp(cmd, "rss") == 0) {
-        int i = 2;
-        const char *to = NULL;
-        if (i + 1 < argc && strcmp(argv[i], "--to") == 0) {
-            to = argv[i + 1];
-            i += 2;
-        }
-        if (i < argc && strcmp(argv[i], "--") == 0)
-            i++;
-        return i < argc ? cmd_rss(argv + i, to) : usage();
-    }
+    if (strcmp(cmd, "rss") == 0)
+        return main_rss(argc, argv);
     gen_opts g = {NULL, 1000, 0, 4, 60, 1, 1};
     check_opts c = {NULL, NULL, NULL, NULL, -1, 0, 0, 0};
     run_opts r = {NULL, NULL, NULL, "2m", NULL, 20, 3000, 1000, SIGKILL, 1};
-    for (int i = 2; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        int used = 1;
-        if (strcmp(a, "--search") == 0 && strcmp(cmd, "check") == 0) {
-            c.search = 1;
-            continue;
-        }
-        if (strcmp(a, "--no-markers") == 0) {
-            c.no_markers = 1;
-            continue;
-        }
-        if (!v)
-            return usage();
-        if (strcmp(a, "--out") == 0)
-            g.out = v;
-        else if (strcmp(a, "--docs") == 0)
-            g.docs = r.docs = atoi(v);
-        else if (strcmp(a, "--posts") == 0)
-            g.posts = atoi(v);
-        else if (strcmp(a, "--files") == 0)
-            g.files = atoi(v);
-        else if (strcmp(a, "--words") == 0)
-            g.words = atoi(v);
-        else if (strcmp(a, "--version") == 0)
-            g.version = atoi(v);
-        else if (strcmp(a, "--seed") == 0)
-            g.seed = r.seed = strtoull(v, NULL, 10);
-        else if (strcmp(a, "--db") == 0)
-            c.db = v;
-        else if (strcmp(a, "--ids") == 0)
-            c.ids = v;
-        else if (strcmp(a, "--present") == 0)
-            c.present = v;
-        else if (strcmp(a, "--expect") == 0)
-            c.expect = atol(v);
-        else if (strcmp(a, "--index") == 0)
-            r.index = v;
-        else if (strcmp(a, "--search") == 0)
-            r.search = v;
-        else if (strcmp(a, "--work") == 0)
-            r.work = v;
-        else if (strcmp(a, "--kills") == 0)
-            r.kills = atoi(v);
-        else if (strcmp(a, "--searches") == 0)
-            r.searches = atoi(v);
-        else if (strcmp(a, "--batch") == 0)
-            r.batch = v;
-        else if (strcmp(a, "--size") == 0)
-            r.size = v;
-        else if (strcmp(a, "--signal") == 0)
-            r.sig = strcmp(v, "INT") == 0 ? SIGINT : SIGKILL;
-        else
-            used = 0;
-        if (!used)
-            return usage();
-        i++;
-    }
+    if (parse_options(argc, argv, cmd, &g, &c, &r))
+        return usage();
     signal(SIGPIPE, SIG_IGN);
     if (strcmp(cmd, "gen") == 0)
         return g.out ? (gen_corpus(&g) ? 1 : 0) : usage();
     if (strcmp(cmd, "check") == 0)
         return c.db ? (check_db(&c, NULL) ? 1 : 0) : usage();
-    if (!r.index || !r.work)
-        return usage();
-    if (access(r.index, X_OK) != 0) {
-        printf(PROG ": skipped: %s not built yet\n", r.index);
-        return SKIP;
-    }
-    if (strcmp(cmd, "crash") == 0)
-        return cmd_crash(&r);
-    if (strcmp(cmd, "concurrent") == 0) {
-        if (!r.search || access(r.search, X_OK) != 0) {
-            printf(PROG ": skipped: kofts-search not built\n");
-            return SKIP;
-        }
-        return cmd_concurrent(&r);
-    }
-    if (strcmp(cmd, "writers") == 0)
-        return cmd_writers(&r);
-    if (strcmp(cmd, "diskfull") == 0)
-        return cmd_diskfull(&r);
-    return usage();
+    return run_command(cmd, &r);
 }

@@ -88,25 +88,9 @@ static void put(const char *dir, const char *rel, const char *text)
     }
 }
 
-static void test_site(void)
+/* How each path of a site root is classified, and which folders the walk enters. */
+static void test_kinds(kofts_site *s)
 {
-    char dir[] = "/tmp/kofts-site-XXXXXX";
-    if (!mkdtemp(dir)) {
-        failures++;
-        return;
-    }
-    put(dir, "_config.yml",
-        "url: https://news.example/\nbaseurl: /blog/\npermalink: /:categories/:title/\n"
-        "exclude: [README.md, drafts-old]\ninclude: [_redirects]\n"
-        "collections:\n  guides:\n    output: true\n  notes:\n    output: false\n");
-    kofts_site *s = NULL;
-    char *warn = NULL;
-    if (kofts_site_open(&s, dir, NULL, &warn) != 0) {
-        printf("FAIL site-open: %s\n", warn ? warn : "?");
-        failures++;
-        free(warn);
-        return;
-    }
     static const struct {
         const char *rel;
         kofts_site_kind kind;
@@ -146,7 +130,12 @@ static void test_site(void)
     check("walk node_modules", kofts_site_walk_dir(s, "node_modules") ? "walk" : "skip", "skip");
     check("walk _posts", kofts_site_walk_dir(s, "news/_posts") ? "walk" : "skip", "walk");
     check("walk _layouts", kofts_site_walk_dir(s, "_layouts") ? "walk" : "skip", "skip");
+}
 
+/* URLs of posts, pages and collection documents under a _config.yml with url,
+ * baseurl and a permalink template; front matter (lost or not) on top. */
+static void test_urls(kofts_site *s)
+{
     static const struct {
         const char *id, *rel;
         kofts_site_kind kind;
@@ -200,8 +189,13 @@ static void test_site(void)
         check(urls[i].id, rc == 0 && b.data ? b.data : "(none)", urls[i].want);
         kofts_buf_free(&b);
     }
-    kofts_site_free(s);
-    /* the default style (date) for pages adds :output_ext; an .xml page is no document */
+}
+
+/* Without a permalink setting: the date style, which gives pages their :output_ext. */
+static void test_default_style(const char *dir)
+{
+    kofts_site *s = NULL;
+    /* an .xml page is no document */
     put(dir, "_config.yml", "title: x\n");
     if (kofts_site_open(&s, dir, NULL, NULL) == 0) {
         kofts_buf b = {0};
@@ -219,7 +213,13 @@ static void test_site(void)
               "page");
         kofts_site_free(s);
     }
-    /* defaults: the most specific scope wins; a document's own permalink wins over it */
+}
+
+/* `defaults:` of _config.yml: the most specific scope wins; a document's own permalink
+ * wins over it. */
+static void test_defaults(const char *dir)
+{
+    kofts_site *s = NULL;
     put(dir, "_config.yml",
         "future: true\ndefaults:\n  - scope: {path: \"\", type: posts}\n"
         "    values: {permalink: /p/:title/}\n  - scope: {path: news, type: posts}\n"
@@ -255,6 +255,32 @@ static void test_site(void)
         check("future", kofts_site_future(s) ? "true" : "false", "true");
         kofts_site_free(s);
     }
+}
+
+static void test_site(void)
+{
+    char dir[] = "/tmp/kofts-site-XXXXXX";
+    if (!mkdtemp(dir)) {
+        failures++;
+        return;
+    }
+    put(dir, "_config.yml",
+        "url: https://news.example/\nbaseurl: /blog/\npermalink: /:categories/:title/\n"
+        "exclude: [README.md, drafts-old]\ninclude: [_redirects]\n"
+        "collections:\n  guides:\n    output: true\n  notes:\n    output: false\n");
+    kofts_site *s = NULL;
+    char *warn = NULL;
+    if (kofts_site_open(&s, dir, NULL, &warn) != 0) {
+        printf("FAIL site-open: %s\n", warn ? warn : "?");
+        failures++;
+        free(warn);
+        return;
+    }
+    test_kinds(s);
+    test_urls(s);
+    kofts_site_free(s);
+    test_default_style(dir);
+    test_defaults(dir);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
