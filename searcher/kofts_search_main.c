@@ -503,11 +503,12 @@ done:
     return rc;
 }
 
-#define DONE_OK 256 /* apply_option: stop with exit status 0 (--help, --version) */
+#define DONE_OK  256 /* apply_option: stop with exit status 0 (--help, --version) */
+#define NOT_MINE 257 /* apply_*_option: not an option of this group */
 
-/* Apply one option. Returns 0 to go on, DONE_OK to stop with status 0 (--help...), else
- * an exit status. */
-static int apply_option(cli *c, int opt, const char *arg)
+/* The options that shape the search (kofts_search_opts, weights): 0, an exit status, or
+ * NOT_MINE. */
+static int apply_query_option(cli *c, int opt, const char *arg)
 {
     long v;
     switch (opt) {
@@ -525,9 +526,6 @@ static int apply_option(cli *c, int opt, const char *arg)
             return usage_error("--offset wants a non-negative number, not '%s'", arg);
         }
         c->so.offset = (int)v;
-        break;
-    case 'j':
-        c->json = 1;
         break;
     case OPT_CATEGORY:
         c->so.category = arg;
@@ -551,6 +549,45 @@ static int apply_option(cli *c, int opt, const char *arg)
         else {
             return usage_error("--sort wants relevance or date, not '%s'", arg);
         }
+        break;
+    case OPT_MATCH:
+        if (strcmp(arg, "auto") == 0)
+            c->so.match = KOFTS_MATCH_AUTO;
+        else if (strcmp(arg, "all") == 0)
+            c->so.match = KOFTS_MATCH_ALL;
+        else if (strcmp(arg, "any") == 0)
+            c->so.match = KOFTS_MATCH_ANY;
+        else {
+            return usage_error("--match wants auto, all or any, not '%s'", arg);
+        }
+        break;
+    case OPT_MIN_HITS:
+        if ((v = kofts_cli_number(arg, 0, 100000)) < 0) {
+            return usage_error("--min-hits wants a number from 0 to 100000, not '%s'", arg);
+        }
+        c->so.min_hits = (int)v;
+        break;
+    case OPT_WEIGHTS:
+        if (parse_weights(arg, &c->w)) {
+            return usage_error("--weights wants six numbers >= 0 separated by commas, not '%s'",
+                               arg);
+        }
+        c->set_weights = 1;
+        break;
+    default:
+        return NOT_MINE;
+    }
+    return 0;
+}
+
+/* The options of output and running (formats, batch, help...): 0, DONE_OK, or an exit
+ * status. */
+static int apply_output_option(cli *c, int opt, const char *arg)
+{
+    long v;
+    switch (opt) {
+    case 'j':
+        c->json = 1;
         break;
     case OPT_EXPLAIN:
         c->explain = 1;
@@ -585,23 +622,6 @@ static int apply_option(cli *c, int opt, const char *arg)
         c->hl_close = c->hl_buf + (comma - arg) + 1;
         break;
     }
-    case OPT_MATCH:
-        if (strcmp(arg, "auto") == 0)
-            c->so.match = KOFTS_MATCH_AUTO;
-        else if (strcmp(arg, "all") == 0)
-            c->so.match = KOFTS_MATCH_ALL;
-        else if (strcmp(arg, "any") == 0)
-            c->so.match = KOFTS_MATCH_ANY;
-        else {
-            return usage_error("--match wants auto, all or any, not '%s'", arg);
-        }
-        break;
-    case OPT_MIN_HITS:
-        if ((v = kofts_cli_number(arg, 0, 100000)) < 0) {
-            return usage_error("--min-hits wants a number from 0 to 100000, not '%s'", arg);
-        }
-        c->so.min_hits = (int)v;
-        break;
     case OPT_SNIPPET_CHARS:
         if ((v = kofts_cli_number(arg, 0, 10000)) < 10) {
             return usage_error("--snippet-chars wants a number from 10 to 10000, not '%s'", arg);
@@ -610,13 +630,6 @@ static int apply_option(cli *c, int opt, const char *arg)
         break;
     case OPT_NO_SNIPPETS:
         c->so.snippets = 0;
-        break;
-    case OPT_WEIGHTS:
-        if (parse_weights(arg, &c->w)) {
-            return usage_error("--weights wants six numbers >= 0 separated by commas, not '%s'",
-                               arg);
-        }
-        c->set_weights = 1;
         break;
     case OPT_PASSES:
         if ((v = kofts_cli_number(arg, 0, 1000000)) < 1) {
@@ -650,6 +663,14 @@ static int apply_option(cli *c, int opt, const char *arg)
         return 2;
     }
     return 0;
+}
+
+/* Apply one option. Returns 0 to go on, DONE_OK to stop with status 0 (--help...), else
+ * an exit status. */
+static int apply_option(cli *c, int opt, const char *arg)
+{
+    int rc = apply_query_option(c, opt, arg);
+    return rc != NOT_MINE ? rc : apply_output_option(c, opt, arg);
 }
 
 /* Append word to the query text (words separated by one space). 0, or 1 out of memory. */
