@@ -121,13 +121,58 @@ static void article(kofts_buf *b, unsigned *x, int n)
     }
 }
 
+/*
+ * kofts_text() in SQL over z, one's text compressed with dictionary id: an error naming
+ * the dictionary while doc_dict lacks it, the text once doc_dict holds dict.
+ */
+static void dictionary_sql(const kofts_buf *z, const kofts_buf *one, const kofts_buf *dict,
+                           unsigned id)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc;
+    char want[200];
+    snprintf(want, sizeof want,
+             "kofts_text: compressed text needs dictionary %u, which the index does not hold "
+             "(doc_dict)",
+             id);
+    if (sqlite3_open(":memory:", &db) != SQLITE_OK || kofts_textz_register(db) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT kofts_text(?1)", -1, &st, NULL)) {
+        CHECK("T36_sql_setup", 0, "%s", db ? sqlite3_errmsg(db) : "no db");
+        goto done;
+    }
+    sqlite3_bind_blob(st, 1, z->data, (int)z->len, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    CHECK("T36_sql_names_missing_dict", rc == SQLITE_ERROR && strcmp(sqlite3_errmsg(db), want) == 0,
+          "rc %d: %s", rc, sqlite3_errmsg(db));
+    sqlite3_reset(st);
+    char *sql = sqlite3_mprintf("CREATE TABLE doc_dict(id INTEGER PRIMARY KEY, dict BLOB NOT "
+                                "NULL); INSERT INTO doc_dict VALUES(%u, x'00')",
+                                id);
+    sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_free(sql);
+    sqlite3_stmt *ins = NULL;
+    sqlite3_prepare_v2(db, "UPDATE doc_dict SET dict=?1", -1, &ins, NULL);
+    sqlite3_bind_blob(ins, 1, dict->data, (int)dict->len, SQLITE_STATIC);
+    sqlite3_step(ins);
+    sqlite3_finalize(ins);
+    rc = sqlite3_step(st);
+    const char *got = (const char *)sqlite3_column_text(st, 0);
+    CHECK("T37_sql_reads_doc_dict",
+          rc == SQLITE_ROW && got && strlen(got) == one->len &&
+              memcmp(got, one->data, one->len) == 0,
+          "rc %d: %s", rc, sqlite3_errmsg(db));
+    sqlite3_reset(st);
+done:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 static void dictionary(void)
 {
     kofts_buf samples = {0}, one = {0}, dict = {0}, z = {0}, plainz = {0};
     size_t sizes[300];
     unsigned x = 7, id = 0, id2 = 0;
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
     kofts_textz_slot *slot = NULL, *other = NULL; /* two writers' slots */
     if (kofts_textz_slot_new(&slot) || kofts_textz_slot_new(&other)) {
         CHECK("T30_slots", 0, "out of memory");
@@ -162,37 +207,7 @@ static void dictionary(void)
     rc = kofts_textz_unpack(z.data, z.len, &out, &n);
     CHECK("T35_needs_the_dict", rc == KOFTS_EINVAL && !out, "rc %d", rc);
     sqlite3_free(out);
-    char want[200];
-    snprintf(want, sizeof want,
-             "kofts_text: compressed text needs dictionary %u, which the index does not hold "
-             "(doc_dict)",
-             id);
-    if (sqlite3_open(":memory:", &db) != SQLITE_OK || kofts_textz_register(db) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT kofts_text(?1)", -1, &st, NULL)) {
-        CHECK("T36_sql_setup", 0, "%s", db ? sqlite3_errmsg(db) : "no db");
-        goto done;
-    }
-    sqlite3_bind_blob(st, 1, z.data, (int)z.len, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    CHECK("T36_sql_names_missing_dict", rc == SQLITE_ERROR && strcmp(sqlite3_errmsg(db), want) == 0,
-          "rc %d: %s", rc, sqlite3_errmsg(db));
-    sqlite3_reset(st);
-    char *sql = sqlite3_mprintf("CREATE TABLE doc_dict(id INTEGER PRIMARY KEY, dict BLOB NOT "
-                                "NULL); INSERT INTO doc_dict VALUES(%u, x'00')",
-                                id);
-    sqlite3_exec(db, sql, NULL, NULL, NULL);
-    sqlite3_free(sql);
-    sqlite3_stmt *ins = NULL;
-    sqlite3_prepare_v2(db, "UPDATE doc_dict SET dict=?1", -1, &ins, NULL);
-    sqlite3_bind_blob(ins, 1, dict.data, (int)dict.len, SQLITE_STATIC);
-    sqlite3_step(ins);
-    sqlite3_finalize(ins);
-    rc = sqlite3_step(st);
-    const char *got = (const char *)sqlite3_column_text(st, 0);
-    CHECK("T37_sql_reads_doc_dict",
-          rc == SQLITE_ROW && got && strlen(got) == one.len && memcmp(got, one.data, one.len) == 0,
-          "rc %d: %s", rc, sqlite3_errmsg(db));
-    sqlite3_reset(st);
+    dictionary_sql(&z, &one, &dict, id);
     kofts_textz_slot_use(slot, NULL, 0, NULL);
     rc = kofts_textz_pack(&z, one.data, one.len, slot);
     CHECK("T38_back_to_no_dict",
@@ -204,8 +219,6 @@ static void dictionary(void)
 done:
     kofts_textz_slot_free(slot);
     kofts_textz_slot_free(other);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
     kofts_buf_free(&samples);
     kofts_buf_free(&one);
     kofts_buf_free(&dict);
