@@ -840,7 +840,7 @@ int kofts_index_writer_open_xapian(kofts_index_writer **out, const char *path, i
                                    x_commit,
                                    x_pending,
                                    x_optimize,
-                                   NULL /* no dictionary: this writer stores no zbody */};
+                                   NULL /* no zbody: the body is in the document data */};
     struct stat sb;
     if (stat(path, &sb) == 0 && !kofts_xs_is_stub(path)) {
         kofts_errfmt(x->err, sizeof x->err, path,
