@@ -27,6 +27,7 @@
 #include "kofts_analyzer.h"
 #include "kofts_lexicon.h"
 #include "kofts_morph.h"
+#include "kofts_morph_exact.h"
 #include "kofts_morph_filter.h"
 #include "kofts_util.h"
 #include "../kofts_check.h"
@@ -145,7 +146,7 @@ static void refusals(void)
 typedef struct {
     char **w;
     size_t mask, n;
-    long words, skipped, differ;
+    long words, skipped, exact, differ;
 } wordset;
 
 static int add_word(wordset *s, const char *w, size_t n)
@@ -237,7 +238,10 @@ static void compare_all(wordset *s, const kofts_morph_filter *f)
             continue;
         size_t n = strlen(s->w[i]);
         s->words++;
-        s->skipped += !kofts_morph_filter_may_keep(f, s->w[i], n);
+        kofts_morph_stems st;
+        int may = kofts_morph_filter_may_keep(f, s->w[i], n);
+        s->skipped += !may;
+        s->exact += may && kofts_morph_exact_stems(f, s->w[i], n, &st);
         if (!compare("F30", s->w[i], n) && ++s->differ >= 20)
             return;
     }
@@ -251,6 +255,11 @@ int main(int argc, char **argv)
     }
     if (*kofts_morph_filter_note()) {
         printf("FAIL F00: the filter is %s\n", kofts_morph_filter_note());
+        return 1;
+    }
+    const char *ex = getenv("KOFTS_MORPH_EXACT");
+    if (*kofts_morph_exact_status() && !(ex && strcmp(ex, "0") == 0)) {
+        printf("FAIL F00: the exact path is %s\n", kofts_morph_exact_status());
         return 1;
     }
     kofts_lexicon_init();
@@ -271,8 +280,9 @@ int main(int argc, char **argv)
             printf("skip: %s is missing\n", argv[i]);
     if (rc == 0 && s.n) {
         compare_all(&s, f);
-        printf("F30: %ld distinct words compared, %ld skipped by the filter, %ld differ\n", s.words,
-               s.skipped, s.differ);
+        printf("F30: %ld distinct words compared, %ld skipped by the filter, %ld answered by the "
+               "exact path, %ld differ\n",
+               s.words, s.skipped, s.exact, s.differ);
     }
     for (size_t i = 0; s.w && i <= s.mask; i++)
         free(s.w[i]);
