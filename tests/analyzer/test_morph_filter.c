@@ -8,6 +8,11 @@
  *   F10      the filter lets through the words that have a kept reading (F01-F08), and
  *            skips the F09 words, which hunspell reads as nothing kept (so the test
  *            cannot pass with a filter that filters nothing)
+ *   F11      words hunspell reads without compounds are answered by the exact path
+ *            (analyzer/kofts_morph_exact.c) with hunspell's answer: lemma order (가셨다:
+ *            가시다 갈다 가다), rule conditions (가기도, 달기도, 운영진, 계시지만: wrong
+ *            roots when a condition is ignored), the inner rule's continuation class
+ *            (진단으로, 분리되지, 뿌리에, 정상화되고); F12: compounds are left to hunspell
  *   F20-F25  .aff/.dic files breaking one assumption are refused, naming it
  *   F30      with FILE or FOLDER arguments: every distinct Hangul word (2-24 syllables,
  *            maximal runs of syllables in the bytes) of every file - a folder means its
@@ -85,6 +90,30 @@ static void known_words(const kofts_morph_filter *f)
     }
     CHECK("F10", passed == 8 && skipped == 4, "filter let %d kept words through, skipped %d",
           passed, skipped);
+}
+
+static const char *const exact_words[] = {
+    "가벼운",   "가셨다",   "가기도",   "달기도", "운영진",
+    "계시지만", "진단으로", "분리되지", "뿌리에", "정상화되고",
+};
+static const char *const compound_words[] = {"가게내의", "가격상승이"};
+
+static void exact_path(const kofts_morph_filter *f)
+{
+    for (size_t i = 0; i < sizeof exact_words / sizeof exact_words[0]; i++) {
+        const char *w = exact_words[i];
+        kofts_morph_stems st;
+        CHECK("F11", kofts_morph_exact_stems(f, w, strlen(w), &st) == 1,
+              "[%s] not answered by the exact path", w);
+        compare("F11", w, strlen(w));
+    }
+    for (size_t i = 0; i < sizeof compound_words / sizeof compound_words[0]; i++) {
+        const char *w = compound_words[i];
+        kofts_morph_stems st;
+        CHECK("F12", kofts_morph_exact_stems(f, w, strlen(w), &st) == 0,
+              "[%s] answered by the exact path (hunspell reads it as a compound)", w);
+        compare("F12", w, strlen(w));
+    }
 }
 
 /* Write text to dir/name; returns the path (static buffer per slot). */
@@ -272,6 +301,7 @@ int main(int argc, char **argv)
         return 1;
     }
     known_words(f);
+    exact_path(f);
     refusals();
     wordset s = {0};
     int rc = 0;
