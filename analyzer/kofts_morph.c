@@ -27,6 +27,7 @@
 
 #include "kofts_analyzer.h"
 #include "kofts_lexicon.h"
+#include "kofts_morph_exact.h"
 #include "kofts_morph_filter.h"
 
 #ifndef KOFTS_HUNSPELL_DIR
@@ -54,6 +55,8 @@ static char aff_path[400], dic_path[400];
 static char source[512];
 static kofts_morph_filter *filter; /* NULL: every word goes to hunspell */
 static char filter_note[640];      /* why there is no filter, or "" */
+static int exact_on;               /* kofts_morph_exact answers words without compounds */
+static char exact_note[640];       /* why it does not, or "" */
 
 /* Load the affix filter for the dictionary just opened, unless KOFTS_MORPH_FILTER=0. */
 static void load_filter(void)
@@ -67,6 +70,16 @@ static void load_filter(void)
     if (kofts_lexicon_init() ||
         kofts_morph_filter_load(&filter, aff_path, dic_path, why, sizeof why) != 0)
         snprintf(filter_note, sizeof filter_note, "off (%s: %s)", aff_path, why);
+    env = getenv("KOFTS_MORPH_EXACT");
+    if (!filter)
+        snprintf(exact_note, sizeof exact_note, "off (no affix filter)");
+    else if (env && strcmp(env, "0") == 0)
+        snprintf(exact_note, sizeof exact_note, "off (KOFTS_MORPH_EXACT=0)");
+    else if (*kofts_morph_exact_note(filter))
+        snprintf(exact_note, sizeof exact_note, "off (%s: %s)", aff_path,
+                 kofts_morph_exact_note(filter));
+    else
+        exact_on = 1;
 }
 
 static void load(void)
@@ -120,6 +133,12 @@ const char *kofts_morph_filter_note(void)
 {
     pthread_once(&once, load);
     return filter ? "" : atomic_load(&npool) ? filter_note : "off (no dictionary)";
+}
+
+const char *kofts_morph_exact_status(void)
+{
+    pthread_once(&once, load);
+    return exact_on ? "" : atomic_load(&npool) ? exact_note : "off (no dictionary)";
 }
 
 /*
@@ -251,6 +270,19 @@ static void cache_put(const char *w, size_t n, uint32_t h, const kofts_morph_res
     pthread_mutex_unlock(&cache_mu);
 }
 
+/* Keep what reading st[0..sl) of w[0..n) gives: a lemma, or a noun + particle length. */
+static void keep_reading(const char *w, size_t n, const char *st, size_t sl,
+                         kofts_morph_result *out)
+{
+    if (sl % 3)
+        return;
+    if (ends_with_da(st, sl) && !is_grammar_lemma(st, sl) && !kofts_lexicon_is_noun(st, sl))
+        add_lemma(out, st, sl);
+    else if (sl >= 6 && sl < n && memcmp(st, w, sl) == 0 && kofts_lexicon_is_noun(st, sl) &&
+             sl / 3 > out->noun)
+        out->noun = (unsigned char)(sl / 3);
+}
+
 /* Hunspell's readings of w[0..n) (n <= 72) into out. */
 static void stem_word(const char *w, size_t n, kofts_morph_result *out)
 {
@@ -260,19 +292,21 @@ static void stem_word(const char *w, size_t n, kofts_morph_result *out)
     char **list = NULL;
     handle_slot *slot = acquire();
     int ns = Hunspell_stem(slot->h, &list, word);
-    for (int i = 0; i < ns; i++) {
-        const char *st = list[i];
-        size_t sl = strlen(st);
-        if (sl % 3)
-            continue;
-        if (ends_with_da(st, sl) && !is_grammar_lemma(st, sl) && !kofts_lexicon_is_noun(st, sl))
-            add_lemma(out, st, sl);
-        else if (sl >= 6 && sl < n && memcmp(st, w, sl) == 0 && kofts_lexicon_is_noun(st, sl) &&
-                 sl / 3 > out->noun)
-            out->noun = (unsigned char)(sl / 3);
-    }
+    for (int i = 0; i < ns; i++)
+        keep_reading(w, n, list[i], strlen(list[i]), out);
     Hunspell_free_list(slot->h, &list, ns);
     pthread_mutex_unlock(&slot->mu);
+}
+
+/* The readings of w[0..n) from kofts_morph_exact into out; 0 when hunspell must answer. */
+static int exact_word(const char *w, size_t n, kofts_morph_result *out)
+{
+    kofts_morph_stems st;
+    if (!exact_on || !kofts_morph_exact_stems(filter, w, n, &st))
+        return 0;
+    for (int i = 0; i < st.n; i++)
+        keep_reading(w, n, st.buf + st.off[i], st.len[i], out);
+    return 1;
 }
 
 /* Clear *out; 0 when w[0..n) is to be analysed, 1 when there is no dictionary (the
@@ -293,7 +327,7 @@ int kofts_morph_analyze(const char *w, size_t n, kofts_morph_result *out)
     uint32_t h = word_hash(w, n);
     if (cache_get(w, n, h, out))
         return 0;
-    if (!filter || kofts_morph_filter_may_keep(filter, w, n))
+    if ((!filter || kofts_morph_filter_may_keep(filter, w, n)) && !exact_word(w, n, out))
         stem_word(w, n, out);
     cache_put(w, n, h, out);
     return 0;

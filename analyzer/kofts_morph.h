@@ -61,8 +61,16 @@ const char *kofts_morph_source(void);
 const char *kofts_morph_filter_note(void);
 
 /*
- * kofts_morph_analyze without the answer cache and without the affix filter: hunspell is
- * asked every time. For tests that prove the filter changes no answer.
+ * "" when words without a compound reading are answered by kofts_morph_exact.h (an
+ * exact re-implementation of hunspell's suffix check, same answers) instead of
+ * hunspell, else why not ("off (...)": no affix filter, the files break one of its
+ * assumptions, or KOFTS_MORPH_EXACT=0). Static.
+ */
+const char *kofts_morph_exact_status(void);
+
+/*
+ * kofts_morph_analyze without the answer cache, the affix filter and the exact path:
+ * hunspell is asked every time. For tests that prove the filter changes no answer.
  */
 int kofts_morph_analyze_direct(const char *w, size_t n, kofts_morph_result *out);
 

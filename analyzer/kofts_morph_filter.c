@@ -1,15 +1,7 @@
 /*
  * kofts_morph_filter.c - skip hunspell for words it cannot give a kept reading
- * (see kofts_morph_filter.h for the argument).
- *
- * Data, all built once from ko.aff + ko.dic:
- *
- *   keys   one byte arena holding every root word and every suffix append (UTF-8 jamo)
- *   roots  hash: root word -> alias index (its flag set) | DA_LEMMA (ends in 다 and, once
- *          composed, is neither 이다/하다/되다 nor a lexicon noun)
- *   apps   hash: append string -> first rule with that append; rules chain through next
- *   rules  { strip, flag, continuation alias }, one per SFX line
- *   sets   one flag bitset per AF alias (hunspell-ko names every flag set by an alias)
+ * (see kofts_morph_filter.h for the argument), and the loader of the tables it and
+ * kofts_morph_exact.c share (kofts_morph_filter_int.h describes them).
  *
  * A word is decomposed into jamo (the arithmetic of Unicode Hangul, checked against the
  * .aff's ICONV table at load) and tested for readings of the shapes r1/r2/r3.
@@ -24,57 +16,16 @@
 
 #include "kofts_analyzer.h"
 #include "kofts_lexicon.h"
+#include "kofts_morph_filter_int.h"
 #include "kofts_util.h"
-
-#define DA_LEMMA (1u << 31)
-#define NONE     UINT32_MAX
-#define MAX_JAMO 3 * 3 * 24 /* bytes of the jamo of a 24-syllable word */
-#define SCRATCH  512        /* bytes for a candidate root or an intermediate form */
 
 /* "다" as conjoining jamo ᄃ ᅡ (U+1103 U+1161). */
 static const char DA_JAMO[] = "\xe1\x84\x83\xe1\x85\xa1";
 
-typedef struct {
-    uint64_t h;
-    uint32_t off, len; /* key bytes in f->keys */
-    uint32_t val;
-} hent;
-
-typedef struct {
-    hent *e;
-    size_t mask, n;
-    uint64_t *bloom;   /* 2 bits per key, 16 bits per key of room: most misses stop here */
-    size_t bloom_mask; /* bits - 1 */
-} htab;
-
-typedef struct {
-    uint32_t strip_off, strip_len; /* in f->keys */
-    uint32_t next;                 /* next rule with the same append, or NONE */
-    uint32_t next_in;              /* the same among rules with a continuation class */
-    uint32_t next_out;             /* the same among rules whose flag is in one */
-    uint16_t flag;                 /* the rule's flag */
-    uint16_t cont;                 /* alias of its continuation flags, 0 = none */
-} rule_t;
-
-struct kofts_morph_filter {
-    kofts_buf keys;
-    htab roots, apps;
-    htab inner, outer; /* apps of rules that may be the inner / outer of two suffixes */
-    rule_t *rules;
-    size_t nrules, caprules;
-    uint64_t *sets;         /* nalias * nw words; alias 0 is the empty set */
-    size_t nalias;          /* AF aliases + 1 (+ unions made for repeated roots) */
-    size_t capalias;        /* allocated aliases */
-    size_t nw;              /* 64-bit words per set */
-    uint64_t *conts;        /* union of all continuation sets: flags that can be an outer suffix */
-    size_t max_app;         /* longest append, bytes */
-    size_t max_in, max_out; /* the same in inner / outer */
-};
-
 /* ---- hash tables over the key arena ------------------------------------------------ */
 
 /* A hash of s[0..n) eight bytes at a time (keys are 3..100 bytes of jamo); never 0. */
-static uint64_t key_hash(const char *s, size_t n)
+uint64_t kofts_mf_hash(const char *s, size_t n)
 {
     uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
     for (; n >= 8; s += 8, n -= 8) {
@@ -125,9 +76,13 @@ static hent *ht_slot(const htab *t, const kofts_buf *keys, const char *s, size_t
 }
 
 /* The value stored for s[0..n), or NONE. */
-static uint32_t ht_get(const htab *t, const kofts_buf *keys, const char *s, size_t n)
+uint32_t kofts_mf_get(const htab *t, const kofts_buf *keys, const char *s, size_t n)
 {
-    uint64_t h = key_hash(s, n);
+    return kofts_mf_get_h(t, keys, s, n, kofts_mf_hash(s, n));
+}
+
+uint32_t kofts_mf_get_h(const htab *t, const kofts_buf *keys, const char *s, size_t n, uint64_t h)
+{
     if (!t->e || (t->bloom && !bloom_has(t, h)))
         return NONE;
     hent *e = ht_slot(t, keys, s, n, h);
@@ -153,7 +108,7 @@ static hent *ht_put(htab *t, kofts_buf *keys, const char *s, size_t n)
         free(t->e);
         *t = nt;
     }
-    uint64_t h = key_hash(s, n);
+    uint64_t h = kofts_mf_hash(s, n);
     hent *e = ht_slot(t, keys, s, n, h);
     if (!e->h) {
         if (keys->len + n > UINT32_MAX || kofts_buf_append(keys, s, n))
@@ -166,15 +121,10 @@ static hent *ht_put(htab *t, kofts_buf *keys, const char *s, size_t n)
 
 /* ---- flag sets --------------------------------------------------------------------- */
 
-static int has_flag(const kofts_morph_filter *f, uint32_t alias, unsigned flag)
-{
-    return flag / 64 < f->nw && (f->sets[alias * f->nw + flag / 64] >> (flag % 64) & 1);
-}
-
 /* ---- Hangul <-> jamo -------------------------------------------------------------------- */
 
 /* Append the conjoining jamo of syllable cp (U+AC00..U+D7A3) to out; returns bytes written. */
-static size_t decompose(int32_t cp, char *out)
+size_t kofts_mf_decompose(int32_t cp, char *out)
 {
     int32_t s = cp - 0xAC00, t = s % 28;
     size_t k = kofts_utf8_encode(0x1100 + s / (21 * 28), out);
@@ -188,7 +138,7 @@ static size_t decompose(int32_t cp, char *out)
  * Compose the conjoining-jamo string j[0..n) into syllables in out (>= n bytes). Returns
  * the length, or 0 when j is not a sequence of whole syllables (L V [T]).
  */
-static size_t compose(const char *j, size_t n, char *out)
+size_t kofts_mf_compose(const char *j, size_t n, char *out)
 {
     size_t i = 0, o = 0, adv;
     while (i < n) {
@@ -230,7 +180,7 @@ static int is_jamo_pair(const char *from, const char *to, int iconv)
     size_t adv, n = strlen(syl);
     int32_t cp = kofts_utf8_decode(syl, n, 0, &adv);
     char buf[16];
-    return cp >= 0xAC00 && cp <= 0xD7A3 && adv == n && decompose(cp, buf) == strlen(jam) &&
+    return cp >= 0xAC00 && cp <= 0xD7A3 && adv == n && kofts_mf_decompose(cp, buf) == strlen(jam) &&
            memcmp(buf, jam, strlen(jam)) == 0;
 }
 
@@ -245,6 +195,15 @@ typedef struct {
     size_t maxflag; /* largest flag number seen */
     int flag_num;   /* FLAG num seen */
 } loader;
+
+/* Keep the first reason why kofts_morph_exact cannot answer (the filter still works). */
+void kofts_mf_exact_off(kofts_morph_filter *f, const char *what, const char *detail)
+{
+    if (!f->exact_why[0])
+        snprintf(f->exact_why, sizeof f->exact_why, "%s%s%s", what, detail ? ": " : "",
+                 detail ? detail : "");
+}
+#define exact_off kofts_mf_exact_off
 
 static int refuse(loader *ld, const char *what, const char *detail)
 {
@@ -322,6 +281,26 @@ static int benign_keyword(const char *k)
     return 0;
 }
 
+/* What a keyword line means for kofts_morph_exact: the flags it tests, or why it cannot
+ * answer (a keyword it was not checked against). */
+static void exact_keyword(kofts_morph_filter *f, char **tok, int nt)
+{
+    static const char *const unchecked[] = {"SUBSTANDARD", "WARN", "FORBIDWARN", "KEEPCASE"};
+    static const char *const flags[] = {"FORBIDDENWORD", "NEEDAFFIX", "ONLYINCOMPOUND"};
+    for (size_t i = 0; i < sizeof unchecked / sizeof unchecked[0]; i++)
+        if (strcmp(tok[0], unchecked[i]) == 0)
+            exact_off(f, "keyword the exact path does not model", tok[0]);
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        if (strcmp(tok[0], flags[i]) != 0)
+            continue;
+        unsigned fl = nt == 2 ? parse_flag(tok[1]) : 0;
+        if (!fl)
+            exact_off(f, "flag keyword without one number", tok[0]);
+        unsigned *dst[] = {&f->forbidden, &f->needaffix, &f->onlyincompound};
+        *dst[i] = fl;
+    }
+}
+
 /* One SFX entry: tok = SFX flag strip append[/alias] [condition]. */
 static int add_rule(loader *ld, char **tok, int nt)
 {
@@ -358,6 +337,9 @@ static int add_rule(loader *ld, char **tok, int nt)
         return KOFTS_ENOMEM;
     r->flag = (uint16_t)flag;
     r->cont = (uint16_t)cont;
+    r->cond = kofts_mf_add_cond(f, nt == 5 ? tok[4] : ".");
+    if (strchr(app, '.'))
+        exact_off(f, "SFX append with a '.' (hunspell matches it as any byte)", app);
     r->next = e->val;
     e->val = (uint32_t)f->nrules++;
     if (al > f->max_app)
@@ -402,6 +384,18 @@ static int check_conv(loader *ld, char **tok, int nt, int iconv)
         !is_jamo_pair(tok[1], tok[2], iconv))
         return refuse(ld, iconv ? "ICONV is not syllable -> jamo" : "OCONV is not jamo -> syllable",
                       tok[1]);
+    if (!has_hangul(tok[1], strlen(tok[1]))) {
+        exact_off(ld->f,
+                  iconv ? "ICONV entry that is not a syllable pair"
+                        : "OCONV entry that is not a syllable pair",
+                  tok[1]);
+        return 0;
+    }
+    size_t adv;
+    const char *syl = iconv ? tok[1] : tok[2];
+    uint32_t k = (uint32_t)(kofts_utf8_decode(syl, strlen(syl), 0, &adv) - 0xAC00);
+    uint64_t *seen = iconv ? ld->f->iconv_seen : ld->f->oconv_seen;
+    seen[k / 64] |= 1ull << (k % 64);
     return 0;
 }
 
@@ -440,7 +434,10 @@ static int aff_line(loader *ld, char *line, char *kind, int *pending)
         return refuse(ld, "not SET UTF-8", NULL);
     if (strcmp(k, "LANG") == 0 && nt == 2 && strncmp(tok[1], "hu", 2) == 0)
         return refuse(ld, "LANG hu (special compounding)", NULL);
-    return benign_keyword(k) ? 0 : refuse(ld, "keyword the filter does not model", k);
+    if (!benign_keyword(k))
+        return refuse(ld, "keyword the filter does not model", k);
+    exact_keyword(ld->f, tok, nt);
+    return 0;
 }
 
 static int load_aff(loader *ld, const char *path)
@@ -525,6 +522,35 @@ static int build_twofold(kofts_morph_filter *f)
     return 0;
 }
 
+/* f->tails: every suffix, at a character boundary, of every append (the appends
+ * included). kofts_morph_exact stops looking for longer appends at the first end of a
+ * word that is not in it. An append starting inside a character would break that
+ * boundary rule: the exact path is then off. */
+static int build_tails(kofts_morph_filter *f)
+{
+    char a[SCRATCH];
+    for (size_t i = 0; i <= f->apps.mask; i++) {
+        const hent *e = &f->apps.e[i];
+        if (!e->h)
+            continue;
+        if (e->len > sizeof a || ((unsigned char)f->keys.data[e->off] & 0xC0) == 0x80) {
+            exact_off(f, "SFX append too long or not starting a character", NULL);
+            continue;
+        }
+        size_t n = e->len;
+        memcpy(a, f->keys.data + e->off, n); /* f->keys may move while adding */
+        for (size_t at = 0; at < n; at++) {
+            if (((unsigned char)a[at] & 0xC0) == 0x80)
+                continue;
+            hent *t = ht_put(&f->tails, &f->keys, a + at, n - at);
+            if (!t)
+                return KOFTS_ENOMEM;
+            t->val = 0;
+        }
+    }
+    return 0;
+}
+
 /* The alias of the union of aliases a and b (a new alias unless one contains the other). */
 static int union_alias(kofts_morph_filter *f, uint32_t a, uint32_t b, uint32_t *out)
 {
@@ -549,7 +575,7 @@ static uint32_t lemma_bit(const char *j, size_t n)
     char syl[SCRATCH];
     if (n < 6 || memcmp(j + n - 6, DA_JAMO, 6) != 0)
         return 0;
-    size_t sl = n <= sizeof syl ? compose(j, n, syl) : 0;
+    size_t sl = n <= sizeof syl ? kofts_mf_compose(j, n, syl) : 0;
     if (!sl)
         return DA_LEMMA; /* stays jamo: kofts_morph cannot tell it from a lemma */
     if (sl == 6 &&
@@ -585,14 +611,21 @@ static int dic_line(loader *ld, char *line)
     if (!e)
         return KOFTS_ENOMEM;
     uint32_t bit = lemma_bit(line, n);
+    if (!alias ||
+        !(kofts_mf_has_flag(f, alias, f->forbidden) || kofts_mf_has_flag(f, alias, f->needaffix) ||
+          kofts_mf_has_flag(f, alias, f->onlyincompound)))
+        bit |= R1_OK; /* hunspell's lookup reads this homonym as the word itself */
     if (e->val == NONE)
         e->val = alias | bit;
-    else if ((e->val & ~DA_LEMMA) != alias) {
+    else if ((e->val & ~ROOT_BITS) != alias) {
         uint32_t u;
-        if (union_alias(f, e->val & ~DA_LEMMA, alias, &u))
+        if (union_alias(f, e->val & ~ROOT_BITS, alias, &u))
             return KOFTS_ENOMEM;
-        e->val = u | (e->val & DA_LEMMA);
-    }
+        e->val = u | (e->val & ROOT_BITS) | bit;
+    } else
+        e->val |= bit;
+    if (f->nalias >= R1_OK)
+        return refuse(ld, "too many flag sets", NULL);
     return 0;
 }
 
@@ -615,6 +648,18 @@ static int load_dic(loader *ld, const char *path)
     return rc;
 }
 
+/* kofts_morph_exact turns syllables into jamo and back by arithmetic: every syllable
+ * must have its ICONV and its OCONV pair. */
+static void check_conv_coverage(kofts_morph_filter *f)
+{
+    for (uint32_t k = 0; k < 11172; k++) {
+        if (!(f->iconv_seen[k / 64] >> (k % 64) & 1))
+            exact_off(f, "ICONV does not cover every syllable", NULL);
+        if (!(f->oconv_seen[k / 64] >> (k % 64) & 1))
+            exact_off(f, "OCONV does not cover every syllable", NULL);
+    }
+}
+
 int kofts_morph_filter_load(kofts_morph_filter **out, const char *aff_path, const char *dic_path,
                             char *why, size_t whylen)
 {
@@ -625,12 +670,19 @@ int kofts_morph_filter_load(kofts_morph_filter **out, const char *aff_path, cons
         why[0] = '\0';
     if (!ld.f)
         return KOFTS_ENOMEM;
+    ld.f->forbidden = 65510; /* hunspell's FORBIDDENWORD default */
+    ld.f->nconds = 1;        /* conds[0]: no condition */
+    if (!(ld.f->conds = kofts_grow(NULL, &ld.f->capconds, 64, sizeof *ld.f->conds)))
+        return free(ld.f), KOFTS_ENOMEM;
+    memset(ld.f->conds, 0, sizeof *ld.f->conds);
     if ((rc = load_aff(&ld, aff_path)) || (rc = build_sets(&ld)) || (rc = build_twofold(ld.f)) ||
-        (rc = load_dic(&ld, dic_path)))
+        (rc = build_tails(ld.f)) || (rc = load_dic(&ld, dic_path)))
         goto done;
     if ((rc = bloom_build(&ld.f->roots)) || (rc = bloom_build(&ld.f->apps)) ||
-        (rc = bloom_build(&ld.f->inner)) || (rc = bloom_build(&ld.f->outer)))
+        (rc = bloom_build(&ld.f->inner)) || (rc = bloom_build(&ld.f->outer)) ||
+        (rc = bloom_build(&ld.f->tails)))
         goto done;
+    check_conv_coverage(ld.f);
     *out = ld.f;
     ld.f = NULL;
 done:
@@ -648,7 +700,7 @@ void kofts_morph_filter_free(kofts_morph_filter *f)
     if (!f)
         return;
     kofts_buf_free(&f->keys);
-    htab *t[] = {&f->roots, &f->apps, &f->inner, &f->outer};
+    htab *t[] = {&f->roots, &f->apps, &f->inner, &f->outer, &f->tails};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         free(t[i]->e);
         free(t[i]->bloom);
@@ -656,6 +708,8 @@ void kofts_morph_filter_free(kofts_morph_filter *f)
     free(f->rules);
     free(f->sets);
     free(f->conts);
+    free(f->conds);
+    free(f->cps);
     free(f);
 }
 
@@ -675,10 +729,10 @@ static uint32_t root_alias(const kofts_morph_filter *f, const char *r, size_t n,
 {
     if (want->mode == ROOT_EXACT && (n != want->exact_len || memcmp(r, want->exact, n) != 0))
         return NONE;
-    uint32_t v = ht_get(&f->roots, &f->keys, r, n);
+    uint32_t v = kofts_mf_get(&f->roots, &f->keys, r, n);
     if (v == NONE || (want->mode == ROOT_LEMMA && !(v & DA_LEMMA)))
         return NONE;
-    return v & ~DA_LEMMA;
+    return v & ~ROOT_BITS;
 }
 
 /* s[0..n) with its last cut bytes replaced by the strip of rule r, into out; 0 if too long. */
@@ -699,7 +753,7 @@ static uint32_t rules_ending(const kofts_morph_filter *f, const htab *t, const c
 {
     if (((unsigned char)s[n - cut] & 0xC0) == 0x80) /* not a character boundary */
         return NONE;
-    return ht_get(t, &f->keys, s + n - cut, cut);
+    return kofts_mf_get(t, &f->keys, s + n - cut, cut);
 }
 
 /*
@@ -715,7 +769,7 @@ static int derivable(const kofts_morph_filter *f, const char *j, size_t n, const
             const rule_t *ru = &f->rules[k];
             size_t rl = unstrip(f, j, n, cut, ru, r);
             uint32_t a = rl ? root_alias(f, r, rl, want) : NONE;
-            if (a != NONE && has_flag(f, a, ru->flag))
+            if (a != NONE && kofts_mf_has_flag(f, a, ru->flag))
                 return 1;
         }
     for (size_t cut2 = 1; cut2 <= n && cut2 <= f->max_out; cut2++)
@@ -727,11 +781,11 @@ static int derivable(const kofts_morph_filter *f, const char *j, size_t n, const
                 for (uint32_t k = rules_ending(f, &f->inner, mid, ml, cut); k != NONE;
                      k = f->rules[k].next_in) {
                     const rule_t *inner = &f->rules[k];
-                    if (!has_flag(f, inner->cont, outer->flag))
+                    if (!kofts_mf_has_flag(f, inner->cont, outer->flag))
                         continue;
                     size_t rl = unstrip(f, mid, ml, cut, inner, r);
                     uint32_t a = rl ? root_alias(f, r, rl, want) : NONE;
-                    if (a != NONE && has_flag(f, a, inner->flag))
+                    if (a != NONE && kofts_mf_has_flag(f, a, inner->flag))
                         return 1;
                 }
         }
@@ -761,7 +815,7 @@ int kofts_morph_filter_may_keep(const kofts_morph_filter *f, const char *w, size
         if (cp < 0xAC00 || cp > 0xD7A3)
             return 1;
         syl_at[nsyl] = jl;
-        jl += decompose(cp, j + jl);
+        jl += kofts_mf_decompose(cp, j + jl);
     }
     syl_at[nsyl] = jl;
     /* (a) a reading ending in 다: w itself (r1), a lemma root with suffixes (r2), or a
