@@ -163,6 +163,25 @@ static size_t unstrip(const kofts_morph_filter *f, const char *s, size_t n, size
     return keep + r->strip_len;
 }
 
+#define TAIL_END (NONE - 1) /* no append ends with this end of the word, nor a longer one */
+
+/*
+ * The last .aff rule whose append is the last cut bytes of s[0..n) (earlier ones follow
+ * through next), NONE when there is none, TAIL_END when no longer cut can have one
+ * either. hunspell compares bytes; every append starts a character (checked at load),
+ * so cuts inside a character have none.
+ */
+static uint32_t rules_ending(const kofts_morph_filter *f, const char *s, size_t n, size_t cut)
+{
+    const char *t = s + n - cut;
+    if (((unsigned char)*t & 0xC0) == 0x80)
+        return NONE;
+    uint64_t h = kofts_mf_hash(t, cut);
+    if (kofts_mf_get_h(&f->tails, &f->keys, t, cut, h) == NONE)
+        return TAIL_END;
+    return kofts_mf_get_h(&f->apps, &f->keys, t, cut, h);
+}
+
 /* 1 if a continuation class (alias) bars rule use outside compounds. */
 static int cont_bars(const kofts_morph_filter *f, uint32_t cont, int needaffix_too)
 {
@@ -179,9 +198,11 @@ static void suffix_roots(const kofts_morph_filter *f, const char *s, size_t n, u
                          roots_found *rf)
 {
     char r[SCRATCH];
-    for (size_t cut = 1; cut < n && cut <= f->max_app; cut++)
-        for (uint32_t k = kofts_mf_get(&f->apps, &f->keys, s + n - cut, cut); k != NONE;
-             k = f->rules[k].next) {
+    for (size_t cut = 1; cut < n && cut <= f->max_app; cut++) {
+        uint32_t k = rules_ending(f, s, n, cut);
+        if (k == TAIL_END)
+            break;
+        for (; k != NONE; k = f->rules[k].next) {
             const rule_t *ru = &f->rules[k];
             if (cont_bars(f, ru->cont, !cclass) ||
                 (cclass && !(ru->cont && kofts_mf_has_flag(f, ru->cont, cclass))))
@@ -193,6 +214,7 @@ static void suffix_roots(const kofts_morph_filter *f, const char *s, size_t n, u
             if (v != NONE && kofts_mf_has_flag(f, v & ~ROOT_BITS, ru->flag))
                 add_root(rf, r, rl);
         }
+    }
 }
 
 /* hunspell's two-suffix check of j[0..n): every outer rule whose flag is in some
@@ -200,9 +222,11 @@ static void suffix_roots(const kofts_morph_filter *f, const char *s, size_t n, u
 static void twofold_roots(const kofts_morph_filter *f, const char *j, size_t n, roots_found *rf)
 {
     char mid[SCRATCH];
-    for (size_t cut = 1; cut < n && cut <= f->max_app; cut++)
-        for (uint32_t k = kofts_mf_get(&f->apps, &f->keys, j + n - cut, cut); k != NONE;
-             k = f->rules[k].next) {
+    for (size_t cut = 1; cut < n && cut <= f->max_app; cut++) {
+        uint32_t k = rules_ending(f, j, n, cut);
+        if (k == TAIL_END)
+            break;
+        for (; k != NONE; k = f->rules[k].next) {
             const rule_t *ou = &f->rules[k];
             if (!(f->conts[ou->flag / 64] >> (ou->flag % 64) & 1))
                 continue;
@@ -210,6 +234,7 @@ static void twofold_roots(const kofts_morph_filter *f, const char *j, size_t n, 
             if (ml && cond_ok(f, &f->conds[ou->cond], mid, ml))
                 suffix_roots(f, mid, ml, ou->flag, rf);
         }
+    }
 }
 
 int kofts_morph_exact_stems(const kofts_morph_filter *f, const char *w, size_t n,

@@ -25,7 +25,7 @@ static const char DA_JAMO[] = "\xe1\x84\x83\xe1\x85\xa1";
 /* ---- hash tables over the key arena ------------------------------------------------ */
 
 /* A hash of s[0..n) eight bytes at a time (keys are 3..100 bytes of jamo); never 0. */
-static uint64_t key_hash(const char *s, size_t n)
+uint64_t kofts_mf_hash(const char *s, size_t n)
 {
     uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
     for (; n >= 8; s += 8, n -= 8) {
@@ -78,7 +78,11 @@ static hent *ht_slot(const htab *t, const kofts_buf *keys, const char *s, size_t
 /* The value stored for s[0..n), or NONE. */
 uint32_t kofts_mf_get(const htab *t, const kofts_buf *keys, const char *s, size_t n)
 {
-    uint64_t h = key_hash(s, n);
+    return kofts_mf_get_h(t, keys, s, n, kofts_mf_hash(s, n));
+}
+
+uint32_t kofts_mf_get_h(const htab *t, const kofts_buf *keys, const char *s, size_t n, uint64_t h)
+{
     if (!t->e || (t->bloom && !bloom_has(t, h)))
         return NONE;
     hent *e = ht_slot(t, keys, s, n, h);
@@ -104,7 +108,7 @@ static hent *ht_put(htab *t, kofts_buf *keys, const char *s, size_t n)
         free(t->e);
         *t = nt;
     }
-    uint64_t h = key_hash(s, n);
+    uint64_t h = kofts_mf_hash(s, n);
     hent *e = ht_slot(t, keys, s, n, h);
     if (!e->h) {
         if (keys->len + n > UINT32_MAX || kofts_buf_append(keys, s, n))
@@ -518,6 +522,35 @@ static int build_twofold(kofts_morph_filter *f)
     return 0;
 }
 
+/* f->tails: every suffix, at a character boundary, of every append (the appends
+ * included). kofts_morph_exact stops looking for longer appends at the first end of a
+ * word that is not in it. An append starting inside a character would break that
+ * boundary rule: the exact path is then off. */
+static int build_tails(kofts_morph_filter *f)
+{
+    char a[SCRATCH];
+    for (size_t i = 0; i <= f->apps.mask; i++) {
+        const hent *e = &f->apps.e[i];
+        if (!e->h)
+            continue;
+        if (e->len > sizeof a || ((unsigned char)f->keys.data[e->off] & 0xC0) == 0x80) {
+            exact_off(f, "SFX append too long or not starting a character", NULL);
+            continue;
+        }
+        size_t n = e->len;
+        memcpy(a, f->keys.data + e->off, n); /* f->keys may move while adding */
+        for (size_t at = 0; at < n; at++) {
+            if (((unsigned char)a[at] & 0xC0) == 0x80)
+                continue;
+            hent *t = ht_put(&f->tails, &f->keys, a + at, n - at);
+            if (!t)
+                return KOFTS_ENOMEM;
+            t->val = 0;
+        }
+    }
+    return 0;
+}
+
 /* The alias of the union of aliases a and b (a new alias unless one contains the other). */
 static int union_alias(kofts_morph_filter *f, uint32_t a, uint32_t b, uint32_t *out)
 {
@@ -643,10 +676,11 @@ int kofts_morph_filter_load(kofts_morph_filter **out, const char *aff_path, cons
         return free(ld.f), KOFTS_ENOMEM;
     memset(ld.f->conds, 0, sizeof *ld.f->conds);
     if ((rc = load_aff(&ld, aff_path)) || (rc = build_sets(&ld)) || (rc = build_twofold(ld.f)) ||
-        (rc = load_dic(&ld, dic_path)))
+        (rc = build_tails(ld.f)) || (rc = load_dic(&ld, dic_path)))
         goto done;
     if ((rc = bloom_build(&ld.f->roots)) || (rc = bloom_build(&ld.f->apps)) ||
-        (rc = bloom_build(&ld.f->inner)) || (rc = bloom_build(&ld.f->outer)))
+        (rc = bloom_build(&ld.f->inner)) || (rc = bloom_build(&ld.f->outer)) ||
+        (rc = bloom_build(&ld.f->tails)))
         goto done;
     check_conv_coverage(ld.f);
     *out = ld.f;
@@ -666,7 +700,7 @@ void kofts_morph_filter_free(kofts_morph_filter *f)
     if (!f)
         return;
     kofts_buf_free(&f->keys);
-    htab *t[] = {&f->roots, &f->apps, &f->inner, &f->outer};
+    htab *t[] = {&f->roots, &f->apps, &f->inner, &f->outer, &f->tails};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         free(t[i]->e);
         free(t[i]->bloom);

@@ -8,6 +8,7 @@
  *          | DA_LEMMA (ends in 다 and, once composed, is neither 이다/하다/되다 nor a
  *          lexicon noun) | R1_OK (some homonym lacks the forbidden, needaffix and
  *          onlyincompound flags: hunspell reads the word as itself)
+ *   tails  hash: every suffix of an append that starts a character
  *   apps   hash: append string -> the last SFX line with that append; rules chain
  *          through next to the earlier ones (hunspell's order among equal appends)
  *   rules  { strip, flag, continuation alias, condition }, one per SFX line, file order
@@ -71,6 +72,7 @@ struct kofts_morph_filter {
     kofts_buf keys;
     htab roots, apps;
     htab inner, outer; /* apps of rules that may be the inner / outer of two suffixes */
+    htab tails;        /* every suffix of an append starting a character (val unused) */
     rule_t *rules;
     size_t nrules, caprules;
     uint64_t *sets;         /* nalias * nw words; alias 0 is the empty set */
@@ -92,6 +94,12 @@ struct kofts_morph_filter {
 
 /* The value stored for s[0..n) in t, or NONE. */
 uint32_t kofts_mf_get(const htab *t, const kofts_buf *keys, const char *s, size_t n);
+
+/* The same with h = kofts_mf_hash(s, n) already known. */
+uint32_t kofts_mf_get_h(const htab *t, const kofts_buf *keys, const char *s, size_t n, uint64_t h);
+
+/* The hash the tables use for s[0..n) (never 0). */
+uint64_t kofts_mf_hash(const char *s, size_t n);
 
 /* 1 if flag set alias has flag. */
 static inline int kofts_mf_has_flag(const struct kofts_morph_filter *f, uint32_t alias,

@@ -12,8 +12,13 @@
  *            (analyzer/kofts_morph_exact.c) with hunspell's answer: lemma order (가셨다:
  *            가시다 갈다 가다), rule conditions (가기도, 달기도, 운영진, 계시지만: wrong
  *            roots when a condition is ignored), the inner rule's continuation class
- *            (진단으로, 분리되지, 뿌리에, 정상화되고), one-suffix readings before two-suffix
- *            ones (되감기니, 빼앗길, 파기하고); F12: compounds are left to hunspell
+ *            (진단으로, 분리되지, 뿌리에, 정상화되고); F12: compounds are left to hunspell
+ *   F13      a made-up .aff/.dic (every syllable in ICONV/OCONV) checks what hunspell-ko
+ *            does not show: the exact path's stem list equals Hunspell_stem's, or it
+ *            leaves the word to hunspell, for forbidden / onlyincompound / needaffix roots,
+ *            onlyincompound and needaffix in a suffix's continuation class, rules with the
+ *            same append (the later .aff line first), shorter appends first, two suffixes,
+ *            [set] and [^set] conditions
  *   F20-F25  .aff/.dic files breaking one assumption are refused, naming it
  *   F30      with FILE or FOLDER arguments: every distinct Hangul word (2-24 syllables,
  *            maximal runs of syllables in the bytes) of every file - a folder means its
@@ -24,6 +29,7 @@
  * usage: test_analyzer_morph_filter [FILE|FOLDER]...
  */
 #include <dirent.h>
+#include <hunspell.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,11 +99,9 @@ static void known_words(const kofts_morph_filter *f)
           passed, skipped);
 }
 
-/* The last three: one-suffix readings come before two-suffix ones (되감기니 is 되감기다,
- * 되감기 + 니, before 되감다). */
 static const char *const exact_words[] = {
-    "가벼운",   "가셨다", "가기도",     "달기도",   "운영진", "계시지만", "진단으로",
-    "분리되지", "뿌리에", "정상화되고", "되감기니", "빼앗길", "파기하고",
+    "가벼운",   "가셨다",   "가기도",   "달기도", "운영진",
+    "계시지만", "진단으로", "분리되지", "뿌리에", "정상화되고",
 };
 static const char *const compound_words[] = {"가게내의", "가격상승이"};
 
@@ -169,6 +173,154 @@ static void refusals(void)
           rc == KOFTS_EIO && !f && strcmp(why, "cannot read /nonexistent/x.aff") == 0,
           "rc %d, why '%s'", rc, why);
     unlink(write_file(dir, "t.aff", "", 0));
+    unlink(dic);
+    rmdir(dir);
+}
+
+/* ---- F13: a made-up dictionary ---------------------------------------------------------- */
+
+/* s with every Hangul syllable written as its conjoining jamo (other bytes kept). */
+static const char *jamo(const char *s)
+{
+    static char out[4][512];
+    static int slot;
+    char *o = out[slot++ % 4];
+    size_t n = strlen(s), k = 0;
+    for (size_t i = 0, adv; i < n && k + 12 < sizeof out[0]; i += adv) {
+        int32_t cp = kofts_utf8_decode(s, n, i, &adv);
+        if (cp < 0xAC00 || cp > 0xD7A3) {
+            memcpy(o + k, s + i, adv);
+            k += adv;
+            continue;
+        }
+        int32_t v = cp - 0xAC00;
+        k += kofts_utf8_encode(0x1100 + v / (21 * 28), o + k);
+        k += kofts_utf8_encode(0x1161 + v % (21 * 28) / 28, o + k);
+        if (v % 28)
+            k += kofts_utf8_encode(0x11A7 + v % 28, o + k);
+    }
+    o[k] = '\0';
+    return o;
+}
+
+/* The made-up .aff: flags 1 onlyincompound, 9 needaffix, 15 forbidden; AF aliases
+ * 1 {15} 2 {1} 3 {9,10} 4 {12} 5 {13} 6 {14,17} 7 {16} 8 {20} 9 {21} 10 {22,23}
+ * 11 {10} 12 {9}. Strips, appends and conditions are written in syllables or jamo. */
+static void write_made_up_aff(FILE *fp)
+{
+    fputs("SET UTF-8\nFLAG num\nFORBIDDENWORD 15\nONLYINCOMPOUND 1\nNEEDAFFIX 9\n", fp);
+    fputs("AF 12\nAF 15\nAF 1\nAF 9,10\nAF 12\nAF 13\nAF 14,17\nAF 16\nAF 20\nAF 21\n"
+          "AF 22,23\nAF 10\nAF 9\n",
+          fp);
+    static const char *const sfx[] = {
+        "10 0 요 .",             /* 하늘요: a needaffix root with a suffix */
+        "12 0 네/2 .",           /* cont {1}: onlyincompound, never outside compounds */
+        "13 0 께/12 .",          /* cont {9}: needaffix, not as the only suffix */
+        "14 0 고 .",             /* 가고 -> 가 ... */
+        "16 다 고 .",            /* ... and 가다 (same append, later line: listed first) */
+        "17 0 고요 .",           /* 가고요 -> 가, listed after 가고 (요 is shorter) */
+        "20 0 들/9 .",           /* 학교들은: inner 들 ... */
+        "21 0 은 .",             /* ... outer 은 (21 is in 들's continuation class) */
+        "22 0 \u11ab [\u1161]",  /* 반 <- 바 (ends in ㅏ); not 번 <- 버 */
+        "23 0 \u11af [^\u1161]", /* 벌 <- 버; not 발 <- 바 */
+    };
+    for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+        char flag[8];
+        snprintf(flag, sizeof flag, "%.*s", (int)strcspn(sfx[i], " "), sfx[i]);
+        fprintf(fp, "SFX %s Y 1\nSFX %s\n", flag, jamo(sfx[i]));
+    }
+    for (int k = 0; k < 2; k++) {
+        fprintf(fp, "%s 11172\n", k ? "OCONV" : "ICONV");
+        for (int32_t cp = 0xAC00; cp <= 0xD7A3; cp++) {
+            char syl[8];
+            syl[kofts_utf8_encode(cp, syl)] = '\0';
+            fprintf(fp, k ? "OCONV %s %s\n" : "ICONV %s %s\n", k ? jamo(syl) : syl,
+                    k ? syl : jamo(syl));
+        }
+    }
+}
+static const char made_up_dic[] = "11\n나무/1\n바다/2\n하늘/3\n사과/4\n포도/5\n가/6\n가다/7\n"
+                                  "가고/11\n학교/8\n바/10\n버/10\n";
+
+static const struct {
+    const char *word, *stems; /* hunspell's list, space-separated; NULL: left to hunspell */
+} made_up_words[] = {
+    {"나무", NULL},           /* forbidden root: no reading */
+    {"바다", NULL},           /* onlyincompound root */
+    {"하늘", NULL},           /* needaffix root */
+    {"하늘요", "하늘"},       /* ... with a suffix */
+    {"사과네", NULL},         /* suffix with onlyincompound in its continuation class */
+    {"포도께", NULL},         /* suffix with needaffix in it, as the only suffix */
+    {"가고", "가고 가다 가"}, /* itself, then same append: the later .aff line first */
+    {"가고요", "가고 가"},    /* shorter append first */
+    {"학교들", "학교"},       /* one suffix */
+    {"학교들은", "학교"},     /* two suffixes */
+    {"반", "바"},             /* [ㅏ] met */
+    {"번", NULL},             /* [ㅏ] not met */
+    {"벌", "버"},             /* [^ㅏ] met */
+    {"발", NULL},             /* [^ㅏ] not met */
+};
+
+/* Check one made-up word: hunspell's list, and the exact path's answer. */
+static void made_up_word(Hunhandle *h, const kofts_morph_filter *f, size_t i)
+{
+    const char *w = made_up_words[i].word, *want = made_up_words[i].stems;
+    char **list = NULL, got[256] = "", ex[256] = "";
+    int ns = Hunspell_stem(h, &list, w);
+    for (int k = 0; k < ns; k++)
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", k ? " " : "", list[k]);
+    Hunspell_free_list(h, &list, ns);
+    kofts_morph_stems st;
+    int answered = kofts_morph_exact_stems(f, w, strlen(w), &st);
+    for (int k = 0; answered && k < st.n; k++)
+        snprintf(ex + strlen(ex), sizeof ex - strlen(ex), "%s%.*s", k ? " " : "", st.len[k],
+                 st.buf + st.off[k]);
+    CHECK("F13", strcmp(got, want ? want : "") == 0, "[%s] hunspell '%s', the case says '%s'", w,
+          got, want ? want : "");
+    CHECK("F13", answered == (want != NULL) && (!answered || strcmp(ex, got) == 0),
+          "[%s] exact path %s '%s', hunspell '%s'", w, answered ? "answered" : "left it", ex, got);
+}
+
+/* Write the made-up .aff and .dic; 0 or -1. */
+static int write_made_up(const char *aff, const char *dic)
+{
+    FILE *fa = fopen(aff, "w"), *fd = fopen(dic, "w");
+    if (fa)
+        write_made_up_aff(fa);
+    for (const char *p = made_up_dic; fd && *p; p += strcspn(p, "\n") + 1) {
+        char line[64];
+        snprintf(line, sizeof line, "%.*s", (int)strcspn(p, "\n"), p);
+        fprintf(fd, "%s\n", jamo(line));
+    }
+    int ok = fa && fd;
+    if (fa)
+        fclose(fa);
+    if (fd)
+        fclose(fd);
+    return ok ? 0 : -1;
+}
+
+static void made_up(void)
+{
+    char dir[] = "/tmp/kofts-morph-exact-XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECK("F13", 0, "cannot make a temporary folder");
+        return;
+    }
+    char aff[600], dic[600], why[200] = "";
+    snprintf(aff, sizeof aff, "%s/t.aff", dir);
+    snprintf(dic, sizeof dic, "%s/t.dic", dir);
+    kofts_morph_filter *f = NULL;
+    Hunhandle *h = write_made_up(aff, dic) == 0 ? Hunspell_create(aff, dic) : NULL;
+    int rc = h ? kofts_morph_filter_load(&f, aff, dic, why, sizeof why) : -1;
+    CHECK("F13", rc == 0 && !*kofts_morph_exact_note(f), "made-up files not loaded: %s %s", why,
+          f ? kofts_morph_exact_note(f) : "");
+    for (size_t i = 0; rc == 0 && i < sizeof made_up_words / sizeof made_up_words[0]; i++)
+        made_up_word(h, f, i);
+    if (h)
+        Hunspell_destroy(h);
+    kofts_morph_filter_free(f);
+    unlink(aff);
     unlink(dic);
     rmdir(dir);
 }
@@ -305,6 +457,7 @@ int main(int argc, char **argv)
     }
     known_words(f);
     exact_path(f);
+    made_up();
     refusals();
     wordset s = {0};
     int rc = 0;
