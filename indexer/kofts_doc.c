@@ -48,7 +48,7 @@ int kofts_doc_set(char **slot, const char *s, size_t n)
     return 0;
 }
 
-int kofts_doc_finish(kofts_doc *d, const kofts_textz_slot *z)
+int kofts_doc_finish_text(kofts_doc *d)
 {
     int rc = 0;
     kofts_buf b = {0};
@@ -93,10 +93,16 @@ int kofts_doc_finish(kofts_doc *d, const kofts_textz_slot *z)
         }
     }
     snprintf(d->hash, sizeof d->hash, "%016llx", (unsigned long long)kofts_fnv1a64(b.data, b.len));
-    if (kofts_textz_pack(&d->zbody, d->body, strlen(d->body), z) < 0)
-        rc = KOFTS_ENOMEM;
 done:
     kofts_buf_free(&b);
+    return rc;
+}
+
+int kofts_doc_finish(kofts_doc *d, const kofts_textz_slot *z)
+{
+    int rc = kofts_doc_finish_text(d);
+    if (!rc && kofts_textz_pack(&d->zbody, d->body, strlen(d->body), z) < 0)
+        rc = KOFTS_ENOMEM;
     return rc;
 }
 

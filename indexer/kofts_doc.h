@@ -60,6 +60,11 @@ int kofts_doc_set(char **slot, const char *s, size_t n);
  */
 int kofts_doc_finish(kofts_doc *d, const kofts_textz_slot *z);
 
+/* kofts_doc_finish without the compressed body (zbody stays empty): for a backend that
+ * stores no zbody (the Xapian writer keeps the body in its document data). Returns 0 or
+ * KOFTS_ENOMEM. */
+int kofts_doc_finish_text(kofts_doc *d);
+
 /* Build the token streams for all columns with analyzer a (a worker's own). Returns 0
  * or a negative KOFTS_E* code; on failure the streams are left NULL (the writer then
  * lets FTS5 analyse). */

@@ -236,6 +236,7 @@ typedef struct {
     const kofts_index_opts *o;
     kofts_index_writer *w;
     const kofts_textz_slot *zslot; /* the writer's compression dictionary (workers read) */
+    int zbody;                     /* the writer stores d->zbody: workers compress bodies */
 
     pthread_mutex_t mu;
     pthread_cond_t cv_space, cv_work, cv_done;
@@ -619,6 +620,12 @@ static int check_text(item *it, kofts_buf *raw, kofts_buf *clean)
     return 0;
 }
 
+/* kofts_doc_finish, without compressing the body when the writer stores none. */
+static int finish_doc(const ctx *c, kofts_doc *d)
+{
+    return c->zbody ? kofts_doc_finish(d, c->zslot) : kofts_doc_finish_text(d);
+}
+
 /* Read a post or text file and parse it (worker). */
 static void work_file(ctx *c, item *it, kofts_analyzer *an)
 {
@@ -655,7 +662,7 @@ static void work_file(ctx *c, item *it, kofts_analyzer *an)
                            kofts_strerror(rc));
         goto done;
     }
-    if (kofts_doc_finish(d, c->zslot)) {
+    if (finish_doc(c, d)) {
         it->nomem = 1;
         goto done;
     }
@@ -689,8 +696,7 @@ static void work_lines(ctx *c, item *it, kofts_analyzer *an)
         }
         int rc = kofts_jsonl_parse_ex(d, &it->dg, fi->path, r->lineno, it->lines.data + r->off,
                                       r->len, &it->ignored);
-        if (rc == 0 && (kofts_doc_set(&d->source, fi->path, strlen(fi->path)) ||
-                        kofts_doc_finish(d, c->zslot)))
+        if (rc == 0 && (kofts_doc_set(&d->source, fi->path, strlen(fi->path)) || finish_doc(c, d)))
             rc = KOFTS_ENOMEM;
         if (rc == KOFTS_ENOMEM)
             it->nomem = 1;
@@ -1339,6 +1345,7 @@ static int open_index(ctx *c, long long *docs_before)
         return rc;
     }
     c->zslot = c->w->textz ? c->w->textz(c->w) : NULL;
+    c->zbody = c->w->textz != NULL;
     *docs_before = c->w->doc_count(c->w);
     if (c->w->each_file(c->w, load_file, c) != 0) {
         fatal(c, c->w->errmsg(c->w));

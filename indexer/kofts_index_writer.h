@@ -58,7 +58,8 @@ struct kofts_index_writer {
     /* After a large build: compact/merge what the backend can. */
     int (*optimize)(kofts_index_writer *w);
     /* The dictionary slot the pipeline's workers compress bodies with (kofts_doc_finish),
-     * borrowed until close; NULL (the function or its result): no dictionary. */
+     * borrowed until close; NULL result: compress without a dictionary. NULL function:
+     * the backend stores no compressed body (d->zbody), so the workers make none. */
     const kofts_textz_slot *(*textz)(kofts_index_writer *w);
 };
 

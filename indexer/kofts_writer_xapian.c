@@ -32,16 +32,20 @@
 #include "kofts_xschema.h"
 
 #define QUEUE_CAP 256 /* jobs waiting per shard (bounds memory) */
-/* A Xapian commit flushes the shard's buffer into its B-trees: every 1,000 documents
- * per shard or 30 s, whichever first. Xapian's inverter keeps every posting of the batch
- * in std::maps, and smaller batches cost less CPU per document: 1,000 against 10,000
- * (Xapian's own default flush threshold) took ~15% less CPU for the shared corpus
- * (27.3-27.9 s vs 32.2-33.1 s user for the whole build) and 24% less for 20,000
- * kofts-gen documents (84 s vs 111 s), for an uncompacted index up to 2x larger
- * (297 vs 149 MB on the shared corpus; 995 vs 889 MB at 20k). 500 and 250 were no
- * better. (The issue's prototype: 10,000 was 1.6x faster than 50,000 at 100k.) */
-#define XAPIAN_COMMIT_DOCS    1000
-#define XAPIAN_COMMIT_SECONDS 30.0
+/* A Xapian commit flushes each shard's buffer into its B-trees: every 1,000 documents
+ * IN ALL (split between the shards: 500 each with 2 shards; at least 250 a shard) or
+ * 30 s, whichever first. Xapian's inverter keeps every posting of the batch in
+ * std::maps, and a smaller batch costs less CPU per document (1,000 against 10,000,
+ * Xapian's own flush threshold: ~15% less CPU for the shared corpus, 24% less for
+ * 20,000 kofts-gen documents) for an uncompacted index up to 2x larger. What counts is
+ * the batches of all shards together (likely as their maps share the caches): with 1,000 a shard
+ * the 2 shard threads of the shared corpus spent ~16 s where the 1 shard thread spent
+ * ~13.7 s, their put step ~2.1 ms a document against ~1.65; with 500 a shard ~1.6 ms
+ * (bench/README.md, "Session 6"). The 1-shard batch stays 1,000 (250-1,000 cost within
+ * noise of each other there). */
+#define XAPIAN_COMMIT_DOCS      1000
+#define XAPIAN_COMMIT_MIN_SHARD 250
+#define XAPIAN_COMMIT_SECONDS   30.0
 
 typedef enum { JOB_PUT, JOB_DEL, JOB_COMMIT, JOB_COMPACT } job_kind;
 
@@ -778,6 +782,14 @@ static int write_stub(xwriter *x, const char *base)
     return 0;
 }
 
+/* Documents between commits for nshards shards: XAPIAN_COMMIT_DOCS in all, at least
+ * XAPIAN_COMMIT_MIN_SHARD a shard (see above). */
+static long long commit_docs(int nshards)
+{
+    long long per = XAPIAN_COMMIT_DOCS / nshards;
+    return (per < XAPIAN_COMMIT_MIN_SHARD ? XAPIAN_COMMIT_MIN_SHARD : per) * nshards;
+}
+
 static int start_shards(xwriter *x, const char *dir, int full, char **errmsg)
 {
     char p[4400];
@@ -840,7 +852,7 @@ int kofts_index_writer_open_xapian(kofts_index_writer **out, const char *path, i
                                    x_commit,
                                    x_pending,
                                    x_optimize,
-                                   NULL /* no dictionary: this writer stores no zbody */};
+                                   NULL /* no zbody: the body is in the document data */};
     struct stat sb;
     if (stat(path, &sb) == 0 && !kofts_xs_is_stub(path)) {
         kofts_errfmt(x->err, sizeof x->err, path,
@@ -868,7 +880,7 @@ int kofts_index_writer_open_xapian(kofts_index_writer **out, const char *path, i
         goto done;
     if ((rc = prepare_all(x)) || (rc = kofts_analyzer_new(&x->an)))
         goto done;
-    x->base.commit_docs = XAPIAN_COMMIT_DOCS * x->nshards;
+    x->base.commit_docs = commit_docs(x->nshards);
     if ((rc = start_shards(x, dir, full, errmsg)))
         goto done;
     const char *slash = strrchr(path, '/');

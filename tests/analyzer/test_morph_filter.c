@@ -12,7 +12,8 @@
  *            (analyzer/kofts_morph_exact.c) with hunspell's answer: lemma order (가셨다:
  *            가시다 갈다 가다), rule conditions (가기도, 달기도, 운영진, 계시지만: wrong
  *            roots when a condition is ignored), the inner rule's continuation class
- *            (진단으로, 분리되지, 뿌리에, 정상화되고); F12: compounds are left to hunspell
+ *            (진단으로, 분리되지, 뿌리에, 정상화되고), one-suffix readings before two-suffix
+ *            ones (되감기니, 빼앗길, 파기하고); F12: compounds are left to hunspell
  *   F13      a made-up .aff/.dic (every syllable in ICONV/OCONV) checks what hunspell-ko
  *            does not show: the exact path's stem list equals Hunspell_stem's, or it
  *            leaves the word to hunspell, for forbidden / onlyincompound / needaffix roots,
@@ -99,9 +100,11 @@ static void known_words(const kofts_morph_filter *f)
           passed, skipped);
 }
 
+/* The last three: one-suffix readings come before two-suffix ones (되감기니 is 되감기다,
+ * 되감기 + 니, before 되감다). */
 static const char *const exact_words[] = {
-    "가벼운",   "가셨다",   "가기도",   "달기도", "운영진",
-    "계시지만", "진단으로", "분리되지", "뿌리에", "정상화되고",
+    "가벼운",   "가셨다", "가기도",     "달기도",   "운영진", "계시지만", "진단으로",
+    "분리되지", "뿌리에", "정상화되고", "되감기니", "빼앗길", "파기하고",
 };
 static const char *const compound_words[] = {"가게내의", "가격상승이"};
 

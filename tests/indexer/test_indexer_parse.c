@@ -345,6 +345,27 @@ static void test_finish(void)
               !strcmp(d->col[KOFTS_COL_BIGRAM], "\x01T\nB") && strlen(d->hash) == 16,
           "rc=%d", rc);
     kofts_doc_free(d);
+    /* kofts_doc_finish_text (a writer storing no zbody): the same columns and hashes,
+     * no compressed body; kofts_doc_finish compresses a long body */
+    kofts_doc *a = kofts_doc_new(), *b = kofts_doc_new();
+    char body[4000];
+    for (size_t i = 0; i + 1 < sizeof body; i++)
+        body[i] = "abc def "[i % 8];
+    body[sizeof body - 1] = '\0';
+    for (kofts_doc *x = a; x; x = x == a ? b : NULL) {
+        kofts_doc_set(&x->title, "T", 1);
+        kofts_doc_set(&x->body, body, strlen(body));
+        kofts_doc_set(&x->tags, "t", 1);
+    }
+    int ra = kofts_doc_finish(a, NULL), rb = kofts_doc_finish_text(b);
+    CHECK("finish-text",
+          ra == 0 && rb == 0 && a->zbody.len > 0 && b->zbody.len == 0 &&
+              !strcmp(a->hash, b->hash) && !strcmp(a->text_hash, b->text_hash) &&
+              !strcmp(a->col[KOFTS_COL_TAGS], b->col[KOFTS_COL_TAGS]) &&
+              !strcmp(a->col[KOFTS_COL_BIGRAM], b->col[KOFTS_COL_BIGRAM]),
+          "rc=%d/%d zbody %zu/%zu", ra, rb, a->zbody.len, b->zbody.len);
+    kofts_doc_free(a);
+    kofts_doc_free(b);
 }
 
 /* ---- kofts_jsonl_parse_ex: the fields not read ---- */
