@@ -129,7 +129,7 @@ static int cond_ok(const kofts_morph_filter *f, const cond_t *c, const char *s, 
 /* ---- readings ------------------------------------------------------------------------- */
 
 typedef struct {
-    int n, full; /* full: more readings than room (give up) */
+    int n, full; /* full: more readings than room, or a form too long (give up) */
     uint16_t off[KOFTS_MORPH_EXACT_MAX], len[KOFTS_MORPH_EXACT_MAX];
     char buf[2048]; /* the roots, jamo */
 } roots_found;
@@ -208,6 +208,7 @@ static void suffix_roots(const kofts_morph_filter *f, const char *s, size_t n, u
                 (cclass && !(ru->cont && kofts_mf_has_flag(f, ru->cont, cclass))))
                 continue;
             size_t rl = unstrip(f, s, n, cut, ru, r);
+            rf->full |= !rl; /* too long to follow: leave the word to hunspell */
             if (!rl || !cond_ok(f, &f->conds[ru->cond], r, rl))
                 continue;
             uint32_t v = kofts_mf_get(&f->roots, &f->keys, r, rl);
@@ -231,6 +232,7 @@ static void twofold_roots(const kofts_morph_filter *f, const char *j, size_t n, 
             if (!(f->conts[ou->flag / 64] >> (ou->flag % 64) & 1))
                 continue;
             size_t ml = unstrip(f, j, n, cut, ou, mid);
+            rf->full |= !ml;
             if (ml && cond_ok(f, &f->conds[ou->cond], mid, ml))
                 suffix_roots(f, mid, ml, ou->flag, rf);
         }
