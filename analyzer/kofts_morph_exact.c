@@ -150,19 +150,6 @@ static void add_root(roots_found *rf, const char *r, size_t n)
     rf->len[rf->n++] = (uint16_t)n;
 }
 
-/* s[0..n) without its last cut bytes, with rule r's strip put back, into out (SCRATCH
- * bytes); its length, or 0 when too long. */
-static size_t unstrip(const kofts_morph_filter *f, const char *s, size_t n, size_t cut,
-                      const rule_t *r, char *out)
-{
-    size_t keep = n - cut;
-    if (keep + r->strip_len > SCRATCH)
-        return 0;
-    memcpy(out, s, keep);
-    memcpy(out + keep, f->keys.data + r->strip_off, r->strip_len);
-    return keep + r->strip_len;
-}
-
 #define TAIL_END (NONE - 1) /* no append ends with this end of the word, nor a longer one */
 
 /*
@@ -207,7 +194,7 @@ static void suffix_roots(const kofts_morph_filter *f, const char *s, size_t n, u
             if (cont_bars(f, ru->cont, !cclass) ||
                 (cclass && !(ru->cont && kofts_mf_has_flag(f, ru->cont, cclass))))
                 continue;
-            size_t rl = unstrip(f, s, n, cut, ru, r);
+            size_t rl = kofts_mf_unstrip(f, s, n, cut, ru, r);
             rf->full |= !rl; /* too long to follow: leave the word to hunspell */
             if (!rl || !cond_ok(f, &f->conds[ru->cond], r, rl))
                 continue;
@@ -231,7 +218,7 @@ static void twofold_roots(const kofts_morph_filter *f, const char *j, size_t n, 
             const rule_t *ou = &f->rules[k];
             if (!(f->conts[ou->flag / 64] >> (ou->flag % 64) & 1))
                 continue;
-            size_t ml = unstrip(f, j, n, cut, ou, mid);
+            size_t ml = kofts_mf_unstrip(f, j, n, cut, ou, mid);
             rf->full |= !ml;
             if (ml && cond_ok(f, &f->conds[ou->cond], mid, ml))
                 suffix_roots(f, mid, ml, ou->flag, rf);

@@ -735,18 +735,6 @@ static uint32_t root_alias(const kofts_morph_filter *f, const char *r, size_t n,
     return v & ~ROOT_BITS;
 }
 
-/* s[0..n) with its last cut bytes replaced by the strip of rule r, into out; 0 if too long. */
-static size_t unstrip(const kofts_morph_filter *f, const char *s, size_t n, size_t cut,
-                      const rule_t *r, char *out)
-{
-    size_t keep = n - cut;
-    if (keep + r->strip_len > SCRATCH)
-        return 0;
-    memcpy(out, s, keep);
-    memcpy(out + keep, f->keys.data + r->strip_off, r->strip_len);
-    return keep + r->strip_len;
-}
-
 /* The first rule of table t whose append is the last cut bytes of s[0..n), or NONE. */
 static uint32_t rules_ending(const kofts_morph_filter *f, const htab *t, const char *s, size_t n,
                              size_t cut)
@@ -767,7 +755,7 @@ static int derivable(const kofts_morph_filter *f, const char *j, size_t n, const
     for (size_t cut = 1; cut <= n && cut <= f->max_app; cut++)
         for (uint32_t k = rules_ending(f, &f->apps, j, n, cut); k != NONE; k = f->rules[k].next) {
             const rule_t *ru = &f->rules[k];
-            size_t rl = unstrip(f, j, n, cut, ru, r);
+            size_t rl = kofts_mf_unstrip(f, j, n, cut, ru, r);
             uint32_t a = rl ? root_alias(f, r, rl, want) : NONE;
             if (a != NONE && kofts_mf_has_flag(f, a, ru->flag))
                 return 1;
@@ -776,14 +764,14 @@ static int derivable(const kofts_morph_filter *f, const char *j, size_t n, const
         for (uint32_t k2 = rules_ending(f, &f->outer, j, n, cut2); k2 != NONE;
              k2 = f->rules[k2].next_out) {
             const rule_t *outer = &f->rules[k2];
-            size_t ml = unstrip(f, j, n, cut2, outer, mid);
+            size_t ml = kofts_mf_unstrip(f, j, n, cut2, outer, mid);
             for (size_t cut = 1; cut <= ml && cut <= f->max_in; cut++)
                 for (uint32_t k = rules_ending(f, &f->inner, mid, ml, cut); k != NONE;
                      k = f->rules[k].next_in) {
                     const rule_t *inner = &f->rules[k];
                     if (!kofts_mf_has_flag(f, inner->cont, outer->flag))
                         continue;
-                    size_t rl = unstrip(f, mid, ml, cut, inner, r);
+                    size_t rl = kofts_mf_unstrip(f, mid, ml, cut, inner, r);
                     uint32_t a = rl ? root_alias(f, r, rl, want) : NONE;
                     if (a != NONE && kofts_mf_has_flag(f, a, inner->flag))
                         return 1;

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "kofts_util.h"
 
@@ -106,6 +107,19 @@ static inline int kofts_mf_has_flag(const struct kofts_morph_filter *f, uint32_t
                                     unsigned flag)
 {
     return flag / 64 < f->nw && (f->sets[alias * f->nw + flag / 64] >> (flag % 64) & 1);
+}
+
+/* s[0..n) with its last cut bytes replaced by the strip of rule r, into out (SCRATCH
+ * bytes); its length, or 0 when too long. */
+static inline size_t kofts_mf_unstrip(const struct kofts_morph_filter *f, const char *s, size_t n,
+                                      size_t cut, const rule_t *r, char *out)
+{
+    size_t keep = n - cut;
+    if (keep + r->strip_len > SCRATCH)
+        return 0;
+    memcpy(out, s, keep);
+    memcpy(out + keep, f->keys.data + r->strip_off, r->strip_len);
+    return keep + r->strip_len;
 }
 
 /* Conjoining jamo of syllable cp into out; bytes written. */

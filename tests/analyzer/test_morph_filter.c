@@ -108,22 +108,23 @@ static const char *const exact_words[] = {
 };
 static const char *const compound_words[] = {"가게내의", "가격상승이"};
 
+/* Case id: word w is (want 1) or is not (want 0) answered by the exact path, and
+ * kofts_morph's answer equals hunspell's either way. */
+static void exact_case(const kofts_morph_filter *f, const char *id, const char *w, int want,
+                       const char *why)
+{
+    kofts_morph_stems st;
+    CHECK(id, kofts_morph_exact_stems(f, w, strlen(w), &st) == want, "[%s] %s", w, why);
+    compare(id, w, strlen(w));
+}
+
 static void exact_path(const kofts_morph_filter *f)
 {
-    for (size_t i = 0; i < sizeof exact_words / sizeof exact_words[0]; i++) {
-        const char *w = exact_words[i];
-        kofts_morph_stems st;
-        CHECK("F11", kofts_morph_exact_stems(f, w, strlen(w), &st) == 1,
-              "[%s] not answered by the exact path", w);
-        compare("F11", w, strlen(w));
-    }
-    for (size_t i = 0; i < sizeof compound_words / sizeof compound_words[0]; i++) {
-        const char *w = compound_words[i];
-        kofts_morph_stems st;
-        CHECK("F12", kofts_morph_exact_stems(f, w, strlen(w), &st) == 0,
-              "[%s] answered by the exact path (hunspell reads it as a compound)", w);
-        compare("F12", w, strlen(w));
-    }
+    for (size_t i = 0; i < sizeof exact_words / sizeof exact_words[0]; i++)
+        exact_case(f, "F11", exact_words[i], 1, "not answered by the exact path");
+    for (size_t i = 0; i < sizeof compound_words / sizeof compound_words[0]; i++)
+        exact_case(f, "F12", compound_words[i], 0,
+                   "answered by the exact path (hunspell reads it as a compound)");
 }
 
 /* Write text to dir/name; returns the path (static buffer per slot). */
