@@ -236,7 +236,6 @@ typedef struct {
     const kofts_index_opts *o;
     kofts_index_writer *w;
     const kofts_textz_slot *zslot; /* the writer's compression dictionary (workers read) */
-    int zbody;                     /* the writer stores d->zbody: workers compress bodies */
 
     pthread_mutex_t mu;
     pthread_cond_t cv_space, cv_work, cv_done;
@@ -623,7 +622,7 @@ static int check_text(item *it, kofts_buf *raw, kofts_buf *clean)
 /* kofts_doc_finish, without compressing the body when the writer stores none. */
 static int finish_doc(const ctx *c, kofts_doc *d)
 {
-    return c->zbody ? kofts_doc_finish(d, c->zslot) : kofts_doc_finish_text(d);
+    return c->w->textz ? kofts_doc_finish(d, c->zslot) : kofts_doc_finish_text(d);
 }
 
 /* Read a post or text file and parse it (worker). */
@@ -1345,7 +1344,6 @@ static int open_index(ctx *c, long long *docs_before)
         return rc;
     }
     c->zslot = c->w->textz ? c->w->textz(c->w) : NULL;
-    c->zbody = c->w->textz != NULL;
     *docs_before = c->w->doc_count(c->w);
     if (c->w->each_file(c->w, load_file, c) != 0) {
         fatal(c, c->w->errmsg(c->w));
