@@ -40,6 +40,7 @@
 #include "kofts_analyzer.h"
 #include "kofts_lexicon.h"
 #include "kofts_morph.h"
+#include "kofts_morph_compound.h"
 #include "kofts_morph_exact.h"
 #include "kofts_morph_filter.h"
 #include "kofts_util.h"
@@ -334,7 +335,7 @@ static void made_up(void)
 typedef struct {
     char **w;
     size_t mask, n;
-    long words, skipped, exact, differ;
+    long words, skipped, exact, compound, hunspell, differ;
 } wordset;
 
 static int add_word(wordset *s, const char *w, size_t n)
@@ -429,7 +430,12 @@ static void compare_all(wordset *s, const kofts_morph_filter *f)
         kofts_morph_stems st;
         int may = kofts_morph_filter_may_keep(f, s->w[i], n);
         s->skipped += !may;
-        s->exact += may && kofts_morph_exact_stems(f, s->w[i], n, &st);
+        int rc = may ? kofts_morph_exact_word(f, s->w[i], n, &st) : -1;
+        s->exact += rc == KOFTS_MORPH_EXACT_ANSWERED;
+        if (rc == KOFTS_MORPH_EXACT_COMPOUND && kofts_morph_compound_stems(f, s->w[i], n, &st))
+            s->compound++;
+        else
+            s->hunspell += rc >= 0 && rc != KOFTS_MORPH_EXACT_ANSWERED;
         if (!compare("F30", s->w[i], n) && ++s->differ >= 20)
             return;
     }
@@ -471,8 +477,8 @@ int main(int argc, char **argv)
     if (rc == 0 && s.n) {
         compare_all(&s, f);
         printf("F30: %ld distinct words compared, %ld skipped by the filter, %ld answered by the "
-               "exact path, %ld differ\n",
-               s.words, s.skipped, s.exact, s.differ);
+               "exact path, %ld by the compound path, %ld left to hunspell, %ld differ\n",
+               s.words, s.skipped, s.exact, s.compound, s.hunspell, s.differ);
     }
     for (size_t i = 0; s.w && i <= s.mask; i++)
         free(s.w[i]);
