@@ -384,7 +384,9 @@ static const struct {
 } compound_words_made_up[] = {
     {"F14-root-end", "사과나무", "사과나무"},      /* (20)(20): the rest is a whole root */
     {"F14-opt", "솔섬", "솔섬"},                   /* (22)?(23) */
-    {"F14-order", "섬솔", ""},                     /* (23) cannot begin a pattern */
+    {"F14-order", "섬솔", ""},
+    {"F14-first-fit", "바다학교들", ""}, /* 바다 {30} begins no pattern: no line, although
+                                            학교들 is an affixed end */                     /* (23) cannot begin a pattern */
     {"F14-opt-once", "솔솔섬", ""},                /* '?' takes at most one part */
     {"F14-whole", "솔솔", ""},                     /* 솔 + 솔 begins (22)?(23), never ends it */
     {"F14-backtrack", "사과나무밤", "사과나무밤"}, /* (20)*(20)(21): the star gives one back */
