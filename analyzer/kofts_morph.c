@@ -221,9 +221,9 @@ static handle_slot *acquire(void)
         }
         handle_slot *slot = grow(n);
         pthread_mutex_unlock(&grow_mu);
-        if (slot || n)
-            return slot ? slot : NULL;
-        return NULL;
+        if (slot)
+            return slot;
+        break; /* no more handles: wait for a loaded one, if any */
     }
     int n = atomic_load(&npool);
     if (n == 0)

@@ -37,8 +37,11 @@
 #include "kofts_morph_exact.h"
 #include "kofts_morph_filter.h"
 
-/* Steps (cuts, homonyms and suffix rules tried) before a word is left to hunspell. */
-#define KOFTS_MORPH_COMPOUND_BUDGET 20000L
+/* Steps (cuts, homonyms and suffix rules tried) before a word is left to hunspell. The
+ * longest search among the shared corpus words takes 500 steps, among 200,000 made-up
+ * compounds 2,379; hunspell spends about 0.25 us a step (0.1 ms on the first, 0.56 ms on
+ * the second word), so 10,000 steps stay ~20x inside its 50 ms limit. */
+#define KOFTS_MORPH_COMPOUND_BUDGET 10000L
 
 /*
  * Hunspell_stem's list for the NFC word w[0..n), for which kofts_morph_exact_word said

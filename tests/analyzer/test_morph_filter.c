@@ -470,7 +470,8 @@ typedef struct {
     char **w;
     size_t mask, n;
     long words, skipped, exact, compound, hunspell, differ, lists_differ;
-    Hunhandle *h; /* hunspell for the stem lists */
+    long max_steps; /* the longest compound search */
+    Hunhandle *h;   /* hunspell for the stem lists */
 } wordset;
 
 static int add_word(wordset *s, const char *w, size_t n)
@@ -582,12 +583,16 @@ static void compare_all(wordset *s, const kofts_morph_filter *f)
         s->skipped += !may;
         int rc = kofts_morph_exact_word(f, s->w[i], n, &st), listed = 1; /* filter or not */
         s->exact += rc == KOFTS_MORPH_EXACT_ANSWERED;
-        if (rc == KOFTS_MORPH_EXACT_COMPOUND && kofts_morph_compound_stems(f, s->w[i], n, &st))
+        long steps = 0;
+        if (rc == KOFTS_MORPH_EXACT_COMPOUND &&
+            kofts_morph_compound_run(f, s->w[i], n, KOFTS_MORPH_COMPOUND_BUDGET, &st, &steps))
             s->compound++;
         else if (rc != KOFTS_MORPH_EXACT_ANSWERED) {
             s->hunspell++;
             listed = 0;
         }
+        if (steps > s->max_steps)
+            s->max_steps = steps;
         if (listed && s->h && !same_list(s->h, s->w[i], &st) && ++s->lists_differ >= 20)
             return;
         if (!compare("F30", s->w[i], n) && ++s->differ >= 20)
@@ -636,8 +641,9 @@ int main(int argc, char **argv)
             Hunspell_destroy(s.h);
         printf("F30: %ld distinct words compared, %ld skipped by the filter, %ld differ; stem "
                "lists of all words: %ld from the exact path, %ld from the compound path, %ld left "
-               "to hunspell, %ld differ from Hunspell_stem's\n",
-               s.words, s.skipped, s.differ, s.exact, s.compound, s.hunspell, s.lists_differ);
+               "to hunspell, %ld differ from Hunspell_stem's; longest compound search %ld steps\n",
+               s.words, s.skipped, s.differ, s.exact, s.compound, s.hunspell, s.lists_differ,
+               s.max_steps);
     }
     for (size_t i = 0; s.w && i <= s.mask; i++)
         free(s.w[i]);
