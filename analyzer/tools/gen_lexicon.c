@@ -75,6 +75,10 @@ int main(int argc, char **argv)
     /* AF aliases: the first "AF n" line is the count, then alias 1, 2, ... */
     static char line[65536];
     unsigned char *noun_alias = calloc(100000, 1);
+    if (!noun_alias) {
+        fprintf(stderr, "gen_lexicon: out of memory\n");
+        return 1;
+    }
     int alias = -1;
     while (fgets(line, sizeof line, aff)) {
         if (strncmp(line, "AF ", 3) != 0)
@@ -91,6 +95,10 @@ int main(int argc, char **argv)
     }
     size_t cap = 1 << 16, n = 0;
     char **words = malloc(cap * sizeof *words);
+    if (!words) {
+        fprintf(stderr, "gen_lexicon: out of memory\n");
+        return 1;
+    }
     int first = 1;
     while (fgets(line, sizeof line, dic)) {
         if (first) { /* word count line */
@@ -108,10 +116,18 @@ int main(int argc, char **argv)
         if (!compose(line, out, sizeof out))
             continue;
         if (n == cap) {
+            char **nw = realloc(words, 2 * cap * sizeof *words);
+            if (!nw) {
+                fprintf(stderr, "gen_lexicon: out of memory\n");
+                return 1;
+            }
+            words = nw;
             cap *= 2;
-            words = realloc(words, cap * sizeof *words);
         }
-        words[n++] = strdup(out);
+        if (!(words[n++] = strdup(out))) {
+            fprintf(stderr, "gen_lexicon: out of memory\n");
+            return 1;
+        }
     }
     qsort(words, n, sizeof *words, cmp);
     printf(
