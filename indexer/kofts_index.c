@@ -1486,7 +1486,8 @@ static void join_all(ctx *c, pthread_t *workers, int nworkers, pthread_t writer)
         item_free(c->ring[s % (long)c->cap]);
 }
 
-/* After the pipeline: removals, the first-build optimize. Sets c->fatal on failure. */
+/* After the pipeline: removals, then the optimize of a first build that indexed something
+ * or of --optimize. Sets c->fatal on failure. */
 static void finish(ctx *c, long long docs_before)
 {
     if (g_stop && !c->fatal)
@@ -1497,7 +1498,8 @@ static void finish(ctx *c, long long docs_before)
         c->fatal = 1;
         return;
     }
-    if (docs_before == 0 && c->indexed > 0 && c->w->optimize(c->w) != 0) {
+    int first_build = docs_before == 0 && c->indexed > 0;
+    if ((first_build || c->o->optimize) && c->w->optimize(c->w) != 0) {
         fatal(c, c->w->errmsg(c->w));
         c->fatal = 1;
     }

@@ -71,12 +71,14 @@ typedef struct {
     kofts_format format;        /* input format override */
     size_t max_file_size;       /* bytes; also the longest JSONL line */
     long long batch_docs;       /* documents per transaction */
-    const char *backend;        /* index backend: "fts5" (NULL) or "xapian" */
+    const char *backend;        /* "fts5" or "xapian"; NULL: the existing index's, else fts5 */
     int shards;                 /* xapian: shards (0 = number of cores) */
     int count_totals;           /* walk the SOURCEs once first to fill total_files/total_bytes */
     const char *const *exclude; /* --exclude GLOBs (borrowed), n_exclude of them */
     int n_exclude;
-    int drafts;                   /* site mode: index _drafts/ too */
+    int drafts;   /* site mode: index _drafts/ too */
+    int optimize; /* after the run, bring the index to its compact form, as a first build
+                     always does (FTS5: segments merged into one; Xapian: shards compacted) */
     kofts_index_report_fn report; /* may be NULL: nothing is reported */
     void *report_arg;
 } kofts_index_opts;

@@ -31,6 +31,7 @@ enum {
     OPT_SHARDS,
     OPT_EXCLUDE,
     OPT_DRAFTS,
+    OPT_OPTIMIZE,
 };
 
 #define FIRST_PER_REASON 3 /* messages of one kind shown before they are only counted */
@@ -54,12 +55,15 @@ static const kofts_cli_opt options[] = {
     {"batch", OPT_BATCH, "N", "documents per transaction (default: 1000)", NULL},
     {"json", OPT_JSON, NULL, "also print the summary as JSON on stdout", NULL},
     {"backend", OPT_BACKEND, "NAME",
-     "fts5 (one SQLite file, default) or xapian (shards + a stub file at --db)", "fts5 xapian"},
+     "fts5 (one SQLite file) or xapian (shards); default: the existing index's, else fts5",
+     "fts5 xapian"},
     {"shards", OPT_SHARDS, "N", "xapian: shards written in parallel (default: cores; kept later)",
      NULL},
     {"exclude", OPT_EXCLUDE, "GLOB",
      "leave out files and folders whose path or name matches GLOB (repeatable)", NULL},
     {"drafts", OPT_DRAFTS, NULL, "Jekyll site: index _drafts/ too", NULL},
+    {"optimize", OPT_OPTIMIZE, NULL, "compact the index after the run (a first build always does)",
+     NULL},
     {"generate", OPT_GENERATE, "WHAT", "print the man page (man) or bash completion (bash)",
      "man bash"},
     {"help", 'h', NULL, "show this help", NULL},
@@ -259,6 +263,9 @@ static int apply_option(prog_opts *p, int c, const char *arg)
     }
     case OPT_DRAFTS:
         o->drafts = 1;
+        break;
+    case OPT_OPTIMIZE:
+        o->optimize = 1;
         break;
     default:
         return 2;
