@@ -249,6 +249,7 @@ typedef struct {
     long long indexed, updated, unchanged, removed, skipped, warnings, left_out;
     long long bytes, files_done;
     int fatal, interrupted;
+    int compacting; /* after the pipeline: the writer's optimize runs */
     double t0, last_commit, last_progress;
     int progress;
     long long total_files, total_bytes;
@@ -328,6 +329,7 @@ static void snapshot(ctx *c, kofts_index_stats *st)
     st->total_bytes = c->total_bytes;
     st->seconds = kofts_mono_s() - c->t0;
     st->interrupted = c->interrupted;
+    st->compacting = c->compacting;
     pthread_mutex_lock(&c->mu);
     st->unchanged = c->unchanged + c->m_unchanged;
     st->files_done = c->files_done + c->m_files;
@@ -1499,7 +1501,11 @@ static void finish(ctx *c, long long docs_before)
         return;
     }
     int first_build = docs_before == 0 && c->indexed > 0;
-    if ((first_build || c->o->optimize) && c->w->optimize(c->w) != 0) {
+    if (!first_build && !c->o->optimize)
+        return;
+    c->compacting = 1; /* can take minutes on a large index: say so */
+    report(c, KOFTS_INDEX_PROGRESS, "", 0);
+    if (c->w->optimize(c->w) != 0) {
         fatal(c, c->w->errmsg(c->w));
         c->fatal = 1;
     }

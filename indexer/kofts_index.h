@@ -36,6 +36,8 @@ typedef struct {
     double cpu_workers_s;    /* CPU seconds of the parse/analyse threads (at the end) */
     double cpu_writer_s;     /* CPU seconds of the writer thread (at the end) */
     int interrupted;         /* stopped by SIGINT/SIGTERM at a batch boundary */
+    int compacting;          /* the documents are written; the index is being compacted (a
+                                first build, --optimize: one PROGRESS event says so) */
 } kofts_index_stats;
 
 typedef enum {

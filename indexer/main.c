@@ -333,8 +333,12 @@ static void on_report(void *arg, const kofts_index_event *ev)
         double eta = mbs > 0 && st->total_bytes > st->bytes
                          ? (double)(st->total_bytes - st->bytes) / 1e6 / mbs
                          : 0;
-        fprintf(stderr, "\r\033[Kkofts-index: %lld/%lld files, %.1f MB/s, ETA %.0f s",
-                st->files_done, st->total_files, mbs, eta);
+        if (st->compacting)
+            fprintf(stderr, "\r\033[Kkofts-index: %lld/%lld files; compacting the index...",
+                    st->files_done, st->total_files);
+        else
+            fprintf(stderr, "\r\033[Kkofts-index: %lld/%lld files, %.1f MB/s, ETA %.0f s",
+                    st->files_done, st->total_files, mbs, eta);
         fflush(stderr);
         k->line_shown = 1;
         return;

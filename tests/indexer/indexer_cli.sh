@@ -302,6 +302,8 @@ if command -v script >/dev/null 2>&1 && command -v perl >/dev/null 2>&1; then
   perl -0ne 'exit(/(?<![\n]|\e\[K)kofts-index: grp\//s ? 1 : 0)' tty.out ||
     fail tty-progress "a message is printed onto the progress line: $(od -c tty.out | head -5)"
   grep -q 'files, ' tty.out || fail tty-progress "no progress line on a terminal"
+  # a first build ends by compacting, which can take minutes: the line says so
+  grep -q 'files; compacting the index' tty.out || fail tty-compacting "no 'compacting' progress line"
 else
   echo "note: script(1) or perl missing; progress-line case not exercised" >&2
 fi
