@@ -184,6 +184,30 @@ static void build_expr(expr_ctx *c, fts5_tokenizer *api, Fts5Tokenizer *tk, cons
     }
 }
 
+/* Run the prepared statement st for expr and read every row (id and snippet, as a result
+ * page would). With hits (the first pass), the first BENCH_K ids are kept there and an
+ * error is reported. Returns the number of rows. */
+static size_t run_expr(sqlite3_stmt *st, const kofts_buf *expr, const bench_engine *e,
+                       const char *qid, char **hits)
+{
+    size_t nhit = 0;
+    int src;
+    sqlite3_bind_text(st, 1, expr->data, (int)expr->len, SQLITE_STATIC);
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        const char *snip = (const char *)sqlite3_column_text(st, 1);
+        (void)snip; /* computed and read, as a result page would */
+        if (hits && nhit < BENCH_K && id)
+            hits[nhit] = strdup(id);
+        nhit++;
+    }
+    if (src != SQLITE_DONE && hits)
+        fprintf(stderr, PROG ": %s: query %s: %s\n", e->key, qid,
+                sqlite3_errmsg(sqlite3_db_handle(st)));
+    sqlite3_reset(st);
+    return nhit;
+}
+
 int bench_fts5_query(const char *dbpath, int trigram, const bench_queries *q, size_t passes,
                      bench_engine *e)
 {
@@ -225,22 +249,9 @@ int bench_fts5_query(const char *dbpath, int trigram, const bench_queries *q, si
             double t0 = bench_now();
             build_expr(&c, &tapi, tk, q->v[i].text);
             size_t nhit = 0;
-            if (c.terms > 0) {
-                sqlite3_bind_text(st, 1, expr.data, (int)expr.len, SQLITE_STATIC);
-                int src;
-                while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-                    const char *id = (const char *)sqlite3_column_text(st, 0);
-                    const char *snip = (const char *)sqlite3_column_text(st, 1);
-                    (void)snip; /* computed and read, as a result page would */
-                    if (pass == 1 && nhit < BENCH_K && id)
-                        e->hits[i * BENCH_K + nhit] = strdup(id);
-                    nhit++;
-                }
-                if (src != SQLITE_DONE && pass == 1)
-                    fprintf(stderr, PROG ": %s: query %s: %s\n", e->key, q->v[i].qid,
-                            sqlite3_errmsg(db));
-                sqlite3_reset(st);
-            }
+            if (c.terms > 0)
+                nhit =
+                    run_expr(st, &expr, e, q->v[i].qid, pass == 1 ? &e->hits[i * BENCH_K] : NULL);
             double us = (bench_now() - t0) * 1e6;
             if (pass >= 1) {
                 e->lat_us[i * passes + (pass - 1)] = us;

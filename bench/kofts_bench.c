@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -605,6 +606,118 @@ typedef struct {
 
 /* Parse the command line into b->o. Returns -1 to go on, else the exit status (after
  * --help, --version or a usage error, which it prints). */
+/* getopt_long's tables from optdefs: lo gets NOPT entries plus the terminator, so the
+ * short options (only -h and -V have one). */
+static void option_tables(struct option *lo, char *so)
+{
+    for (size_t i = 0; i < NOPT; i++) {
+        lo[i].name = optdefs[i].name;
+        lo[i].has_arg = optdefs[i].has_arg;
+        lo[i].flag = NULL;
+        lo[i].val = optdefs[i].val;
+        if (optdefs[i].val == 'h' || optdefs[i].val == 'V')
+            *so++ = (char)optdefs[i].val;
+    }
+    *so = '\0';
+    memset(&lo[NOPT], 0, sizeof lo[NOPT]);
+}
+
+/* A number option's value into *v: 0, or -1 when arg is not a number in [lo, hi]. */
+static int number_in(const char *arg, size_t lo, size_t hi, size_t *v)
+{
+    size_t n;
+    if (parse_size(arg, &n) || n < lo || n > hi)
+        return -1;
+    *v = n;
+    return 0;
+}
+
+/* Apply the option getopt returned as c (never -h/-V/unknown) to o: 0, or -1 when its
+ * number is not valid. */
+static int apply_option(opts *o, int c, char *arg)
+{
+    size_t jobs;
+    switch (c) {
+    case 'q':
+        o->queries = arg;
+        break;
+    case 'r':
+        o->qrels = arg;
+        break;
+    case 'm':
+        return number_in(arg, 0, SIZE_MAX, &o->max_queries);
+    case 'p':
+        return number_in(arg, 1, SIZE_MAX, &o->passes);
+    case 'c':
+        return number_in(arg, 1, SIZE_MAX, &o->per_class);
+    case 'j':
+        if (number_in(arg, 1, 256, &jobs))
+            return -1;
+        o->jobs = (int)jobs;
+        break;
+    case 'e':
+        o->engines = arg;
+        break;
+    case 'k':
+        o->qclass = arg;
+        break;
+    case 'b':
+        o->bin = arg;
+        break;
+    case 'w':
+        o->work = arg;
+        break;
+    case 'o':
+        o->out = arg;
+        break;
+    case 'l':
+        o->label = arg;
+        break;
+    case 's':
+        o->scale_csv = arg;
+        break;
+    case 't':
+        o->throughput = arg;
+        break;
+    case 'T':
+        o->no_throughput = 1;
+        break;
+    case 'J':
+        o->jobs_compare = 0;
+        break;
+    case 'R':
+        o->rerun = 0;
+        break;
+    case 'P':
+        o->plots = 0;
+        break;
+    case 'S':
+        o->sample = 1;
+        break;
+    }
+    return 0;
+}
+
+/* Defaults that need the machine: the job count and the work folder (created). */
+static int finish_options(bench_session *b)
+{
+    opts *o = &b->o;
+    if (o->jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        o->jobs = n > 0 ? (int)n : 1;
+    }
+    snprintf(b->work, sizeof b->work, "%s/bench-work", o->bin);
+    if (!o->work)
+        o->work = b->work;
+    if (mkdir(o->work, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, PROG ": cannot create the work folder %s: %s\n", o->work, strerror(errno));
+        return 1;
+    }
+    return -1;
+}
+
+/* Parse the command line into b->o: -1 to go on, else the exit status (0 after --help or
+ * --version, 2 for a usage error, 1 when the work folder cannot be made). */
 static int parse_args(bench_session *b, int argc, char **argv)
 {
     opts *o = &b->o;
@@ -617,109 +730,28 @@ static int parse_args(bench_session *b, int argc, char **argv)
     o->bin = b->bin;
 
     struct option lo[NOPT + 1];
-    char so[3 * NOPT + 1], *sp = so;
-    for (size_t i = 0; i < NOPT; i++) {
-        lo[i].name = optdefs[i].name;
-        lo[i].has_arg = optdefs[i].has_arg;
-        lo[i].flag = NULL;
-        lo[i].val = optdefs[i].val;
-        if (optdefs[i].val == 'h' || optdefs[i].val == 'V')
-            *sp++ = (char)optdefs[i].val;
-    }
-    *sp = '\0';
-    memset(&lo[NOPT], 0, sizeof lo[NOPT]);
-    int c, li = -1;
-    size_t jobs_tmp = 0;
-    while ((c = getopt_long(argc, argv, so, lo, &li)) != -1) {
-        switch (c) {
-        case 'q':
-            o->queries = optarg;
-            break;
-        case 'r':
-            o->qrels = optarg;
-            break;
-        case 'm':
-            if (parse_size(optarg, &o->max_queries))
-                goto bad_number;
-            break;
-        case 'p':
-            if (parse_size(optarg, &o->passes) || o->passes == 0)
-                goto bad_number;
-            break;
-        case 'j':
-            if (parse_size(optarg, &jobs_tmp) || jobs_tmp == 0 || jobs_tmp > 256)
-                goto bad_number;
-            o->jobs = (int)jobs_tmp;
-            break;
-        case 'c':
-            if (parse_size(optarg, &o->per_class) || o->per_class == 0)
-                goto bad_number;
-            break;
-        case 'e':
-            o->engines = optarg;
-            break;
-        case 'k':
-            o->qclass = optarg;
-            break;
-        case 'b':
-            o->bin = optarg;
-            break;
-        case 'w':
-            o->work = optarg;
-            break;
-        case 'o':
-            o->out = optarg;
-            break;
-        case 'l':
-            o->label = optarg;
-            break;
-        case 's':
-            o->scale_csv = optarg;
-            break;
-        case 't':
-            o->throughput = optarg;
-            break;
-        case 'T':
-            o->no_throughput = 1;
-            break;
-        case 'J':
-            o->jobs_compare = 0;
-            break;
-        case 'R':
-            o->rerun = 0;
-            break;
-        case 'P':
-            o->plots = 0;
-            break;
-        case 'S':
-            o->sample = 1;
-            break;
-        case 'h':
-            usage(stdout);
+    char so[3 * NOPT + 1];
+    option_tables(lo, so);
+    int c, li;
+    while ((li = -1, c = getopt_long(argc, argv, so, lo, &li)) != -1) {
+        if (c == 'h' || c == 'V') {
+            if (c == 'h')
+                usage(stdout);
+            else
+                printf(PROG " %s\n", KOFTS_VERSION_STRING);
             return 0;
-        case 'V':
-            printf(PROG " %s\n", KOFTS_VERSION_STRING);
-            return 0;
-        default:
+        }
+        if (c == '?' || c == ':') {
             usage(stderr);
             return 2;
         }
-        continue;
-    bad_number:
-        fprintf(stderr, PROG ": --%s: not a valid number: '%s'\n", li >= 0 ? lo[li].name : "?",
-                optarg);
-        return 2;
+        if (apply_option(o, c, optarg)) {
+            fprintf(stderr, PROG ": --%s: not a valid number: '%s'\n", li >= 0 ? lo[li].name : "?",
+                    optarg);
+            return 2;
+        }
     }
-    if (o->jobs == 0)
-        o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : 1;
-    snprintf(b->work, sizeof b->work, "%s/bench-work", o->bin);
-    if (!o->work)
-        o->work = b->work;
-    if (mkdir(o->work, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, PROG ": cannot create the work folder %s: %s\n", o->work, strerror(errno));
-        return 1;
-    }
-    return -1;
+    return finish_options(b);
 }
 
 /* What to index and which queries: the SOURCEs named; else the shared corpus's three

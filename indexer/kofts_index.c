@@ -249,6 +249,7 @@ typedef struct {
     long long indexed, updated, unchanged, removed, skipped, warnings, left_out;
     long long bytes, files_done;
     int fatal, interrupted;
+    int compacting; /* after the pipeline: the writer's optimize runs */
     double t0, last_commit, last_progress;
     int progress;
     long long total_files, total_bytes;
@@ -328,6 +329,7 @@ static void snapshot(ctx *c, kofts_index_stats *st)
     st->total_bytes = c->total_bytes;
     st->seconds = kofts_mono_s() - c->t0;
     st->interrupted = c->interrupted;
+    st->compacting = c->compacting;
     pthread_mutex_lock(&c->mu);
     st->unchanged = c->unchanged + c->m_unchanged;
     st->files_done = c->files_done + c->m_files;
@@ -1000,93 +1002,90 @@ static int on_walk_error(void *arg, const char *path, const char *reason)
     return msg_item(c, path, reason);
 }
 
-/* Read a JSONL dump into line chunks (main thread). */
+/* Queue fi's END item (the file is read): 0, KOFTS_ENOMEM or KOFTS_ESTOP. */
+static int submit_end(ctx *c, finfo *fi)
+{
+    item *end = item_new(IT_END, fi);
+    if (!end)
+        return KOFTS_ENOMEM;
+    return submit(c, end) ? KOFTS_ESTOP : 0;
+}
+
+/* Append one line to the chunk *itp (made on first use): 0 or KOFTS_ENOMEM. */
+static int chunk_add(item **itp, finfo *fi, const char *line, size_t len, long lineno, int too_long)
+{
+    item *it = *itp;
+    if (!it && !(it = *itp = item_new(IT_LINES, fi)))
+        return KOFTS_ENOMEM;
+    line_ref *nr = kofts_grow(it->refs, &it->caprefs, it->nrefs + 1, sizeof *nr);
+    if (!nr)
+        return KOFTS_ENOMEM;
+    it->refs = nr;
+    it->refs[it->nrefs++] = (line_ref){it->lines.len, len, lineno, too_long};
+    if (kofts_buf_append(&it->lines, line, len))
+        return KOFTS_ENOMEM;
+    it->bytes += (long long)len + 1;
+    return 0;
+}
+
+/* Hand the chunk *itp to the workers if it is full, or if flush and it holds a line;
+ * *itp is then NULL. 0, or KOFTS_ESTOP when the run is stopping. */
+static int chunk_submit(ctx *c, item **itp, int flush)
+{
+    item *it = *itp;
+    if (!it || (!flush && it->lines.len < CHUNK_BYTES && it->nrefs < CHUNK_LINES))
+        return 0;
+    *itp = NULL;
+    return submit(c, it) ? KOFTS_ESTOP : 0;
+}
+
+/* Read a JSON lines file into chunks of lines for the workers (main thread), then its END
+ * item. A file
+ * that cannot be read, or a read error part way, is recorded in fi (the END item carries
+ * it); only KOFTS_ENOMEM and KOFTS_ESTOP are returned. */
 static int read_jsonl(ctx *c, finfo *fi)
 {
-    int rc = 0;
     kofts_jsonl_reader *r = NULL;
     char *err = NULL;
     item *it = NULL;
-    rc = kofts_jsonl_open(&r, fi->path, c->o->max_file_size, &err);
+    int rc = kofts_jsonl_open(&r, fi->path, c->o->max_file_size, &err);
     if (rc == KOFTS_ENOMEM)
         return rc;
     if (rc) {
         fi->read_error = 1;
         fi->errmsg = err;
-        item *end = item_new(IT_END, fi);
-        if (!end)
-            return KOFTS_ENOMEM;
-        return submit(c, end) ? KOFTS_ESTOP : 0;
+        return submit_end(c, fi);
     }
-    for (;;) {
+    for (rc = 0; !rc;) {
         const char *line;
         size_t len;
         long lineno;
         int too_long;
         if (stopping(c)) {
             rc = KOFTS_ESTOP;
-            goto done;
+            break;
         }
         int n = kofts_jsonl_next(r, &line, &len, &lineno, &too_long);
-        if (n < 0) {
-            if (n == KOFTS_ENOMEM) {
-                rc = n;
-                goto done;
-            }
+        if (n == KOFTS_ENOMEM) {
+            rc = n;
+        } else if (n < 0) {
             fi->read_error = 1;
             char buf[300];
             snprintf(buf, sizeof buf, "line %ld: %s", lineno + 1, kofts_jsonl_errmsg(r));
             fi->errmsg = strdup(buf);
             break;
-        }
-        if (n == 0)
+        } else if (n == 0) {
             break;
-        if (!it && !(it = item_new(IT_LINES, fi))) {
-            rc = KOFTS_ENOMEM;
-            goto done;
-        }
-        {
-            line_ref *nr = kofts_grow(it->refs, &it->caprefs, it->nrefs + 1, sizeof *nr);
-            if (!nr) {
-                rc = KOFTS_ENOMEM;
-                goto done;
-            }
-            it->refs = nr;
-        }
-        it->refs[it->nrefs++] = (line_ref){it->lines.len, len, lineno, too_long};
-        if (kofts_buf_append(&it->lines, line, len)) {
-            rc = KOFTS_ENOMEM;
-            goto done;
-        }
-        it->bytes += (long long)len + 1;
-        if (it->lines.len >= CHUNK_BYTES || it->nrefs >= CHUNK_LINES) {
-            item *full = it;
-            it = NULL;
-            if (submit(c, full)) {
-                rc = KOFTS_ESTOP;
-                goto done;
-            }
+        } else if (!(rc = chunk_add(&it, fi, line, len, lineno, too_long))) {
+            rc = chunk_submit(c, &it, 0);
         }
     }
-    if (it) {
-        item *last = it;
-        it = NULL;
-        if (submit(c, last)) {
-            rc = KOFTS_ESTOP;
-            goto done;
-        }
+    if (!rc && !(rc = chunk_submit(c, &it, 1))) {
+        snprintf(fi->hash, sizeof fi->hash, "%016llx", (unsigned long long)kofts_jsonl_hash(r));
+        if (fi->is_stdin)
+            fi->size = (long long)kofts_jsonl_bytes(r);
+        rc = submit_end(c, fi);
     }
-    snprintf(fi->hash, sizeof fi->hash, "%016llx", (unsigned long long)kofts_jsonl_hash(r));
-    if (fi->is_stdin)
-        fi->size = (long long)kofts_jsonl_bytes(r);
-    item *end = item_new(IT_END, fi);
-    if (!end) {
-        rc = KOFTS_ENOMEM;
-        goto done;
-    }
-    if (submit(c, end))
-        rc = KOFTS_ESTOP;
-done:
     item_free(it);
     kofts_jsonl_close(r);
     return rc;
@@ -1489,7 +1488,8 @@ static void join_all(ctx *c, pthread_t *workers, int nworkers, pthread_t writer)
         item_free(c->ring[s % (long)c->cap]);
 }
 
-/* After the pipeline: removals, the first-build optimize. Sets c->fatal on failure. */
+/* After the pipeline: removals, then the optimize of a first build that indexed something
+ * or of --optimize. Sets c->fatal on failure. */
 static void finish(ctx *c, long long docs_before)
 {
     if (g_stop && !c->fatal)
@@ -1500,10 +1500,80 @@ static void finish(ctx *c, long long docs_before)
         c->fatal = 1;
         return;
     }
-    if (docs_before == 0 && c->indexed > 0 && c->w->optimize(c->w) != 0) {
+    int first_build = docs_before == 0 && c->indexed > 0;
+    if (!first_build && !c->o->optimize)
+        return;
+    c->compacting = 1; /* can take minutes on a large index: say so */
+    report(c, KOFTS_INDEX_PROGRESS, "", 0);
+    if (c->w->optimize(c->w) != 0) {
         fatal(c, c->w->errmsg(c->w));
         c->fatal = 1;
     }
+}
+
+/* The run's SIGINT/SIGTERM handling: the handlers before it, and the two signals. */
+typedef struct {
+    struct sigaction old_int, old_term;
+    sigset_t sigs;
+} stop_signals;
+
+/* Turn SIGINT/SIGTERM into a clean stop (g_stop) for the run. */
+static void catch_stop_signals(stop_signals *s)
+{
+    struct sigaction sa;
+    g_stop = 0;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C kills at once (the index stays valid) */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &s->old_int);
+    sigaction(SIGTERM, &sa, &s->old_term);
+    sigemptyset(&s->sigs);
+    sigaddset(&s->sigs, SIGINT);
+    sigaddset(&s->sigs, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &s->sigs, NULL); /* a pending one is delivered now */
+}
+
+/* Put the caller's handlers back; a signal that comes later waits (blocked). */
+static void release_stop_signals(stop_signals *s)
+{
+    pthread_sigmask(SIG_BLOCK, &s->sigs, NULL); /* late ones wait: no death after the run */
+    sigaction(SIGINT, &s->old_int, NULL);
+    sigaction(SIGTERM, &s->old_term, NULL);
+}
+
+static void ctx_init(ctx *c, const kofts_index_opts *o, char *const *sources, int nsources)
+{
+    memset(c, 0, sizeof *c);
+    c->o = o;
+    c->sources = sources;
+    c->nsources = nsources;
+    c->t0 = kofts_mono_s();
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_mutex_init(&c->report_mu, NULL);
+    pthread_cond_init(&c->cv_space, NULL);
+    pthread_cond_init(&c->cv_work, NULL);
+    pthread_cond_init(&c->cv_done, NULL);
+}
+
+/* Free what the run holds (the writer is closed already). */
+static void ctx_free(ctx *c)
+{
+    for (finfo *f = c->jsonl_infos; f;) {
+        finfo *n = f->next;
+        finfo_free(f);
+        f = n;
+    }
+    fmap_free(&c->files);
+    for (int i = 0; c->sites && i < c->nsources; i++)
+        kofts_site_free(c->sites[i]);
+    free(c->sites);
+    free(c->ring);
+    pthread_mutex_destroy(&c->mu);
+    pthread_mutex_destroy(&c->report_mu);
+    pthread_cond_destroy(&c->cv_space);
+    pthread_cond_destroy(&c->cv_work);
+    pthread_cond_destroy(&c->cv_done);
 }
 
 int kofts_index_run(const kofts_index_opts *o, char *const *sources, int nsources,
@@ -1513,32 +1583,11 @@ int kofts_index_run(const kofts_index_opts *o, char *const *sources, int nsource
     ctx c;
     pthread_t *workers = NULL, writer;
     int nworkers = 0;
-    struct sigaction sa, old_int, old_term;
-    sigset_t stop_sigs;
+    stop_signals sigs;
     long long docs_before = 0;
 
-    memset(&c, 0, sizeof c);
-    c.o = o;
-    c.sources = sources;
-    c.nsources = nsources;
-    c.t0 = kofts_mono_s();
-    pthread_mutex_init(&c.mu, NULL);
-    pthread_mutex_init(&c.report_mu, NULL);
-    pthread_cond_init(&c.cv_space, NULL);
-    pthread_cond_init(&c.cv_work, NULL);
-    pthread_cond_init(&c.cv_done, NULL);
-
-    g_stop = 0;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C kills at once (the index stays valid) */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    sigemptyset(&stop_sigs);
-    sigaddset(&stop_sigs, SIGINT);
-    sigaddset(&stop_sigs, SIGTERM);
-    pthread_sigmask(SIG_UNBLOCK, &stop_sigs, NULL); /* a pending one is delivered now */
+    ctx_init(&c, o, sources, nsources);
+    catch_stop_signals(&sigs);
 
     if ((rc = open_index(&c, &docs_before)) != 0) {
         c.fatal = 1;
@@ -1575,25 +1624,9 @@ done:
     if (c.w)
         c.w->close(c.w);
     c.w = NULL;
-    pthread_sigmask(SIG_BLOCK, &stop_sigs, NULL); /* late ones wait: no death after the run */
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    for (finfo *f = c.jsonl_infos; f;) {
-        finfo *n = f->next;
-        finfo_free(f);
-        f = n;
-    }
-    fmap_free(&c.files);
-    for (int i = 0; c.sites && i < nsources; i++)
-        kofts_site_free(c.sites[i]);
-    free(c.sites);
-    free(c.ring);
+    release_stop_signals(&sigs);
+    ctx_free(&c);
     free(workers);
-    pthread_mutex_destroy(&c.mu);
-    pthread_mutex_destroy(&c.report_mu);
-    pthread_cond_destroy(&c.cv_space);
-    pthread_cond_destroy(&c.cv_work);
-    pthread_cond_destroy(&c.cv_done);
     if (c.fatal)
         return rc ? rc : KOFTS_ERROR;
     return c.interrupted ? KOFTS_ESTOP : 0;

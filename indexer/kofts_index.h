@@ -36,6 +36,8 @@ typedef struct {
     double cpu_workers_s;    /* CPU seconds of the parse/analyse threads (at the end) */
     double cpu_writer_s;     /* CPU seconds of the writer thread (at the end) */
     int interrupted;         /* stopped by SIGINT/SIGTERM at a batch boundary */
+    int compacting;          /* the documents are written; the index is being compacted (a
+                                first build, --optimize: one PROGRESS event says so) */
 } kofts_index_stats;
 
 typedef enum {
@@ -71,12 +73,14 @@ typedef struct {
     kofts_format format;        /* input format override */
     size_t max_file_size;       /* bytes; also the longest JSONL line */
     long long batch_docs;       /* documents per transaction */
-    const char *backend;        /* index backend: "fts5" (NULL) or "xapian" */
+    const char *backend;        /* "fts5" or "xapian"; NULL: the existing index's, else fts5 */
     int shards;                 /* xapian: shards (0 = number of cores) */
     int count_totals;           /* walk the SOURCEs once first to fill total_files/total_bytes */
     const char *const *exclude; /* --exclude GLOBs (borrowed), n_exclude of them */
     int n_exclude;
-    int drafts;                   /* site mode: index _drafts/ too */
+    int drafts;   /* site mode: index _drafts/ too */
+    int optimize; /* after the run, bring the index to its compact form, as a first build
+                     always does (FTS5: segments merged into one; Xapian: shards compacted) */
     kofts_index_report_fn report; /* may be NULL: nothing is reported */
     void *report_arg;
 } kofts_index_opts;

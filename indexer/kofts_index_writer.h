@@ -65,7 +65,8 @@ struct kofts_index_writer {
 
 /* Options for opening a writer. */
 typedef struct {
-    const char *backend; /* "fts5" (default when NULL) or "xapian" */
+    const char *backend; /* "fts5" or "xapian"; NULL: the existing index's (a kofts Xapian
+                            stub file at path: xapian), else fts5 */
     int full;            /* start a new, empty index */
     int shards;          /* xapian: shards to write (>= 1; 0 = number of cores) */
 } kofts_index_writer_opts;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kofts_index_writer.h"
+#include "kofts_xschema.h"
 
 typedef struct {
     kofts_index_writer base; /* must be first */
@@ -123,7 +124,7 @@ int kofts_index_writer_open_fts5(kofts_index_writer **out, const char *path, int
 int kofts_index_writer_open(kofts_index_writer **out, const char *path,
                             const kofts_index_writer_opts *o, char **errmsg)
 {
-    const char *be = o && o->backend ? o->backend : "fts5";
+    const char *be = o && o->backend ? o->backend : kofts_xs_is_stub(path) ? "xapian" : "fts5";
     *out = NULL;
     if (errmsg)
         *errmsg = NULL;

@@ -31,6 +31,7 @@ enum {
     OPT_SHARDS,
     OPT_EXCLUDE,
     OPT_DRAFTS,
+    OPT_OPTIMIZE,
 };
 
 #define FIRST_PER_REASON 3 /* messages of one kind shown before they are only counted */
@@ -54,12 +55,15 @@ static const kofts_cli_opt options[] = {
     {"batch", OPT_BATCH, "N", "documents per transaction (default: 1000)", NULL},
     {"json", OPT_JSON, NULL, "also print the summary as JSON on stdout", NULL},
     {"backend", OPT_BACKEND, "NAME",
-     "fts5 (one SQLite file, default) or xapian (shards + a stub file at --db)", "fts5 xapian"},
+     "fts5 (one SQLite file) or xapian (shards); default: the existing index's, else fts5",
+     "fts5 xapian"},
     {"shards", OPT_SHARDS, "N", "xapian: shards written in parallel (default: cores; kept later)",
      NULL},
     {"exclude", OPT_EXCLUDE, "GLOB",
      "leave out files and folders whose path or name matches GLOB (repeatable)", NULL},
     {"drafts", OPT_DRAFTS, NULL, "Jekyll site: index _drafts/ too", NULL},
+    {"optimize", OPT_OPTIMIZE, NULL, "compact the index after the run (a first build always does)",
+     NULL},
     {"generate", OPT_GENERATE, "WHAT", "print the man page (man) or bash completion (bash)",
      "man bash"},
     {"help", 'h', NULL, "show this help", NULL},
@@ -155,20 +159,71 @@ typedef struct {
     int strict, quiet, verbose, json;
 } prog_opts;
 
+/* The options that take a number, with their bounds and the message for a bad value. */
+static const struct {
+    int opt;
+    int suffix; /* a size: K/M/G suffixes allowed */
+    unsigned long long lo, hi;
+    const char *name, *wants;
+} num_opts[] = {
+    {'j', 0, 1, 256, "--jobs", "a number from 1 to 256"},
+    {OPT_MAX_FILE_SIZE, 1, 1, 1ULL << 40, "--max-file-size", "a size such as 1048576 or 64M"},
+    {OPT_BATCH, 0, 1, 10000000, "--batch", "a number from 1 to 10000000"},
+    {OPT_SHARDS, 0, 1, 64, "--shards", "a number from 1 to 64"},
+};
+
+/* Apply a number option c to p: 0, 2 after a usage error, or -1 when c takes no number. */
+static int apply_number_option(prog_opts *p, int c, const char *arg)
+{
+    kofts_index_opts *o = &p->o;
+    for (size_t i = 0; i < sizeof num_opts / sizeof *num_opts; i++) {
+        if (num_opts[i].opt != c)
+            continue;
+        unsigned long long v;
+        if (parse_num(arg, num_opts[i].suffix, &v) || v < num_opts[i].lo || v > num_opts[i].hi)
+            return kofts_cli_usage_error(&spec, "%s wants %s, not '%s'", num_opts[i].name,
+                                         num_opts[i].wants, arg);
+        if (c == 'j')
+            o->jobs = (int)v;
+        else if (c == OPT_MAX_FILE_SIZE)
+            o->max_file_size = (size_t)v;
+        else if (c == OPT_BATCH)
+            o->batch_docs = (long long)v;
+        else
+            o->shards = (int)v;
+        return 0;
+    }
+    return -1;
+}
+
+/* --format's value into o: 0, or 2 after a usage error. */
+static int apply_format(kofts_index_opts *o, const char *arg)
+{
+    static const struct {
+        const char *name;
+        kofts_format fmt;
+    } fmts[] = {{"auto", KOFTS_FMT_AUTO},
+                {"post", KOFTS_FMT_POST},
+                {"jsonl", KOFTS_FMT_JSONL},
+                {"text", KOFTS_FMT_TEXT}};
+    for (size_t i = 0; i < sizeof fmts / sizeof *fmts; i++)
+        if (!strcmp(arg, fmts[i].name)) {
+            o->format = fmts[i].fmt;
+            return 0;
+        }
+    return kofts_cli_usage_error(&spec, "--format wants auto, post, jsonl or text, not '%s'", arg);
+}
+
 /* Apply one option to p. Returns 0, or an exit status (2 usage error) to stop with. */
 static int apply_option(prog_opts *p, int c, const char *arg)
 {
     kofts_index_opts *o = &p->o;
-    unsigned long long v;
+    int rc = apply_number_option(p, c, arg);
+    if (rc >= 0)
+        return rc;
     switch (c) {
     case OPT_DB:
         o->db = arg;
-        break;
-    case 'j':
-        if (parse_num(arg, 0, &v) || v < 1 || v > 256)
-            return kofts_cli_usage_error(&spec, "--jobs wants a number from 1 to 256, not '%s'",
-                                         arg);
-        o->jobs = (int)v;
         break;
     case OPT_FULL:
         o->full = 1;
@@ -192,30 +247,7 @@ static int apply_option(prog_opts *p, int c, const char *arg)
         p->json = 1;
         break;
     case 'f':
-        if (!strcmp(arg, "auto"))
-            o->format = KOFTS_FMT_AUTO;
-        else if (!strcmp(arg, "post"))
-            o->format = KOFTS_FMT_POST;
-        else if (!strcmp(arg, "jsonl"))
-            o->format = KOFTS_FMT_JSONL;
-        else if (!strcmp(arg, "text"))
-            o->format = KOFTS_FMT_TEXT;
-        else
-            return kofts_cli_usage_error(&spec,
-                                         "--format wants auto, post, jsonl or text, not '%s'", arg);
-        break;
-    case OPT_MAX_FILE_SIZE:
-        if (parse_num(arg, 1, &v) || v < 1 || v > (1ULL << 40))
-            return kofts_cli_usage_error(
-                &spec, "--max-file-size wants a size such as 1048576 or 64M, not '%s'", arg);
-        o->max_file_size = (size_t)v;
-        break;
-    case OPT_BATCH:
-        if (parse_num(arg, 0, &v) || v < 1 || v > 10000000)
-            return kofts_cli_usage_error(
-                &spec, "--batch wants a number from 1 to 10000000, not '%s'", arg);
-        o->batch_docs = (long long)v;
-        break;
+        return apply_format(o, arg);
     case OPT_BACKEND:
         if (strcmp(arg, "fts5") != 0 && strcmp(arg, "xapian") != 0)
             return kofts_cli_usage_error(&spec, "--backend wants fts5 or xapian, not '%s'", arg);
@@ -232,11 +264,8 @@ static int apply_option(prog_opts *p, int c, const char *arg)
     case OPT_DRAFTS:
         o->drafts = 1;
         break;
-    case OPT_SHARDS:
-        if (parse_num(arg, 0, &v) || v < 1 || v > 64)
-            return kofts_cli_usage_error(&spec, "--shards wants a number from 1 to 64, not '%s'",
-                                         arg);
-        o->shards = (int)v;
+    case OPT_OPTIMIZE:
+        o->optimize = 1;
         break;
     default:
         return 2;
@@ -304,8 +333,12 @@ static void on_report(void *arg, const kofts_index_event *ev)
         double eta = mbs > 0 && st->total_bytes > st->bytes
                          ? (double)(st->total_bytes - st->bytes) / 1e6 / mbs
                          : 0;
-        fprintf(stderr, "\r\033[Kkofts-index: %lld/%lld files, %.1f MB/s, ETA %.0f s",
-                st->files_done, st->total_files, mbs, eta);
+        if (st->compacting)
+            fprintf(stderr, "\r\033[Kkofts-index: %lld/%lld files; compacting the index...",
+                    st->files_done, st->total_files);
+        else
+            fprintf(stderr, "\r\033[Kkofts-index: %lld/%lld files, %.1f MB/s, ETA %.0f s",
+                    st->files_done, st->total_files, mbs, eta);
         fflush(stderr);
         k->line_shown = 1;
         return;

@@ -59,38 +59,35 @@ static int compose(const char *in, char *out, size_t outcap)
     return o > 0;
 }
 
-int main(int argc, char **argv)
+static char line[65536];
+
+/* The AF aliases of ko.aff that include the josa flag: an array of 100000 flags (1 = a
+ * noun's alias), or NULL when out of memory. The first "AF n" line is the count, then
+ * alias 1, 2, ... */
+static unsigned char *read_noun_aliases(FILE *aff, const char *josa)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: gen_lexicon ko.aff ko.dic JOSA_FLAG\n");
-        return 2;
-    }
-    const char *josa = argv[3];
-    FILE *aff = fopen(argv[1], "r");
-    FILE *dic = fopen(argv[2], "r");
-    if (!aff || !dic) {
-        fprintf(stderr, "gen_lexicon: cannot open %s or %s\n", argv[1], argv[2]);
-        return 1;
-    }
-    /* AF aliases: the first "AF n" line is the count, then alias 1, 2, ... */
-    static char line[65536];
     unsigned char *noun_alias = calloc(100000, 1);
     int alias = -1;
-    while (fgets(line, sizeof line, aff)) {
+    while (noun_alias && fgets(line, sizeof line, aff)) {
         if (strncmp(line, "AF ", 3) != 0)
             continue;
         alias++;
         if (alias == 0 || alias >= 100000)
             continue;
-        char *p = line + 3;
-        char *tok;
         char *save = NULL;
-        for (tok = strtok_r(p, ", \t\r\n", &save); tok; tok = strtok_r(NULL, ", \t\r\n", &save))
+        for (char *tok = strtok_r(line + 3, ", \t\r\n", &save); tok;
+             tok = strtok_r(NULL, ", \t\r\n", &save))
             if (strcmp(tok, josa) == 0)
                 noun_alias[alias] = 1;
     }
-    size_t cap = 1 << 16, n = 0;
-    char **words = malloc(cap * sizeof *words);
+    return noun_alias;
+}
+
+/* The composed words of ko.dic whose alias is a noun's, in file order, into *words (*n of
+ * them): 0, or -1 when out of memory. */
+static int read_nouns(FILE *dic, const unsigned char *noun_alias, char ***words, size_t *n)
+{
+    size_t cap = 0;
     int first = 1;
     while (fgets(line, sizeof line, dic)) {
         if (first) { /* word count line */
@@ -107,11 +104,35 @@ int main(int argc, char **argv)
         char out[1024];
         if (!compose(line, out, sizeof out))
             continue;
-        if (n == cap) {
-            cap *= 2;
-            words = realloc(words, cap * sizeof *words);
-        }
-        words[n++] = strdup(out);
+        char **nw = kofts_grow(*words, &cap, *n + 1, sizeof *nw);
+        if (!nw)
+            return -1;
+        *words = nw;
+        if (!((*words)[*n] = strdup(out)))
+            return -1;
+        (*n)++;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: gen_lexicon ko.aff ko.dic JOSA_FLAG\n");
+        return 2;
+    }
+    FILE *aff = fopen(argv[1], "r");
+    FILE *dic = fopen(argv[2], "r");
+    if (!aff || !dic) {
+        fprintf(stderr, "gen_lexicon: cannot open %s or %s\n", argv[1], argv[2]);
+        return 1;
+    }
+    char **words = NULL;
+    size_t n = 0;
+    unsigned char *noun_alias = read_noun_aliases(aff, argv[3]);
+    if (!noun_alias || read_nouns(dic, noun_alias, &words, &n)) {
+        fprintf(stderr, "gen_lexicon: out of memory\n");
+        return 1;
     }
     qsort(words, n, sizeof *words, cmp);
     printf(

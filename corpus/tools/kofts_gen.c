@@ -1360,6 +1360,49 @@ typedef struct {
     int first_corpus; /* argv index of the first CORPUS */
 } gen_args;
 
+/* Report getopt's ':' (missing argument) or '?' (unknown option) c; returns 2. */
+static int option_error(int c, char **argv)
+{
+    if (c == ':') {
+        fprintf(stderr, PROG ": option '%s' needs an argument\nTry '" PROG " --help'.\n",
+                argv[optind - 1]);
+        return 2;
+    }
+    if (optopt)
+        fprintf(stderr, PROG ": unknown option '-%c'\n", optopt);
+    else
+        fprintf(stderr, PROG ": unknown option '%s'\n", argv[optind - 1]);
+    fprintf(stderr, "Try '" PROG " --help'.\n");
+    return 2;
+}
+
+/* The checks across options once all are read (format, output, corpus files): -1 to go
+ * on, or 2 after printing the usage error. */
+static int check_args(gen_args *a, const char *format, int argc)
+{
+    if (strcmp(format, "post") == 0) {
+        a->post = 1;
+    } else if (strcmp(format, "jsonl") != 0) {
+        fprintf(stderr, PROG ": --format must be jsonl or post, not '%s'\n", format);
+        return 2;
+    }
+    if (a->post && strcmp(a->out_path, "-") == 0 && a->ndocs > 0) {
+        fprintf(stderr, PROG ": --format post needs --out FOLDER\n");
+        return 2;
+    }
+    if (a->mean_words == 0) {
+        fprintf(stderr, PROG ": --words must be at least 1\n");
+        return 2;
+    }
+    if (optind >= argc) {
+        fprintf(stderr, PROG ": no corpus given (JSON-lines files to learn from)\n"
+                             "Try '" PROG " --help'.\n");
+        return 2;
+    }
+    a->first_corpus = optind;
+    return -1;
+}
+
 /* Parse the command line into a. Returns -1 to go on, else the exit status (after
  * --help, --version or a usage error, which it prints). */
 static int parse_args(gen_args *a, int argc, char **argv)
@@ -1406,17 +1449,8 @@ static int parse_args(gen_args *a, int argc, char **argv)
         case 'V':
             printf(PROG " " KOFTS_VERSION_STRING "\n");
             return 0;
-        case ':':
-            fprintf(stderr, PROG ": option '%s' needs an argument\nTry '" PROG " --help'.\n",
-                    argv[optind - 1]);
-            return 2;
         default:
-            if (optopt)
-                fprintf(stderr, PROG ": unknown option '-%c'\n", optopt);
-            else
-                fprintf(stderr, PROG ": unknown option '%s'\n", argv[optind - 1]);
-            fprintf(stderr, "Try '" PROG " --help'.\n");
-            return 2;
+            return option_error(c, argv);
         }
         if (target && parse_u64(optarg, max, target)) {
             fprintf(stderr, PROG ": %s wants a whole number up to %llu, not '%s'\n", what,
@@ -1424,27 +1458,7 @@ static int parse_args(gen_args *a, int argc, char **argv)
             return 2;
         }
     }
-    if (strcmp(format, "post") == 0) {
-        a->post = 1;
-    } else if (strcmp(format, "jsonl") != 0) {
-        fprintf(stderr, PROG ": --format must be jsonl or post, not '%s'\n", format);
-        return 2;
-    }
-    if (a->post && strcmp(a->out_path, "-") == 0 && a->ndocs > 0) {
-        fprintf(stderr, PROG ": --format post needs --out FOLDER\n");
-        return 2;
-    }
-    if (a->mean_words == 0) {
-        fprintf(stderr, PROG ": --words must be at least 1\n");
-        return 2;
-    }
-    if (optind >= argc) {
-        fprintf(stderr, PROG ": no corpus given (JSON-lines files to learn from)\n"
-                             "Try '" PROG " --help'.\n");
-        return 2;
-    }
-    a->first_corpus = optind;
-    return -1;
+    return check_args(a, format, argc);
 }
 
 /* Learn the body and title models and the metadata from files[0..n). 0 or an error

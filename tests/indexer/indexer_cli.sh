@@ -1,7 +1,8 @@
 #!/bin/sh
 # indexer_cli.sh - integration tests of kofts-index: every input format, every bad-input
 # case of issue 3 (exact stderr line + the good documents around it still indexed),
-# incremental runs, --prune, --full, stdin, exit codes, SIGINT, FTS5 integrity-check.
+# incremental runs, --prune, --full, --optimize, stdin, exit codes, SIGINT, FTS5
+# integrity-check.
 # Inputs are built at run time in a temporary folder.
 # usage: indexer_cli.sh KOFTS_INDEX KOFTS_INDEX_SQL
 set -u
@@ -301,6 +302,8 @@ if command -v script >/dev/null 2>&1 && command -v perl >/dev/null 2>&1; then
   perl -0ne 'exit(/(?<![\n]|\e\[K)kofts-index: grp\//s ? 1 : 0)' tty.out ||
     fail tty-progress "a message is printed onto the progress line: $(od -c tty.out | head -5)"
   grep -q 'files, ' tty.out || fail tty-progress "no progress line on a terminal"
+  # a first build ends by compacting, which can take minutes: the line says so
+  grep -q 'files; compacting the index' tty.out || fail tty-compacting "no 'compacting' progress line"
 else
   echo "note: script(1) or perl missing; progress-line case not exercised" >&2
 fi
@@ -393,5 +396,20 @@ if [ -f k.db ]; then
   expect_q kill9-rerun k.db "SELECT count(*) FROM (SELECT id FROM docs GROUP BY id HAVING count(*) > 1)" "0"
   check_integrity kill9-rerun k.db
 fi
+
+# --optimize: incremental runs leave several FTS5 segments; --optimize merges them into
+# one (as a first build ends), with the same documents.
+mkdir -p opt
+for i in 1 2 3 4 5; do
+  printf '{"id":"o%d","title":"최적화 %d","body":"세그먼트 병합 문서 %d"}\n' $i $i $i >opt/o$i.jsonl
+  run opt-incr-$i --db o.db opt
+done
+segs=$(q o.db "SELECT count(DISTINCT segid) FROM fts_idx")
+check opt-several-segments $([ "$segs" -gt 1 ]; echo $?) "segments=$segs"
+run opt --db o.db --optimize opt
+expect_rc opt 0
+expect_q opt o.db "SELECT count(DISTINCT segid) FROM fts_idx" "1"
+expect_q opt o.db "SELECT count(*) FROM docs" "5"
+check_integrity opt o.db
 
 finish indexer_cli

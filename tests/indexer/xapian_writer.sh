@@ -1,8 +1,8 @@
 #!/bin/sh
 # xapian_writer.sh - kofts-index --backend xapian: first build, unchanged re-run, an
 # update, --prune, refusing a shard-count change without --full, --full with a new
-# count, and kill -9 in the middle of a build followed by a re-run (no document lost or
-# doubled). Checks go through kofts-search (--stats, --json) only.
+# count, later runs without --backend, --optimize after incremental runs, and kill -9 in
+# the middle of a build followed by a re-run (no document lost or doubled). Checks go through kofts-search (--stats, --json) only.
 # Usage: xapian_writer.sh KOFTS_INDEX KOFTS_SEARCH
 set -u
 IDX=$1
@@ -71,6 +71,28 @@ check X16-old-layout-search $([ $? -eq 1 ] && echo "$err" | grep -q "layout '*1'
 "$IDX" -q --full --backend xapian --db "$W/old.idx" "$W/src"
 n=$("$SEARCH" --db "$W/old.idx" --json 양자 | grep -c '"id"')
 check X17-old-layout-full-rebuild $([ "$n" = 2 ]; echo $?) "hits=$n"
+
+# Later runs need no --backend (the stub file says it); incremental runs grow the
+# shards, --optimize compacts them as a first build does, with the same answers.
+mkdir -p "$W/osrc"
+for i in 1 2 3 4 5 6; do
+    printf -- '---\ntitle: 글 %s\n---\n양자 컴퓨팅 글 %s\n' "$i" "$i" >"$W/osrc/p$i.md"
+done
+"$IDX" -q --backend xapian --shards 2 --db "$W/o.idx" "$W/osrc"
+for r in 1 2 3; do
+    for i in 1 2 3 4 5 6; do echo "덧붙임 $r 무지개 $i" >>"$W/osrc/p$i.md"; done
+    out=$("$IDX" --json -q --db "$W/o.idx" "$W/osrc" 2>&1)
+done
+check X20-backend-from-stub $([ "$(field updated "$out")" = 6 ]; echo $?) "$out"
+bytes() { du -sb "$W"/o.idx.d/shard-* | awk '{ s += $1 } END { print s }'; }
+grown=$(bytes)
+before=$("$SEARCH" --db "$W/o.idx" --json 무지개)
+out=$("$IDX" --json -q --optimize --db "$W/o.idx" "$W/osrc")
+after=$("$SEARCH" --db "$W/o.idx" --json 무지개)
+check X21-optimize-compacts $([ "$(bytes)" -lt "$grown" ] && [ "$(field unchanged "$out")" = 6 ] &&
+    [ -z "$(ls -d "$W"/o.idx.d/*.compact 2>/dev/null)" ]; echo $?) "bytes $grown -> $(bytes); $out"
+n=$(printf '%s\n' "$before" | grep -c '"id"')
+check X22-optimize-same-answers $([ "$n" = 6 ] && [ "$before" = "$after" ]; echo $?) "hits=$n, before/after differ or too few"
 
 # Read-only use: a root-owned index in a 0755 folder searched as `nobody` (who cannot
 # write there) with a copy of kofts-search (the build folder may be out of its reach).
