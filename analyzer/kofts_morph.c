@@ -13,6 +13,11 @@
  * all are busy and the pool is not full it loads one more (about 0.4 s and 55 MB).
  * A single-threaded program never loads more than one. The answer cache has a lock of
  * its own that is never held while hunspell runs.
+ *
+ * When the affix filter, the exact path and the compound path all work for the
+ * dictionary, hunspell answers only the rare words they leave to it: the first handle is
+ * then loaded by the first such word, not at start (a build whose words never need it
+ * never pays Hunspell_create).
  */
 #include "kofts_morph.h"
 
@@ -27,6 +32,7 @@
 
 #include "kofts_analyzer.h"
 #include "kofts_lexicon.h"
+#include "kofts_morph_compound.h"
 #include "kofts_morph_exact.h"
 #include "kofts_morph_filter.h"
 
@@ -48,6 +54,8 @@ static handle_slot pool[MAX_HANDLES] = {
     {PTHREAD_MUTEX_INITIALIZER, NULL},
 };
 static atomic_int npool;                                    /* published handles */
+static atomic_int create_failed;                            /* Hunspell_create said no */
+static int dict_ok;                                         /* set once by load() */
 static int max_handles = 1;                                 /* set by load() */
 static pthread_mutex_t grow_mu = PTHREAD_MUTEX_INITIALIZER; /* serialises loading */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -57,6 +65,8 @@ static kofts_morph_filter *filter; /* NULL: every word goes to hunspell */
 static char filter_note[640];      /* why there is no filter, or "" */
 static int exact_on;               /* kofts_morph_exact answers words without compounds */
 static char exact_note[640];       /* why it does not, or "" */
+static int compound_on;            /* kofts_morph_compound answers compounds */
+static char compound_note[640];    /* why it does not, or "" */
 
 /* Load the affix filter for the dictionary just opened, unless KOFTS_MORPH_FILTER=0. */
 static void load_filter(void)
@@ -80,6 +90,24 @@ static void load_filter(void)
                  kofts_morph_exact_note(filter));
     else
         exact_on = 1;
+    env = getenv("KOFTS_MORPH_COMPOUND");
+    if (!exact_on)
+        snprintf(compound_note, sizeof compound_note, "off (the exact path is off)");
+    else if (env && strcmp(env, "0") == 0)
+        snprintf(compound_note, sizeof compound_note, "off (KOFTS_MORPH_COMPOUND=0)");
+    else if (*kofts_morph_compound_note(filter))
+        snprintf(compound_note, sizeof compound_note, "off (%s: %s)", aff_path,
+                 kofts_morph_compound_note(filter));
+    else
+        compound_on = 1;
+}
+
+/* Undo load_filter (the dictionary could not be opened after all). */
+static void unload_filter(void)
+{
+    kofts_morph_filter_free(filter);
+    filter = NULL;
+    exact_on = compound_on = 0;
 }
 
 static void load(void)
@@ -95,13 +123,20 @@ static void load(void)
         snprintf(dic_path, sizeof dic_path, "%s/%s.dic", dir, names[k]);
         if (access(aff_path, R_OK) != 0 || access(dic_path, R_OK) != 0)
             continue;
+        load_filter();
+        if (compound_on) { /* hunspell only for rare words: its first handle waits */
+            snprintf(source, sizeof source, "%s", aff_path);
+            dict_ok = 1;
+            return;
+        }
         pool[0].h = Hunspell_create(aff_path, dic_path);
         if (pool[0].h) {
             snprintf(source, sizeof source, "%s", aff_path);
-            load_filter();
+            dict_ok = 1;
             atomic_store(&npool, 1);
             return;
         }
+        unload_filter();
     }
     snprintf(source, sizeof source,
              "no hunspell-ko dictionary in %s (install hunspell-ko): verb lemmas are off", dir);
@@ -115,7 +150,7 @@ void kofts_morph_preload(void)
 int kofts_morph_available(void)
 {
     pthread_once(&once, load);
-    return atomic_load(&npool) > 0;
+    return dict_ok;
 }
 
 int kofts_morph_handles(void)
@@ -132,40 +167,69 @@ const char *kofts_morph_source(void)
 const char *kofts_morph_filter_note(void)
 {
     pthread_once(&once, load);
-    return filter ? "" : atomic_load(&npool) ? filter_note : "off (no dictionary)";
+    return filter ? "" : dict_ok ? filter_note : "off (no dictionary)";
 }
 
 const char *kofts_morph_exact_status(void)
 {
     pthread_once(&once, load);
-    return exact_on ? "" : atomic_load(&npool) ? exact_note : "off (no dictionary)";
+    return exact_on ? "" : dict_ok ? exact_note : "off (no dictionary)";
+}
+
+const char *kofts_morph_compound_status(void)
+{
+    pthread_once(&once, load);
+    return compound_on ? "" : dict_ok ? compound_note : "off (no dictionary)";
+}
+
+/* Load handle number n (= npool, grow_mu held) and return its slot locked; NULL when
+ * Hunspell_create fails. */
+static handle_slot *grow(int n)
+{
+    Hunhandle *h = Hunspell_create(aff_path, dic_path);
+    if (!h) {
+        atomic_store(&create_failed, 1);
+        return NULL;
+    }
+    pool[n].h = h;
+    pthread_mutex_lock(&pool[n].mu);
+    atomic_store(&npool, n + 1);
+    return &pool[n];
 }
 
 /*
  * A locked handle slot for one Hunspell call (unlock its mu when done). Takes a free
- * handle; when every handle is busy, loads one more if the pool may grow, else waits
- * for one. Requires kofts_morph_available().
+ * handle; when every handle is busy (or none is loaded yet), loads one more if the pool
+ * may grow, else waits for one. NULL only when no handle can be loaded at all.
+ * Requires kofts_morph_available().
  */
 static handle_slot *acquire(void)
 {
-    int n = atomic_load(&npool);
-    for (int i = 0; i < n; i++)
-        if (pthread_mutex_trylock(&pool[i].mu) == 0)
-            return &pool[i];
-    if (n < max_handles && pthread_mutex_trylock(&grow_mu) == 0) {
-        n = atomic_load(&npool);
-        Hunhandle *h = n < max_handles ? Hunspell_create(aff_path, dic_path) : NULL;
-        if (h) {
-            pool[n].h = h;
-            pthread_mutex_lock(&pool[n].mu);
-            atomic_store(&npool, n + 1);
-            pthread_mutex_unlock(&grow_mu);
-            return &pool[n];
+    for (;;) {
+        int n = atomic_load(&npool);
+        for (int i = 0; i < n; i++)
+            if (pthread_mutex_trylock(&pool[i].mu) == 0)
+                return &pool[i];
+        if (n >= max_handles || atomic_load(&create_failed))
+            break;
+        /* the first handle: wait for whoever loads it; later ones only if nobody does */
+        if ((n ? pthread_mutex_trylock(&grow_mu) : pthread_mutex_lock(&grow_mu)) != 0)
+            break;
+        if (atomic_load(&npool) != n) {
+            pthread_mutex_unlock(&grow_mu); /* another thread loaded one meanwhile */
+            continue;
         }
+        handle_slot *slot = grow(n);
         pthread_mutex_unlock(&grow_mu);
+        if (slot)
+            return slot;
+        break; /* no more handles: wait for a loaded one, if any */
     }
+    int n = atomic_load(&npool);
+    if (n == 0)
+        return NULL;
     static atomic_uint next;
-    handle_slot *slot = &pool[atomic_fetch_add(&next, 1) % (unsigned)atomic_load(&npool)];
+    handle_slot *slot = &pool[atomic_fetch_add(&next, 1) % (unsigned)n];
     pthread_mutex_lock(&slot->mu);
     return slot;
 }
@@ -291,6 +355,8 @@ static void stem_word(const char *w, size_t n, kofts_morph_result *out)
     word[n] = '\0';
     char **list = NULL;
     handle_slot *slot = acquire();
+    if (!slot)
+        return; /* no handle could be loaded: the answer stays empty */
     int ns = Hunspell_stem(slot->h, &list, word);
     for (int i = 0; i < ns; i++)
         keep_reading(w, n, list[i], strlen(list[i]), out);
@@ -298,11 +364,17 @@ static void stem_word(const char *w, size_t n, kofts_morph_result *out)
     pthread_mutex_unlock(&slot->mu);
 }
 
-/* The readings of w[0..n) from kofts_morph_exact into out; 0 when hunspell must answer. */
+/* The readings of w[0..n) from kofts_morph_exact (or kofts_morph_compound, for words
+ * hunspell reads as compounds) into out; 0 when hunspell must answer. */
 static int exact_word(const char *w, size_t n, kofts_morph_result *out)
 {
     kofts_morph_stems st;
-    if (!exact_on || !kofts_morph_exact_stems(filter, w, n, &st))
+    int rc = exact_on ? kofts_morph_exact_word(filter, w, n, &st) : KOFTS_MORPH_EXACT_HUNSPELL;
+    if (rc == KOFTS_MORPH_EXACT_COMPOUND)
+        rc = compound_on && kofts_morph_compound_stems(filter, w, n, &st)
+                 ? KOFTS_MORPH_EXACT_ANSWERED
+                 : KOFTS_MORPH_EXACT_HUNSPELL;
+    if (rc != KOFTS_MORPH_EXACT_ANSWERED)
         return 0;
     for (int i = 0; i < st.n; i++)
         keep_reading(w, n, st.buf + st.off[i], st.len[i], out);

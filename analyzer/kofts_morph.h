@@ -7,11 +7,11 @@
  * (가벼운 -> 가볍다, 물었다 -> 묻다 and 물다, 가셨다 -> 가다 and 가시다).
  *
  * Hunspell handles are loaded on first use (about 0.4 s and 55 MB each for
- * ko.aff/ko.dic): one per process, plus one more each time every loaded handle is busy
- * in another thread, up to one per core (at most 4). libhunspell keeps per-call state
- * in the handle, so each serves one call at a time. It answers about 30-50 thousand
- * words a second, so answers are cached per process (and kofts_analyzer.c keeps them
- * in its word cache).
+ * ko.aff/ko.dic; with the compound path on, only when a word needs hunspell): one per process, plus
+ * one more each time every loaded handle is busy in another thread, up to one per core (at most 4).
+ * libhunspell keeps per-call state in the handle, so each serves one call at a time. It answers
+ * about 30-50 thousand words a second, so answers are cached per process (and kofts_analyzer.c
+ * keeps them in its word cache).
  */
 #ifndef KOFTS_MORPH_H
 #define KOFTS_MORPH_H
@@ -47,7 +47,8 @@ int kofts_morph_available(void);
 /* Load the dictionary now (once per process) instead of on first need. */
 void kofts_morph_preload(void);
 
-/* Hunspell handles loaded so far (0 without a dictionary; grows with concurrent callers). */
+/* Hunspell handles loaded so far (0 without a dictionary, and 0 while every word was
+ * answered without hunspell; grows with concurrent callers). */
 int kofts_morph_handles(void);
 
 /* The .aff path in use, or a message saying why none could be loaded. Static. */
@@ -69,8 +70,17 @@ const char *kofts_morph_filter_note(void);
 const char *kofts_morph_exact_status(void);
 
 /*
- * kofts_morph_analyze without the answer cache, the affix filter and the exact path:
- * hunspell is asked every time. For tests that prove the filter changes no answer.
+ * "" when words hunspell reads only as compounds are answered by kofts_morph_compound.h
+ * (an exact re-implementation of hunspell's COMPOUNDRULE search, same answers) instead
+ * of hunspell, else why not ("off (...)": the exact path is off, the files break one of
+ * its assumptions, or KOFTS_MORPH_COMPOUND=0). Static.
+ */
+const char *kofts_morph_compound_status(void);
+
+/*
+ * kofts_morph_analyze without the answer cache, the affix filter, the exact path and
+ * the compound path: hunspell is asked every time. For tests that prove the filter changes no
+ * answer.
  */
 int kofts_morph_analyze_direct(const char *w, size_t n, kofts_morph_result *out);
 

@@ -103,8 +103,7 @@ static int in_set(const kofts_morph_filter *f, const cond_elem *e, int32_t cp)
     return 0;
 }
 
-/* 1 if the end of s[0..n) meets condition c (n > 0). */
-static int cond_ok(const kofts_morph_filter *f, const cond_t *c, const char *s, size_t n)
+int kofts_mf_cond_ok(const kofts_morph_filter *f, const cond_t *c, const char *s, size_t n)
 {
     size_t end = n;
     for (int k = c->n - 1; k >= 0; k--) {
@@ -150,15 +149,9 @@ static void add_root(roots_found *rf, const char *r, size_t n)
     rf->len[rf->n++] = (uint16_t)n;
 }
 
-#define TAIL_END (NONE - 1) /* no append ends with this end of the word, nor a longer one */
-
-/*
- * The last .aff rule whose append is the last cut bytes of s[0..n) (earlier ones follow
- * through next), NONE when there is none, TAIL_END when no longer cut can have one
- * either. hunspell compares bytes; every append starts a character (checked at load),
- * so cuts inside a character have none.
- */
-static uint32_t rules_ending(const kofts_morph_filter *f, const char *s, size_t n, size_t cut)
+/* hunspell compares bytes; every append starts a character (checked at load), so cuts
+ * inside a character have none. */
+uint32_t kofts_mf_rules_ending(const kofts_morph_filter *f, const char *s, size_t n, size_t cut)
 {
     const char *t = s + n - cut;
     if (((unsigned char)*t & 0xC0) == 0x80)
@@ -186,7 +179,7 @@ static void suffix_roots(const kofts_morph_filter *f, const char *s, size_t n, u
 {
     char r[SCRATCH];
     for (size_t cut = 1; cut < n && cut <= f->max_app; cut++) {
-        uint32_t k = rules_ending(f, s, n, cut);
+        uint32_t k = kofts_mf_rules_ending(f, s, n, cut);
         if (k == TAIL_END)
             break;
         for (; k != NONE; k = f->rules[k].next) {
@@ -196,7 +189,7 @@ static void suffix_roots(const kofts_morph_filter *f, const char *s, size_t n, u
                 continue;
             size_t rl = kofts_mf_unstrip(f, s, n, cut, ru, r);
             rf->full |= !rl; /* too long to follow: leave the word to hunspell */
-            if (!rl || !cond_ok(f, &f->conds[ru->cond], r, rl))
+            if (!rl || !kofts_mf_cond_ok(f, &f->conds[ru->cond], r, rl))
                 continue;
             uint32_t v = kofts_mf_get(&f->roots, &f->keys, r, rl);
             if (v != NONE && kofts_mf_has_flag(f, v & ~ROOT_BITS, ru->flag))
@@ -211,7 +204,7 @@ static void twofold_roots(const kofts_morph_filter *f, const char *j, size_t n, 
 {
     char mid[SCRATCH];
     for (size_t cut = 1; cut < n && cut <= f->max_app; cut++) {
-        uint32_t k = rules_ending(f, j, n, cut);
+        uint32_t k = kofts_mf_rules_ending(f, j, n, cut);
         if (k == TAIL_END)
             break;
         for (; k != NONE; k = f->rules[k].next) {
@@ -220,26 +213,20 @@ static void twofold_roots(const kofts_morph_filter *f, const char *j, size_t n, 
                 continue;
             size_t ml = kofts_mf_unstrip(f, j, n, cut, ou, mid);
             rf->full |= !ml;
-            if (ml && cond_ok(f, &f->conds[ou->cond], mid, ml))
+            if (ml && kofts_mf_cond_ok(f, &f->conds[ou->cond], mid, ml))
                 suffix_roots(f, mid, ml, ou->flag, rf);
         }
     }
 }
 
-int kofts_morph_exact_stems(const kofts_morph_filter *f, const char *w, size_t n,
-                            kofts_morph_stems *out)
+int kofts_morph_exact_word(const kofts_morph_filter *f, const char *w, size_t n,
+                           kofts_morph_stems *out)
 {
     char j[MAX_JAMO];
     size_t jl = 0;
     out->n = 0;
-    if (f->exact_why[0] || n == 0 || n % 3 || n > 3 * 24)
-        return 0;
-    for (size_t i = 0, adv; i < n; i += adv) {
-        int32_t cp = kofts_utf8_decode(w, n, i, &adv);
-        if (cp < 0xAC00 || cp > 0xD7A3)
-            return 0;
-        jl += kofts_mf_decompose(cp, j + jl);
-    }
+    if (f->exact_why[0] || !(jl = kofts_mf_word_jamo(w, n, j)))
+        return KOFTS_MORPH_EXACT_HUNSPELL;
     static roots_found empty;
     roots_found rf = empty;
     uint32_t v = kofts_mf_get(&f->roots, &f->keys, j, jl);
@@ -247,19 +234,41 @@ int kofts_morph_exact_stems(const kofts_morph_filter *f, const char *w, size_t n
         add_root(&rf, j, jl);
     suffix_roots(f, j, jl, 0, &rf);
     twofold_roots(f, j, jl, &rf);
-    if (rf.full || rf.n == 0)
-        return 0; /* too many, or hunspell would search compounds */
+    if (rf.full)
+        return KOFTS_MORPH_EXACT_HUNSPELL; /* too many, or a form too long */
+    if (rf.n == 0)
+        return KOFTS_MORPH_EXACT_COMPOUND; /* hunspell would search compounds */
     size_t used = 0;
     for (int i = 0; i < rf.n; i++) {
         size_t sl = kofts_mf_compose(rf.buf + rf.off[i], rf.len[i], out->buf + used);
         if (!sl)
-            return 0; /* OCONV would leave jamo in it */
+            return KOFTS_MORPH_EXACT_HUNSPELL; /* OCONV would leave jamo in it */
         out->off[i] = (uint16_t)used;
         out->len[i] = (uint16_t)sl;
         used += sl;
     }
     out->n = rf.n;
-    return 1;
+    return KOFTS_MORPH_EXACT_ANSWERED;
+}
+
+int kofts_morph_exact_stems(const kofts_morph_filter *f, const char *w, size_t n,
+                            kofts_morph_stems *out)
+{
+    return kofts_morph_exact_word(f, w, n, out) == KOFTS_MORPH_EXACT_ANSWERED;
+}
+
+size_t kofts_mf_word_jamo(const char *w, size_t n, char *j)
+{
+    size_t jl = 0;
+    if (n == 0 || n % 3 || n > 3 * 24)
+        return 0;
+    for (size_t i = 0, adv; i < n; i += adv) {
+        int32_t cp = kofts_utf8_decode(w, n, i, &adv);
+        if (cp < 0xAC00 || cp > 0xD7A3)
+            return 0;
+        jl += kofts_mf_decompose(cp, j + jl);
+    }
+    return jl;
 }
 
 const char *kofts_morph_exact_note(const kofts_morph_filter *f)

@@ -399,8 +399,10 @@ static int check_conv(loader *ld, char **tok, int nt, int iconv)
     return 0;
 }
 
+#define KIND_LEN 16 /* bytes for the keyword of a table header */
+
 /* One .aff line (modified in place). *pending counts the entries still due under a
- * table header (AF, ICONV, OCONV, SFX). */
+ * table header (AF, ICONV, OCONV, SFX, COMPOUNDRULE). */
 static int aff_line(loader *ld, char *line, char *kind, int *pending)
 {
     char *tok[8];
@@ -414,16 +416,26 @@ static int aff_line(loader *ld, char *line, char *kind, int *pending)
             return nt == 2 ? add_alias(ld, tok[1]) : refuse(ld, "bad AF line", NULL);
         if (strcmp(k, "SFX") == 0)
             return nt >= 4 ? add_rule(ld, tok, nt) : refuse(ld, "bad SFX line", NULL);
+        if (strcmp(k, "COMPOUNDRULE") == 0) {
+            if (nt == 2)
+                kofts_mf_add_cpdrule(ld->f, tok[1]);
+            else
+                kofts_mf_compound_off(ld->f, "COMPOUNDRULE line not of one pattern", NULL);
+            return 0;
+        }
         return check_conv(ld, tok, nt, strcmp(k, "ICONV") == 0);
     }
     if (*pending > 0)
         return refuse(ld, "table shorter than its header says", kind);
-    int is_sfx = strcmp(k, "SFX") == 0;
-    if (strcmp(k, "AF") == 0 || strcmp(k, "ICONV") == 0 || strcmp(k, "OCONV") == 0 || is_sfx) {
+    int is_sfx = strcmp(k, "SFX") == 0, is_cpd = strcmp(k, "COMPOUNDRULE") == 0;
+    if (strcmp(k, "AF") == 0 || strcmp(k, "ICONV") == 0 || strcmp(k, "OCONV") == 0 || is_sfx ||
+        is_cpd) {
         int at = is_sfx ? 3 : 1;
         if (nt != at + 1 || (*pending = atoi(tok[at])) < 0)
             return refuse(ld, "bad table header", k);
-        snprintf(kind, 8, "%s", k);
+        if (is_cpd && (ld->f->cpd_tables++ || *pending < 1))
+            kofts_mf_compound_off(ld->f, "COMPOUNDRULE table hunspell refuses", tok[1]);
+        snprintf(kind, KIND_LEN, "%s", k);
         return 0;
     }
     if (strcmp(k, "FLAG") == 0) {
@@ -437,6 +449,7 @@ static int aff_line(loader *ld, char *line, char *kind, int *pending)
     if (!benign_keyword(k))
         return refuse(ld, "keyword the filter does not model", k);
     exact_keyword(ld->f, tok, nt);
+    kofts_mf_compound_keyword(ld->f, tok, nt);
     return 0;
 }
 
@@ -447,7 +460,7 @@ static int load_aff(loader *ld, const char *path)
         snprintf(ld->why, ld->whylen, "cannot read %s", path);
         return KOFTS_EIO;
     }
-    char *line = NULL, kind[8] = "";
+    char *line = NULL, kind[KIND_LEN] = "";
     size_t cap = 0;
     int rc = 0, pending = 0;
     while (rc == 0 && getline(&line, &cap, fp) >= 0)
@@ -477,9 +490,13 @@ static int build_sets(loader *ld)
             unsigned fl = (unsigned)atoi(p);
             f->sets[a * f->nw + fl / 64] |= 1ull << (fl % 64);
         }
-    for (size_t i = 0; i < f->nrules; i++)
+    for (size_t i = 0; i < f->nrules; i++) {
+        f->have_cont |= f->rules[i].cont != 0;
         for (size_t w = 0; w < f->nw; w++)
             f->conts[w] |= f->sets[f->rules[i].cont * f->nw + w];
+    }
+    if (ld->maxflag >= 65511) /* hunspell's ONLYUPCASEFLAG: a flag with a meaning of its own */
+        kofts_mf_compound_off(f, "a flag numbered 65511 or more", NULL);
     return 0;
 }
 
@@ -569,6 +586,28 @@ static int union_alias(kofts_morph_filter *f, uint32_t a, uint32_t b, uint32_t *
     return 0;
 }
 
+int kofts_mf_add_homonym(kofts_morph_filter *f, const char *r, size_t n, uint32_t first,
+                         uint32_t alias, int first_time)
+{
+    hom_t *nh = kofts_grow(f->hom, &f->caphom, f->nhom + 2, sizeof *nh);
+    if (!nh)
+        return KOFTS_ENOMEM;
+    f->hom = nh;
+    hent *e = ht_put(&f->homidx, &f->keys, r, n);
+    if (!e)
+        return KOFTS_ENOMEM;
+    if (first_time) {
+        e->val = (uint32_t)f->nhom;
+        f->hom[f->nhom++] = (hom_t){first, NONE};
+    }
+    uint32_t k = e->val;
+    while (f->hom[k].next != NONE)
+        k = f->hom[k].next;
+    f->hom[k].next = (uint32_t)f->nhom;
+    f->hom[f->nhom++] = (hom_t){alias, NONE};
+    return 0;
+}
+
 /* DA_LEMMA for a root word j[0..n) (jamo): kofts_morph would keep it as a lemma. */
 static uint32_t lemma_bit(const char *j, size_t n)
 {
@@ -615,6 +654,9 @@ static int dic_line(loader *ld, char *line)
         !(kofts_mf_has_flag(f, alias, f->forbidden) || kofts_mf_has_flag(f, alias, f->needaffix) ||
           kofts_mf_has_flag(f, alias, f->onlyincompound)))
         bit |= R1_OK; /* hunspell's lookup reads this homonym as the word itself */
+    int repeat = e->val != NONE;
+    if (repeat && kofts_mf_add_homonym(f, line, n, e->val & ~ROOT_BITS, alias, !(e->val & HOMS)))
+        return KOFTS_ENOMEM;
     if (e->val == NONE)
         e->val = alias | bit;
     else if ((e->val & ~ROOT_BITS) != alias) {
@@ -624,7 +666,9 @@ static int dic_line(loader *ld, char *line)
         e->val = u | (e->val & ROOT_BITS) | bit;
     } else
         e->val |= bit;
-    if (f->nalias >= R1_OK)
+    if (repeat)
+        e->val |= HOMS;
+    if (f->nalias >= HOMS)
         return refuse(ld, "too many flag sets", NULL);
     return 0;
 }
@@ -672,6 +716,7 @@ int kofts_morph_filter_load(kofts_morph_filter **out, const char *aff_path, cons
         return KOFTS_ENOMEM;
     ld.f->forbidden = 65510; /* hunspell's FORBIDDENWORD default */
     ld.f->nconds = 1;        /* conds[0]: no condition */
+    ld.f->cpdmin = 3;        /* hunspell's MINCPDLEN when COMPOUNDMIN is absent */
     if (!(ld.f->conds = kofts_grow(NULL, &ld.f->capconds, 64, sizeof *ld.f->conds)))
         return free(ld.f), KOFTS_ENOMEM;
     memset(ld.f->conds, 0, sizeof *ld.f->conds);
@@ -700,7 +745,7 @@ void kofts_morph_filter_free(kofts_morph_filter *f)
     if (!f)
         return;
     kofts_buf_free(&f->keys);
-    htab *t[] = {&f->roots, &f->apps, &f->inner, &f->outer, &f->tails};
+    htab *t[] = {&f->roots, &f->apps, &f->inner, &f->outer, &f->tails, &f->homidx};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         free(t[i]->e);
         free(t[i]->bloom);
@@ -710,6 +755,7 @@ void kofts_morph_filter_free(kofts_morph_filter *f)
     free(f->conts);
     free(f->conds);
     free(f->cps);
+    free(f->hom);
     free(f);
 }
 

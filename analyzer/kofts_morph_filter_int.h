@@ -14,6 +14,9 @@
  *   rules  { strip, flag, continuation alias, condition }, one per SFX line, file order
  *   sets   one flag bitset per AF alias (hunspell-ko names every flag set by an alias)
  *   conds  the distinct SFX conditions, compiled (kofts_morph_exact.c matches them)
+ *   homidx hash: root word with homonyms (val HOMS) -> its first hom_t; the homonyms'
+ *          own flag sets chain through next in .dic order (hunspell's next_homonym)
+ *   cpd    the COMPOUNDRULE patterns: flags, '*' and '?' (kofts_morph_compound.c)
  */
 #ifndef KOFTS_MORPH_FILTER_INT_H
 #define KOFTS_MORPH_FILTER_INT_H
@@ -24,13 +27,17 @@
 
 #include "kofts_util.h"
 
-#define DA_LEMMA  (1u << 31)
-#define R1_OK     (1u << 30)
-#define ROOT_BITS (DA_LEMMA | R1_OK)
-#define NONE      UINT32_MAX
-#define MAX_JAMO  3 * 3 * 24 /* bytes of the jamo of a 24-syllable word */
-#define SCRATCH   512        /* bytes for a candidate root or an intermediate form */
-#define MAX_CONDS 32         /* elements of one SFX condition */
+#define DA_LEMMA    (1u << 31)
+#define R1_OK       (1u << 30)
+#define HOMS        (1u << 29) /* the root has homonyms: their flag sets are in f->hom */
+#define ROOT_BITS   (DA_LEMMA | R1_OK | HOMS)
+#define NONE        UINT32_MAX
+#define MAX_JAMO    3 * 3 * 24 /* bytes of the jamo of a 24-syllable word */
+#define SCRATCH     512        /* bytes for a candidate root or an intermediate form */
+#define MAX_CONDS   32         /* elements of one SFX condition */
+#define MAX_CPD     64         /* COMPOUNDRULE patterns (more: the compound path is off) */
+#define MAX_CPD_LEN 32         /* elements of one pattern */
+#define TAIL_END    (NONE - 1) /* kofts_mf_rules_ending: no append ends the word here or longer */
 
 typedef struct {
     uint64_t h;
@@ -64,6 +71,11 @@ typedef struct {
 } cond_elem;
 
 typedef struct {
+    uint32_t alias; /* this homonym's flag set */
+    uint32_t next;  /* the next homonym (later .dic line), or NONE */
+} hom_t;
+
+typedef struct {
     uint32_t src_off, src_len; /* the condition as written, in f->keys */
     uint8_t n;                 /* elements, e[0] is the leftmost */
     cond_elem e[MAX_CONDS];
@@ -91,6 +103,16 @@ struct kofts_morph_filter {
     uint64_t iconv_seen[11172 / 64 + 1];           /* syllables with an ICONV pair */
     uint64_t oconv_seen[11172 / 64 + 1];           /* the same for OCONV */
     char exact_why[160]; /* why kofts_morph_exact cannot answer ("" = it can) */
+    htab homidx;         /* roots with homonyms -> index of the first in hom */
+    hom_t *hom;
+    size_t nhom, caphom;
+    uint16_t cpd[MAX_CPD][MAX_CPD_LEN]; /* COMPOUNDRULE patterns ('*' = 42, '?' = 63) */
+    uint8_t cpdlen[MAX_CPD];
+    size_t ncpd;
+    int cpd_tables;         /* COMPOUNDRULE table headers seen */
+    int cpdmin;             /* COMPOUNDMIN (hunspell: 3 when absent, at least 1) */
+    int have_cont;          /* some SFX rule has a continuation class */
+    char compound_why[160]; /* why kofts_morph_compound cannot answer ("" = it can) */
 };
 
 /* The value stored for s[0..n) in t, or NONE. */
@@ -121,6 +143,32 @@ static inline size_t kofts_mf_unstrip(const struct kofts_morph_filter *f, const 
     memcpy(out + keep, f->keys.data + r->strip_off, r->strip_len);
     return keep + r->strip_len;
 }
+
+/* Record the first reason why kofts_morph_compound cannot answer (f->compound_why). */
+void kofts_mf_compound_off(struct kofts_morph_filter *f, const char *what, const char *detail);
+
+/* The loader's hooks for kofts_morph_compound.c: one COMPOUNDRULE pattern as written,
+ * and one keyword line of the .aff. */
+void kofts_mf_add_cpdrule(struct kofts_morph_filter *f, const char *text);
+void kofts_mf_compound_keyword(struct kofts_morph_filter *f, char **tok, int nt);
+
+/* Remember homonym alias of root r[0..n) (a later .dic line of a word already seen,
+ * whose first line had alias first; first_time: r has no homonym list yet). 0 or
+ * KOFTS_ENOMEM. */
+int kofts_mf_add_homonym(struct kofts_morph_filter *f, const char *r, size_t n, uint32_t first,
+                         uint32_t alias, int first_time);
+
+/* The last .aff rule whose append is the last cut bytes of s[0..n) (earlier ones through
+ * next), NONE when there is none, TAIL_END when no longer cut has one either. */
+uint32_t kofts_mf_rules_ending(const struct kofts_morph_filter *f, const char *s, size_t n,
+                               size_t cut);
+
+/* 1 if the end of s[0..n) meets condition c (n > 0). */
+int kofts_mf_cond_ok(const struct kofts_morph_filter *f, const cond_t *c, const char *s, size_t n);
+
+/* The jamo of the NFC word w[0..n) (1-24 Hangul syllables) into j (MAX_JAMO bytes);
+ * its length, or 0 when w is not such a word. */
+size_t kofts_mf_word_jamo(const char *w, size_t n, char *j);
 
 /* Conjoining jamo of syllable cp into out; bytes written. */
 size_t kofts_mf_decompose(int32_t cp, char *out);

@@ -24,7 +24,9 @@
  *   F30      with FILE or FOLDER arguments: every distinct Hangul word (2-24 syllables,
  *            maximal runs of syllables in the bytes) of every file - a folder means its
  *            SUB/docs.jsonl and SUB/queries.tsv of each sub-folder SUB, as in
- *            ../shared/corpus - gives the same answer both ways. A missing folder
+ *            ../shared/corpus - gives the same answer both ways, and every stem list
+ *            the exact or compound path gives (filter or not) equals Hunspell_stem's,
+ *            order included. A missing folder
  *            skips (exit 77).
  *
  * usage: test_analyzer_morph_filter [FILE|FOLDER]...
@@ -40,6 +42,7 @@
 #include "kofts_analyzer.h"
 #include "kofts_lexicon.h"
 #include "kofts_morph.h"
+#include "kofts_morph_compound.h"
 #include "kofts_morph_exact.h"
 #include "kofts_morph_filter.h"
 #include "kofts_util.h"
@@ -207,6 +210,9 @@ static const char *jamo(const char *s)
     return o;
 }
 
+static void write_sfx(FILE *fp, const char *const *sfx, size_t n);
+static void write_conv(FILE *fp);
+
 /* The made-up .aff: flags 1 onlyincompound, 9 needaffix, 15 forbidden; AF aliases
  * 1 {15} 2 {1} 3 {9,10} 4 {12} 5 {13} 6 {14,17} 7 {16} 8 {20} 9 {21} 10 {22,23}
  * 11 {10} 12 {9}. Strips, appends and conditions are written in syllables or jamo. */
@@ -228,11 +234,23 @@ static void write_made_up_aff(FILE *fp)
         "22 0 \u11ab [\u1161]",  /* 반 <- 바 (ends in ㅏ); not 번 <- 버 */
         "23 0 \u11af [^\u1161]", /* 벌 <- 버; not 발 <- 바 */
     };
-    for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+    write_sfx(fp, sfx, sizeof sfx / sizeof sfx[0]);
+    write_conv(fp);
+}
+
+/* One-line SFX tables, "flag strip append[/alias] condition" each, in jamo. */
+static void write_sfx(FILE *fp, const char *const *sfx, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
         char flag[8];
         snprintf(flag, sizeof flag, "%.*s", (int)strcspn(sfx[i], " "), sfx[i]);
         fprintf(fp, "SFX %s Y 1\nSFX %s\n", flag, jamo(sfx[i]));
     }
+}
+
+/* ICONV and OCONV: every syllable to its jamo and back. */
+static void write_conv(FILE *fp)
+{
     for (int k = 0; k < 2; k++) {
         fprintf(fp, "%s 11172\n", k ? "OCONV" : "ICONV");
         for (int32_t cp = 0xAC00; cp <= 0xD7A3; cp++) {
@@ -285,13 +303,14 @@ static void made_up_word(Hunhandle *h, const kofts_morph_filter *f, size_t i)
           "[%s] exact path %s '%s', hunspell '%s'", w, answered ? "answered" : "left it", ex, got);
 }
 
-/* Write the made-up .aff and .dic; 0 or -1. */
-static int write_made_up(const char *aff, const char *dic)
+/* Write a made-up .aff (by write_aff) and .dic (dic_text in syllables); 0 or -1. */
+static int write_made_up(const char *aff, const char *dic, void (*write_aff)(FILE *),
+                         const char *dic_text)
 {
     FILE *fa = fopen(aff, "w"), *fd = fopen(dic, "w");
     if (fa)
-        write_made_up_aff(fa);
-    for (const char *p = made_up_dic; fd && *p; p += strcspn(p, "\n") + 1) {
+        write_aff(fa);
+    for (const char *p = dic_text; fd && *p; p += strcspn(p, "\n") + 1) {
         char line[64];
         snprintf(line, sizeof line, "%.*s", (int)strcspn(p, "\n"), p);
         fprintf(fd, "%s\n", jamo(line));
@@ -315,7 +334,9 @@ static void made_up(void)
     snprintf(aff, sizeof aff, "%s/t.aff", dir);
     snprintf(dic, sizeof dic, "%s/t.dic", dir);
     kofts_morph_filter *f = NULL;
-    Hunhandle *h = write_made_up(aff, dic) == 0 ? Hunspell_create(aff, dic) : NULL;
+    Hunhandle *h = write_made_up(aff, dic, write_made_up_aff, made_up_dic) == 0
+                       ? Hunspell_create(aff, dic)
+                       : NULL;
     int rc = h ? kofts_morph_filter_load(&f, aff, dic, why, sizeof why) : -1;
     CHECK("F13", rc == 0 && !*kofts_morph_exact_note(f), "made-up files not loaded: %s %s", why,
           f ? kofts_morph_exact_note(f) : "");
@@ -329,12 +350,128 @@ static void made_up(void)
     rmdir(dir);
 }
 
+/* ---- F14: made-up compounds ------------------------------------------------------------ */
+
+/* Flags 1 onlyincompound, 15 forbidden; COMPOUNDMIN absent (hunspell's 3 characters).
+ * AF aliases 1 {15} 2 {1} 3 {20} 4 {21} 5 {22} 6 {23} 7 {30} 8 {15,20} 9 {20,30}
+ * 10 {1,30} 11 {15,30} 12 {15,20,30} 13 {35} 14 {36} 15 {37} 16 {32}. */
+static void write_compound_aff(FILE *fp)
+{
+    fputs("SET UTF-8\nFLAG num\nFORBIDDENWORD 15\nONLYINCOMPOUND 1\n"
+          "COMPOUNDRULE 3\nCOMPOUNDRULE (20)*(20)\nCOMPOUNDRULE (20)*(20)(21)\n"
+          "COMPOUNDRULE (22)?(23)\n",
+          fp);
+    fputs("AF 16\nAF 15\nAF 1\nAF 20\nAF 21\nAF 22\nAF 23\nAF 30\nAF 15,20\nAF 20,30\n"
+          "AF 1,30\nAF 15,30\nAF 15,20,30\nAF 35\nAF 36\nAF 37\nAF 32\n",
+          fp);
+    static const char *const sfx[] = {
+        "30 0 들 .",    /* the affixed last part: 바다들, 학교들 */
+        "32 0 네/2 .",  /* cont {1}: skipped at a compound's end */
+        "35 0 비들 .",  /* 나비들 -> 나, after 나비 + 들 (shorter append first) */
+        "36 0 님/15 .", /* 선생님은: inner 님 ... */
+        "37 0 은 .",    /* ... outer 은 */
+    };
+    write_sfx(fp, sfx, sizeof sfx / sizeof sfx[0]);
+    write_conv(fp);
+}
+static const char compound_dic[] =
+    "31\n사과/3\n나무/3\n솔/5\n섬/6\n밤/4\n바다/7\n학교/9\n나비/11\n나방/12\n포도/8\n감/1\n"
+    "감/3\n귤/8\n귤/3\n강/3\n강낭/3\n낭당/3\n들/3\n당/7\n곰/3\n곰솥/3\n솥밥/7\n밥/3\n"
+    "벌레/16\n벌집/10\n선생/14\n나/13\n가/3\n너/3\n";
+
+static const struct {
+    const char *id, *word, *stems; /* hunspell's stem list, space-separated */
+} compound_words_made_up[] = {
+    {"F14-root-end", "사과나무", "사과나무"},      /* (20)(20): the rest is a whole root */
+    {"F14-opt", "솔섬", "솔섬"},                   /* (22)?(23) */
+    {"F14-order", "섬솔", ""},
+    {"F14-first-fit", "바다학교들", ""}, /* 바다 {30} begins no pattern: no line, although
+                                            학교들 is an affixed end */                     /* (23) cannot begin a pattern */
+    {"F14-opt-once", "솔솔섬", ""},                /* '?' takes at most one part */
+    {"F14-whole", "솔솔", ""},                     /* 솔 + 솔 begins (22)?(23), never ends it */
+    {"F14-backtrack", "사과나무밤", "사과나무밤"}, /* (20)*(20)(21): the star gives one back */
+    {"F14-affixed", "사과학교들", "사과"},         /* affixed end fitting (20)(20) */
+    {"F14-affixed-nofit", "사과바다들", "사과"},   /* affixed end {30}: the line all the same */
+    {"F14-forbidden-end", "사과나비들", ""},       /* forbidden affixed end, no fit: nothing, and
+                                                      나 + 비들 (a longer append) is never tried */
+    {"F14-forbidden-fit", "사과나방들", "사과"},   /* forbidden affixed end that fits: one line */
+    {"F14-forbidden-first", "포도사과", ""},       /* a forbidden first part is skipped */
+    {"F14-homonym", "감사과", "감사과"},           /* 감 {15} does not fit, 감 {20} does */
+    {"F14-homonym-first", "귤사과", ""},           /* 귤 {15,20} fits first: forbidden, no other */
+    {"F14-return", "강낭당들", "강낭당들 강낭"},   /* 강 + (낭당 + 들) returns one level only */
+    {"F14-ok", "곰솥밥들", "곰"},           /* after a line, no deeper search (곰솥+밥+들) */
+    {"F14-oic-rule", "사과벌레네", ""},     /* a rule whose class has onlyincompound */
+    {"F14-oic-root", "사과벌집들", "사과"}, /* an onlyincompound root may end a compound */
+    {"F14-two-suffixes", "사과선생님은", "사과"}, /* 선생 + 님 + 은 */
+    {"F14-cpdmin", "가너", ""},                   /* 가 and 너 are shorter than COMPOUNDMIN 3 */
+};
+
+/* Check one made-up compound: hunspell's list, and the compound path's. */
+static void compound_case(Hunhandle *h, const kofts_morph_filter *f, size_t i)
+{
+    const char *id = compound_words_made_up[i].id, *w = compound_words_made_up[i].word;
+    char **list = NULL, got[256] = "", ex[256] = "";
+    int ns = Hunspell_stem(h, &list, w);
+    for (int k = 0; k < ns; k++)
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", k ? " " : "", list[k]);
+    Hunspell_free_list(h, &list, ns);
+    kofts_morph_stems st;
+    int kind = kofts_morph_exact_word(f, w, strlen(w), &st);
+    int answered =
+        kind == KOFTS_MORPH_EXACT_COMPOUND && kofts_morph_compound_stems(f, w, strlen(w), &st);
+    for (int k = 0; answered && k < st.n; k++)
+        snprintf(ex + strlen(ex), sizeof ex - strlen(ex), "%s%.*s", k ? " " : "", st.len[k],
+                 st.buf + st.off[k]);
+    CHECK(id, strcmp(got, compound_words_made_up[i].stems) == 0,
+          "[%s] hunspell '%s', the case says '%s'", w, got, compound_words_made_up[i].stems);
+    CHECK(id, answered && strcmp(ex, got) == 0, "[%s] compound path %s '%s', hunspell '%s'", w,
+          answered ? "answered" : "left it", ex, got);
+}
+
+static void made_up_compounds(void)
+{
+    char dir[] = "/tmp/kofts-morph-compound-XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECK("F14", 0, "cannot make a temporary folder");
+        return;
+    }
+    char aff[600], dic[600], why[200] = "";
+    snprintf(aff, sizeof aff, "%s/t.aff", dir);
+    snprintf(dic, sizeof dic, "%s/t.dic", dir);
+    kofts_morph_filter *f = NULL;
+    Hunhandle *h = write_made_up(aff, dic, write_compound_aff, compound_dic) == 0
+                       ? Hunspell_create(aff, dic)
+                       : NULL;
+    int rc = h ? kofts_morph_filter_load(&f, aff, dic, why, sizeof why) : -1;
+    CHECK("F14", rc == 0 && !*kofts_morph_compound_note(f), "made-up files not loaded: %s %s", why,
+          f ? kofts_morph_compound_note(f) : "");
+    for (size_t i = 0;
+         rc == 0 && i < sizeof compound_words_made_up / sizeof compound_words_made_up[0]; i++)
+        compound_case(h, f, i);
+    /* F14-budget: a search longer than its budget is left to hunspell */
+    kofts_morph_stems st;
+    long steps = 0;
+    const char *w = "사과나무밤";
+    CHECK("F14-budget",
+          rc == 0 && kofts_morph_compound_run(f, w, strlen(w), 1000, &st, &steps) == 1 &&
+              steps > 3 && kofts_morph_compound_run(f, w, strlen(w), 3, &st, &steps) == 0,
+          "a search over its budget was not left to hunspell (%ld steps)", steps);
+    if (h)
+        Hunspell_destroy(h);
+    kofts_morph_filter_free(f);
+    unlink(aff);
+    unlink(dic);
+    rmdir(dir);
+}
+
 /* ---- F30: every distinct Hangul word of some files ----------------------------------- */
 
 typedef struct {
     char **w;
     size_t mask, n;
-    long words, skipped, exact, differ;
+    long words, skipped, exact, compound, hunspell, differ, lists_differ;
+    long max_steps; /* the longest compound search */
+    Hunhandle *h;   /* hunspell for the stem lists */
 } wordset;
 
 static int add_word(wordset *s, const char *w, size_t n)
@@ -419,6 +556,21 @@ static int scan_arg(wordset *s, const char *arg)
     return rc;
 }
 
+/* 1 if st is Hunspell_stem's list for w (same stems, same order); prints it if not. */
+static int same_list(Hunhandle *h, const char *w, const kofts_morph_stems *st)
+{
+    char **list = NULL, got[2048] = "", ex[2048] = "";
+    int ns = Hunspell_stem(h, &list, w);
+    for (int k = 0; k < ns; k++)
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", k ? " " : "", list[k]);
+    Hunspell_free_list(h, &list, ns);
+    for (int k = 0; k < st->n; k++)
+        snprintf(ex + strlen(ex), sizeof ex - strlen(ex), "%s%.*s", k ? " " : "", st->len[k],
+                 st->buf + st->off[k]);
+    CHECK("F30", strcmp(got, ex) == 0, "[%s] stem list '%s', hunspell '%s'", w, ex, got);
+    return strcmp(got, ex) == 0;
+}
+
 static void compare_all(wordset *s, const kofts_morph_filter *f)
 {
     for (size_t i = 0; i <= s->mask; i++) {
@@ -429,7 +581,20 @@ static void compare_all(wordset *s, const kofts_morph_filter *f)
         kofts_morph_stems st;
         int may = kofts_morph_filter_may_keep(f, s->w[i], n);
         s->skipped += !may;
-        s->exact += may && kofts_morph_exact_stems(f, s->w[i], n, &st);
+        int rc = kofts_morph_exact_word(f, s->w[i], n, &st), listed = 1; /* filter or not */
+        s->exact += rc == KOFTS_MORPH_EXACT_ANSWERED;
+        long steps = 0;
+        if (rc == KOFTS_MORPH_EXACT_COMPOUND &&
+            kofts_morph_compound_run(f, s->w[i], n, KOFTS_MORPH_COMPOUND_BUDGET, &st, &steps))
+            s->compound++;
+        else if (rc != KOFTS_MORPH_EXACT_ANSWERED) {
+            s->hunspell++;
+            listed = 0;
+        }
+        if (steps > s->max_steps)
+            s->max_steps = steps;
+        if (listed && s->h && !same_list(s->h, s->w[i], &st) && ++s->lists_differ >= 20)
+            return;
         if (!compare("F30", s->w[i], n) && ++s->differ >= 20)
             return;
     }
@@ -462,6 +627,7 @@ int main(int argc, char **argv)
     known_words(f);
     exact_path(f);
     made_up();
+    made_up_compounds();
     refusals();
     wordset s = {0};
     int rc = 0;
@@ -469,10 +635,15 @@ int main(int argc, char **argv)
         if ((rc = scan_arg(&s, argv[i])) == 77)
             printf("skip: %s is missing\n", argv[i]);
     if (rc == 0 && s.n) {
+        s.h = Hunspell_create(aff, dic);
         compare_all(&s, f);
-        printf("F30: %ld distinct words compared, %ld skipped by the filter, %ld answered by the "
-               "exact path, %ld differ\n",
-               s.words, s.skipped, s.exact, s.differ);
+        if (s.h)
+            Hunspell_destroy(s.h);
+        printf("F30: %ld distinct words compared, %ld skipped by the filter, %ld differ; stem "
+               "lists of all words: %ld from the exact path, %ld from the compound path, %ld left "
+               "to hunspell, %ld differ from Hunspell_stem's; longest compound search %ld steps\n",
+               s.words, s.skipped, s.differ, s.exact, s.compound, s.hunspell, s.lists_differ,
+               s.max_steps);
     }
     for (size_t i = 0; s.w && i <= s.mask; i++)
         free(s.w[i]);

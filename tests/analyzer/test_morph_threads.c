@@ -1,8 +1,11 @@
 /*
  * test_morph_threads.c - hunspell lemmas asked from several threads at once give the
  * same answers as one thread: the handle pool (kofts_morph.c) never lets two callers
- * share a handle, and the answer cache stays consistent. Exits 77 (skip) when the
- * hunspell-ko dictionary is not installed.
+ * share a handle, and the answer cache stays consistent. Each thread also asks hunspell
+ * itself (kofts_morph_analyze_direct) for every word: with the exact and compound paths
+ * on, the first handle is then loaded by whichever thread gets there first while the
+ * others wait for it (kofts_morph.c acquire), and the answers must agree. Exits 77
+ * (skip) when the hunspell-ko dictionary is not installed.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -31,6 +34,7 @@ static const struct {
 _Static_assert(NWORDS == 40, "the steps in run() assume 40 words");
 
 static kofts_morph_result got[NTHREADS][NWORDS];
+static kofts_morph_result direct[NTHREADS][NWORDS];
 static int rcs[NTHREADS][NWORDS];
 
 static void *run(void *arg)
@@ -40,6 +44,8 @@ static void *run(void *arg)
     for (size_t k = 0; k < NWORDS; k++) {
         size_t i = (k * step[t] + t * 7) % NWORDS; /* a different order per thread */
         rcs[t][i] = kofts_morph_analyze(words[i].word, strlen(words[i].word), &got[t][i]);
+        rcs[t][i] |=
+            kofts_morph_analyze_direct(words[i].word, strlen(words[i].word), &direct[t][i]);
     }
     return NULL;
 }
@@ -70,7 +76,8 @@ int main(void)
         pthread_join(th[t], NULL);
     for (size_t i = 0; i < NWORDS; i++) {
         for (size_t t = 0; t < NTHREADS; t++) {
-            if (rcs[t][i] != 0 || memcmp(&got[t][i], &got[0][i], sizeof got[0][i]) != 0) {
+            if (rcs[t][i] != 0 || memcmp(&got[t][i], &got[0][i], sizeof got[0][i]) != 0 ||
+                memcmp(&direct[t][i], &got[0][i], sizeof got[0][i]) != 0) {
                 printf("FAIL threads_agree/%s: thread %zu differs from thread 0\n", words[i].word,
                        t);
                 fails++;
