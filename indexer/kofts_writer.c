@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kofts_columns.h"
 #include "kofts_fts5.h"
 #include "kofts_store.h"
 #include "kofts_textz.h"
@@ -40,8 +41,7 @@ static const char *const sql_text[S_COUNT] = {
     "INSERT INTO fts(fts, rowid, title, excerpt, body, extra, tags, bigram) "
     "SELECT 'delete', rowid, title, excerpt, body, extra, tags, bigram FROM fts_content "
     "WHERE rowid=?1",
-    "INSERT INTO fts(rowid, title, excerpt, body, extra, tags, bigram) "
-    "VALUES(?1,?2,?3,?4,?5,?6,?7)",
+    NULL, /* S_FTS_INS: made from the column table (fts_insert_sql) */
     "INSERT INTO doc_store(id, source, title, categories, tags, date, excerpt, body, extra, url, "
     "size, mtime, hash) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
     "UPDATE doc_store SET id=?1, source=?2, title=?3, categories=?4, tags=?5, date=?6, excerpt=?7, "
@@ -57,6 +57,19 @@ static const char *const sql_text[S_COUNT] = {
     "UPDATE files SET size=?2, mtime=?3 WHERE path=?1",
     "DELETE FROM files WHERE path=?1",
 };
+
+/* "INSERT INTO fts(rowid, <the columns in table order>) VALUES(?1, ?2...)": index_row binds
+ * column c at 2 + c. */
+static void fts_insert_sql(char *out, size_t cap)
+{
+    size_t n = (size_t)snprintf(out, cap, "INSERT INTO fts(rowid");
+    for (int c = 0; c < KOFTS_NCOLS && n < cap; c++)
+        n += (size_t)snprintf(out + n, cap - n, ", %s", kofts_columns[c].name);
+    for (int c = 0; c <= KOFTS_NCOLS && n < cap; c++)
+        n += (size_t)snprintf(out + n, cap - n, "%s?%d", c ? "," : ") VALUES(", c + 1);
+    if (n < cap)
+        snprintf(out + n, cap - n, ")");
+}
 
 struct kofts_writer {
     kofts_store *store;        /* owned */
@@ -230,9 +243,12 @@ int kofts_writer_open(kofts_writer **out, const char *path, int full, char **err
         goto done;
     w->db = kofts_store_db(w->store);
     sqlite3_exec(w->db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", NULL, NULL, NULL);
+    char ins[256];
+    fts_insert_sql(ins, sizeof ins);
     for (int i = 0; i < S_COUNT; i++) {
-        if (sqlite3_prepare_v3(w->db, sql_text[i], -1, SQLITE_PREPARE_PERSISTENT, &w->st[i],
-                               NULL) != SQLITE_OK) {
+        const char *sql = i == S_FTS_INS ? ins : sql_text[i];
+        if (sqlite3_prepare_v3(w->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &w->st[i], NULL) !=
+            SQLITE_OK) {
             if (errmsg) {
                 char buf[600];
                 snprintf(buf, sizeof buf, "%s: cannot prepare statements: %s", path,

@@ -1,4 +1,4 @@
--- kofts schema, version 2.
+-- kofts schema, version 4.
 --
 --   files  (source path, size, mtime, hash)          one row per input file read
 --     |  1:n  (doc_store.source = files.path)
@@ -8,7 +8,7 @@
 --   docs         VIEW over doc_store with body as plain text: what readers query
 --   fts_content  VIEW over doc_store: the exact strings each FTS5 column indexes
 --     |  external content
---   fts    FTS5 (title, excerpt, body, extra, tags, bigram) tokenize='kofts'
+--   fts    FTS5 (body, title, excerpt, extra, tags, bigram) tokenize='kofts'
 --   doc_category (category, rowid)                     for --category on an index
 --   kofts_meta   (key, value): schema_version, analyzer_version, created_at
 --
@@ -20,7 +20,7 @@
 -- function is registered with the kofts tokenizer on every connection that opens the
 -- index (kofts_fts5_register, the loadable extension), so both views work wherever
 -- the FTS5 table does. Version 1 kept body as TEXT in a docs table; version 2 had no
--- doc_dict.
+-- doc_dict; version 3 had title as the FTS5 table's first column.
 -- bigram = char(1) || title || char(10) || body: the leading 0x01 switches the
 -- kofts tokenizer to bigram mode for that column only (see analyzer/kofts_fts5.h).
 -- FTS5 uses external content (the view) rather than contentless so that FTS5's own
@@ -28,7 +28,7 @@
 -- the text is stored once, in doc_store. To delete or replace a document, the writer
 -- first issues the FTS5 'delete' command with the values from fts_content.
 
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 CREATE TABLE IF NOT EXISTS kofts_meta(
   key   TEXT PRIMARY KEY,
@@ -80,14 +80,16 @@ CREATE TABLE IF NOT EXISTS doc_category(
   PRIMARY KEY(category, rowid)
 ) WITHOUT ROWID;
 
-CREATE VIEW IF NOT EXISTS fts_content(rowid, title, excerpt, body, extra, tags, bigram) AS
-  SELECT rowid, title, excerpt, kofts_text(body), extra,
+CREATE VIEW IF NOT EXISTS fts_content(rowid, body, title, excerpt, extra, tags, bigram) AS
+  SELECT rowid, kofts_text(body), title, excerpt, extra,
          categories || char(10) || tags,
          char(1) || title || char(10) || kofts_text(body)
   FROM doc_store;
 
+-- body is column 0: FTS5 writes a 2-byte column marker before the positions of each
+-- (term, row) outside column 0, and body has the most such pairs (schema/kofts_columns.h).
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-  title, excerpt, body, extra, tags, bigram,
+  body, title, excerpt, extra, tags, bigram,
   content='fts_content', content_rowid='rowid',
   tokenize='kofts'
 );

@@ -4,13 +4,17 @@
 #include "kofts_columns.h"
 
 const kofts_column kofts_columns[KOFTS_NCOLS] = {
-    [KOFTS_COL_TITLE] = {"title", 10.0, KOFTS_ROLE_WORD, "S"},
-    [KOFTS_COL_EXCERPT] = {"excerpt", 3.0, KOFTS_ROLE_WORD, "XE"},
-    [KOFTS_COL_BODY] = {"body", 1.0, KOFTS_ROLE_WORD, "XB"},
-    [KOFTS_COL_EXTRA] = {"extra", 0.5, KOFTS_ROLE_WORD, "XX"},
-    [KOFTS_COL_TAGS] = {"tags", 2.0, KOFTS_ROLE_WORD, "K"},
-    [KOFTS_COL_BIGRAM] = {"bigram", 1.0, KOFTS_ROLE_BIGRAM, "XG"},
+    [KOFTS_COL_BODY] = {"body", 1.0, KOFTS_ROLE_WORD, "XB", 2},
+    [KOFTS_COL_TITLE] = {"title", 10.0, KOFTS_ROLE_WORD, "S", 0},
+    [KOFTS_COL_EXCERPT] = {"excerpt", 3.0, KOFTS_ROLE_WORD, "XE", 1},
+    [KOFTS_COL_EXTRA] = {"extra", 0.5, KOFTS_ROLE_WORD, "XX", 3},
+    [KOFTS_COL_TAGS] = {"tags", 2.0, KOFTS_ROLE_WORD, "K", 4},
+    [KOFTS_COL_BIGRAM] = {"bigram", 1.0, KOFTS_ROLE_BIGRAM, "XG", 5},
 };
+
+const int kofts_columns_listing[KOFTS_NCOLS] = {KOFTS_COL_TITLE, KOFTS_COL_EXCERPT,
+                                                KOFTS_COL_BODY,  KOFTS_COL_EXTRA,
+                                                KOFTS_COL_TAGS,  KOFTS_COL_BIGRAM};
 
 kofts_weights kofts_columns_default_weights(void)
 {

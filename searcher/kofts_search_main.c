@@ -168,8 +168,8 @@ static int parse_weights(const char *s, kofts_weights *w)
     }
     if (*p)
         return -1;
-    for (int i = 0; i < KOFTS_NCOLS; i++)
-        w->w[i] = v[i];
+    for (int i = 0; i < KOFTS_NCOLS; i++) /* the numbers come in the order users see */
+        w->w[kofts_columns_listing[i]] = v[i];
     return 0;
 }
 

@@ -20,7 +20,7 @@ unsigned kofts_xs_pos(int col, unsigned pos)
 {
     if (pos >= KOFTS_XS_COL_GAP) /* a column of 16M tokens: its tail shares one position */
         pos = KOFTS_XS_COL_GAP - 1;
-    return (unsigned)col * KOFTS_XS_COL_GAP + pos;
+    return kofts_columns[col].xrange * KOFTS_XS_COL_GAP + pos;
 }
 
 size_t kofts_xs_idterm(const char *id, char *out)

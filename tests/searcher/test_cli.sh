@@ -100,6 +100,15 @@ run C41-since-until 0 $S --json --since 2023-07-01 --until 2023-07-01 날씨 &&
     in_file C41-since-until "$out" '"id":"a9"' && lines C41-n "$out" 1
 run C42-sort-date 0 $S --json --sort date 양자 && head -1 "$out" >"$WORK/first" &&
     in_file C42-sort-date "$WORK/first" '"id":"a1"'
+# --weights takes its numbers as title,excerpt,body,extra,tags,bigram whatever the index's
+# column order: title alone ranks the title match first, body alone the body match.
+printf '%s\n' '{"id":"wt","title":"무지개 소식","body":"다른 글이다."}' \
+    '{"id":"wb","title":"다른 제목","body":"오늘 무지개 소식이 있었다."}' >"$WORK/w.jsonl"
+rm -f "$WORK/w.db" && "$INDEX" -q --db "$WORK/w.db" "$WORK/w.jsonl" 2>"$err"
+run C44-weights-title 0 --db "$WORK/w.db" --json --weights 1,0,0,0,0,0 무지개 &&
+    head -1 "$out" >"$WORK/first" && in_file C44-weights-title "$WORK/first" '"id":"wt"'
+run C45-weights-body 0 --db "$WORK/w.db" --json --weights 0,0,1,0,0,0 무지개 &&
+    head -1 "$out" >"$WORK/first" && in_file C45-weights-body "$WORK/first" '"id":"wb"'
 run C43-limit-offset 0 $S --json --sort date --limit 1 --offset 2 양자 &&
     in_file C43-limit-offset "$out" '"rank":3,"id":"a3"' && lines C43-n "$out" 1
 
@@ -125,7 +134,7 @@ run C60-explain 0 $S --explain '광주와 -부산 무엇' && in_file C60-explain
     in_file C60-explain-excluded "$out" "excluded" && in_file C60-explain-optional "$out" "optional"
 run C61-stats 0 $S --stats && in_file C61-stats "$out" '"documents":13' &&
     in_file C61-stats-analyzer "$out" '"analyzer":"kofts-analyzer-' &&
-    in_file C61-stats-schema "$out" '"schema_version":3' && in_file C61-stats-bytes "$out" '"index_bytes":'
+    in_file C61-stats-schema "$out" '"schema_version":4' && in_file C61-stats-bytes "$out" '"index_bytes":'
 
 # --batch: TREC and JSON, passes and timings.
 printf 'q1\t광주와\nq2\t날씨 -부산\n\nq3\t😀\nq4\t양자\r\n' >"$WORK/batch.tsv"

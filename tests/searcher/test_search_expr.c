@@ -8,7 +8,7 @@
 
 #include "kofts_search.h"
 
-#define W "{title excerpt body extra tags}"
+#define W "{body title excerpt extra tags}"
 #define B "\x01"
 
 typedef struct {
