@@ -21,6 +21,7 @@
 typedef struct {
     kofts_analyzer *a; /* owned */
     int force_bigram;
+    int bigram_in_body; /* "bigram_in_body": a value WORDS 0x01 BIGRAMTEXT, see x_tokenize */
 } tokenizer;
 
 typedef struct {
@@ -91,6 +92,7 @@ static const struct {
     {"ungated", KOFTS_OPT_UNGATED},
     {"no_lemma", KOFTS_OPT_NO_LEMMA},
     {"no_numunit", KOFTS_OPT_NO_NUMUNIT},
+    {"bigram_in_body", 0},
 };
 #define N_TOK_ARGS (sizeof tok_args / sizeof tok_args[0])
 
@@ -122,6 +124,8 @@ static int parse_args(const char **azArg, int nArg, int *force_bigram, unsigned 
         seen |= 1u << k;
         if (k == 0)
             *force_bigram = 1;
+        if (k == N_TOK_ARGS - 1)
+            *force_bigram = 2; /* bigram_in_body */
         *opts |= tok_args[k].opt;
     }
     return 0;
@@ -143,6 +147,10 @@ static int x_create(void *user, const char **azArg, int nArg, Fts5Tokenizer **ou
     if (parse_args(azArg, nArg, &t->force_bigram, &opts, err, sizeof scratch)) {
         free(t);
         return SQLITE_ERROR;
+    }
+    if (t->force_bigram == 2) {
+        t->force_bigram = 0;
+        t->bigram_in_body = 1;
     }
     int rc = kofts_analyzer_new(&t->a);
     if (rc) {
@@ -197,6 +205,77 @@ static int replay(const kofts_tokstream *ts, void *ctx,
     return SQLITE_OK;
 }
 
+/* bigram_in_body: a plain bigram "XY" is written "~XY" so that it never shares a term with a
+ * word token; "^XY" heads cannot be word tokens already. */
+static int ns_token(void *ctx, int flags, const char *tok, int n, int s, int e)
+{
+    const emit_ctx *ec = ctx;
+    char b[1 + 4 * 255 + 16];
+    if (n <= 0 || tok[0] == '^' || (size_t)n >= sizeof b)
+        return ec->xToken(ec->ctx, flags, tok, n, s, e);
+    b[0] = '~';
+    memcpy(b + 1, tok, (size_t)n);
+    return ec->xToken(ec->ctx, flags, b, n + 1, s, e);
+}
+
+static int ns_on_token(void *ctx, const kofts_token *tok)
+{
+    return ns_token(ctx, tok->colocated ? FTS5_TOKEN_COLOCATED : 0, tok->text, (int)tok->len,
+                    (int)tok->start_off, (int)tok->end_off);
+}
+
+/* Tokens of one document text (or a part of one): a preloaded stream when one holds exactly
+ * these bytes, else the analyzer. ns: plain bigrams namespaced (ns_token). */
+static int tokenize_part(tokenizer *t, void *ctx, const char *text, size_t n, int off, int ns,
+                         int (*xToken)(void *, int, const char *, int, int, int))
+{
+    emit_ctx ec = {ctx, xToken};
+    if (!off && !ns) {
+        for (size_t i = 0; i < preload.n; i++) {
+            const kofts_tokstream *ts = preload.streams[i];
+            if (ts && ts->len == n && memcmp(ts->text, text, n) == 0)
+                return replay(ts, ctx, xToken);
+        }
+    }
+    for (size_t i = 0; ns && i < preload.n; i++) {
+        const kofts_tokstream *ts = preload.streams[i];
+        if (!ts || ts->len != n || memcmp(ts->text, text, n) != 0)
+            continue;
+        for (size_t r = 0; r < ts->n; r++) {
+            const rec *x = &ts->recs[r];
+            int rc =
+                ns_token(&ec, x->colocated ? FTS5_TOKEN_COLOCATED : 0, ts->blob.data + x->text_off,
+                         x->len, off + (int)x->start, off + (int)x->end);
+            if (rc)
+                return rc;
+        }
+        return SQLITE_OK;
+    }
+    (void)off; /* offsets of a second part are relative to it: FTS5 does not use them */
+    kofts_mode mode = t->force_bigram ? KOFTS_MODE_BIGRAM : KOFTS_MODE_WORD;
+    int rc = kofts_analyzer_run(t->a, mode, 0, text, n, ns ? ns_on_token : on_token, &ec);
+    if (rc > 0)
+        return rc;
+    if (rc == KOFTS_ENOMEM)
+        return SQLITE_NOMEM;
+    return rc ? SQLITE_ERROR : SQLITE_OK;
+}
+
+/* bigram_in_body: where the bigram text starts in a value WORDS 0x01 TITLE '\n' WORDS (the
+ * schema's fts_content body), or n when the value has no such shape. */
+static size_t bigram_split(const char *text, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        const char *m = memchr(text + k, 1, n - k);
+        if (!m)
+            return n;
+        k = (size_t)(m - text);
+        if (n - k > k && text[n - k - 1] == '\n' && memcmp(text + n - k, text, k) == 0)
+            return k;
+    }
+    return n;
+}
+
 static int x_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, int n,
                       int (*xToken)(void *, int, const char *, int, int, int))
 {
@@ -204,6 +283,13 @@ static int x_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, 
     if (n <= 0 || !text)
         return SQLITE_OK;
     int query = (flags & FTS5_TOKENIZE_QUERY) != 0;
+    if (!query && t->bigram_in_body) {
+        size_t k = bigram_split(text, (size_t)n);
+        int rc = tokenize_part(t, ctx, text, k, 0, 0, xToken);
+        if (rc == SQLITE_OK && k < (size_t)n)
+            rc = tokenize_part(t, ctx, text + k, (size_t)n - k, (int)k, 1, xToken);
+        return rc;
+    }
     if (!query && preload.n) {
         for (size_t i = 0; i < preload.n; i++) {
             const kofts_tokstream *ts = preload.streams[i];
@@ -213,8 +299,9 @@ static int x_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, 
     }
     emit_ctx ec = {ctx, xToken};
     kofts_mode mode = t->force_bigram ? KOFTS_MODE_BIGRAM : KOFTS_MODE_WORD;
+    int ns = t->bigram_in_body && text[0] == KOFTS_BIGRAM_MARK;
     int rc = kofts_analyzer_run(t->a, mode, query ? KOFTS_ANALYZE_QUERY : 0, text, (size_t)n,
-                                on_token, &ec);
+                                ns ? ns_on_token : on_token, &ec);
     if (rc > 0)
         return rc; /* an SQLITE_* code from xToken */
     if (rc == KOFTS_ENOMEM)

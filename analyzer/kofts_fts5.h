@@ -9,6 +9,11 @@
  * bigram mode; kofts's own schema uses that for its bigram column. At query time,
  * colocated tokens become FTS5 synonyms (OR at one position).
  *
+ * With the argument "bigram_in_body" (kofts's schema 5), a value WORDS 0x01 TITLE '\n'
+ * WORDS is read in word mode up to the 0x01 and in bigram mode from it, and plain bigrams
+ * (document and query side) are written "~XY": a word token never equals a bigram, so the
+ * bigram tokens can share FTS5 column 0 with the body's words.
+ *
  * Pre-analysis (for multi-threaded indexing): worker threads turn a column's text into
  * a kofts_tokstream; the single writer thread hands the streams of the row it is about
  * to INSERT to kofts_fts5_preload(); when FTS5 then asks the tokenizer (on the same

@@ -65,8 +65,17 @@ static void fts_insert_sql(char *out, size_t cap)
     size_t n = (size_t)snprintf(out, cap, "INSERT INTO fts(rowid");
     for (int c = 0; c < KOFTS_NCOLS && n < cap; c++)
         n += (size_t)snprintf(out + n, cap - n, ", %s", kofts_columns[c].name);
-    for (int c = 0; c <= KOFTS_NCOLS && n < cap; c++)
-        n += (size_t)snprintf(out + n, cap - n, "%s?%d", c ? "," : ") VALUES(", c + 1);
+    /* schema 5: the bigram text goes into body (after its words), the bigram column is '' */
+    for (int c = 0; c <= KOFTS_NCOLS && n < cap; c++) {
+        const char *sep = c ? "," : ") VALUES(";
+        if (c == 1 + KOFTS_COL_BODY)
+            n += (size_t)snprintf(out + n, cap - n, "%s?%d || ?%d", sep, c + 1,
+                                  2 + KOFTS_COL_BIGRAM);
+        else if (c == 1 + KOFTS_COL_BIGRAM)
+            n += (size_t)snprintf(out + n, cap - n, "%s''", sep);
+        else
+            n += (size_t)snprintf(out + n, cap - n, "%s?%d", sep, c + 1);
+    }
     if (n < cap)
         snprintf(out + n, cap - n, ")");
 }

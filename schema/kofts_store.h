@@ -12,7 +12,7 @@
 #include <sqlite3.h>
 
 /* 2: bodies compressed in doc_store, docs is a view; 3: + doc_dict (zstd dictionary) */
-#define KOFTS_SCHEMA_VERSION 4
+#define KOFTS_SCHEMA_VERSION 5
 
 typedef struct kofts_store kofts_store;
 

@@ -94,8 +94,9 @@ static int join_expr(kofts_buf *b, const kofts_plan_term *x, const kofts_plan_te
     if (kofts_buf_puts(b, " OR "))
         return KOFTS_ENOMEM;
     size_t start = b->len;
-    if (kofts_buf_puts(b, kofts_columns[KOFTS_COL_BIGRAM].name) || kofts_buf_puts(b, " : ") ||
-        quoted(b, "\x01", joined, x->len + y->len) || map_add(map, group, b, start))
+    if (kofts_buf_puts(b, kofts_columns[KOFTS_COL_BODY].name /* schema 5 */) ||
+        kofts_buf_puts(b, " : ") || quoted(b, "\x01", joined, x->len + y->len) ||
+        map_add(map, group, b, start))
         return KOFTS_ENOMEM;
     return 0;
 }
@@ -120,8 +121,9 @@ static int term_expr(kofts_buf *b, const kofts_plan *p, size_t k, int with_bigra
         if (kofts_buf_puts(b, " OR "))
             return KOFTS_ENOMEM;
         start = b->len;
-        if (kofts_buf_puts(b, kofts_columns[KOFTS_COL_BIGRAM].name) || kofts_buf_puts(b, " : ") ||
-            quoted(b, "\x01", t->text, t->len) || map_add(map, group, b, start))
+        if (kofts_buf_puts(b, kofts_columns[KOFTS_COL_BODY].name /* schema 5 */) ||
+            kofts_buf_puts(b, " : ") || quoted(b, "\x01", t->text, t->len) ||
+            map_add(map, group, b, start))
             return KOFTS_ENOMEM;
     }
     if (jp && join_expr(b, &p->t[k - 1], t, map, group))
@@ -222,6 +224,7 @@ typedef struct {
     sqlite3_stmt *st_count_plain; /* the same without filters */
     sqlite3_stmt *st_doc;         /* stored fields of one row */
     sqlite3_stmt *st_vocab;       /* documents holding one token (NULL: no fts5vocab) */
+    sqlite3_stmt *st_vocab2;      /* schema 5: documents holding tok or its bigram "~tok" */
     long long n_docs;             /* documents when opened */
     kofts_buf expr;               /* the last compiled expression */
     kofts_buf cats;               /* the plan's categories as a JSON array */
@@ -354,12 +357,14 @@ static long long f_token_df(kofts_backend *b, const char *tok, size_t len)
     df_entry *e = f->df_version >= 0 ? df_slot(f, tok, len) : NULL;
     if (e && e->tok)
         return e->df;
-    sqlite3_bind_text(f->st_vocab, 1, tok, (int)len, SQLITE_STATIC);
-    if (sqlite3_step(f->st_vocab) == SQLITE_ROW)
-        df = sqlite3_column_int64(f->st_vocab, 0);
+    /* a 2-syllable token was also counted where it is a (plain) bigram before schema 5 */
+    sqlite3_stmt *sv = len == 6 && f->st_vocab2 ? f->st_vocab2 : f->st_vocab;
+    sqlite3_bind_text(sv, 1, tok, (int)len, SQLITE_STATIC);
+    if (sqlite3_step(sv) == SQLITE_ROW)
+        df = sqlite3_column_int64(sv, 0);
     else
         df = 0;
-    sqlite3_reset(f->st_vocab);
+    sqlite3_reset(sv);
     if (f->df_version >= 0)
         df_put(f, tok, len, df);
     return df;
@@ -762,6 +767,7 @@ static void f_close(kofts_backend *b)
     sqlite3_finalize(f->st_all);
     sqlite3_finalize(f->st_all_n);
     sqlite3_finalize(f->st_vocab);
+    sqlite3_finalize(f->st_vocab2);
     sqlite3_finalize(f->st_dver);
     kofts_store_close(f->store);
     kofts_buf_free(&f->expr);
@@ -784,6 +790,14 @@ static void open_vocab(fts5_backend *f)
                      NULL, NULL, NULL) == SQLITE_OK &&
         sqlite3_prepare_v3(f->db, "SELECT doc FROM temp.kofts_vocab WHERE term = ?1", -1,
                            SQLITE_PREPARE_PERSISTENT, &f->st_vocab, NULL) == SQLITE_OK &&
+        sqlite3_exec(f->db,
+                     "CREATE VIRTUAL TABLE IF NOT EXISTS temp.kofts_vocab_i USING "
+                     "fts5vocab(main, 'fts', 'instance')",
+                     NULL, NULL, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v3(f->db,
+                           "SELECT count(*) FROM (SELECT doc FROM temp.kofts_vocab_i WHERE term = "
+                           "?1 UNION SELECT doc FROM temp.kofts_vocab_i WHERE term = '~' || ?1)",
+                           -1, SQLITE_PREPARE_PERSISTENT, &f->st_vocab2, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(f->db, "SELECT count(*) FROM docs", -1, &cnt, NULL) == SQLITE_OK &&
         sqlite3_step(cnt) == SQLITE_ROW)
         f->n_docs = sqlite3_column_int64(cnt, 0);

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kofts_columns.h"
 #include "kofts_fts5.h"
 #include "kofts_util.h"
 
@@ -53,6 +54,7 @@ typedef struct {
     double avgdl;
     double *idf;         /* n_phrase IDFs */
     double *freq;        /* n_phrase scratch sums */
+    int *as_col;         /* n_phrase: -1, or the column whose weight the phrase gets */
     int *group;          /* n_phrase group numbers (-1: not counted); NULL without coord */
     int n_groups;        /* 1 + the largest group number */
     int n_distinct;      /* distinct group numbers >= 0 */
@@ -66,6 +68,7 @@ static void rank_data_free(void *p)
         return;
     free(d->idf);
     free(d->freq);
+    free(d->as_col);
     free(d->group);
     free(d->seen);
     free(d);
@@ -194,7 +197,8 @@ static int get_data(const Fts5ExtensionApi *api, Fts5Context *fts, const char *g
     size_t np = (size_t)(d->n_phrase ? d->n_phrase : 1);
     d->idf = calloc(np, sizeof *d->idf);
     d->freq = calloc(np, sizeof *d->freq);
-    if (!d->idf || !d->freq) {
+    d->as_col = calloc(np, sizeof *d->as_col);
+    if (!d->idf || !d->freq || !d->as_col) {
         rc = SQLITE_NOMEM;
         goto done;
     }
@@ -214,6 +218,9 @@ static int get_data(const Fts5ExtensionApi *api, Fts5Context *fts, const char *g
         size_t klen = keys ? (end ? (size_t)(end - keys) : strlen(keys)) : 0;
         if (keys)
             keys = end ? end + 1 : keys + klen;
+        /* a bigram phrase ("\x01...") has the bigram column's weight wherever its instances
+         * are (schema 5 keeps them in body, after the words) */
+        d->as_col[i] = key && memchr(key, KOFTS_BIGRAM_MARK, klen) ? KOFTS_COL_BIGRAM : -1;
         if ((rc = phrase_rows(api, fts, i, key, klen, &n_hit)))
             goto done;
         double idf = log((n_row - n_hit + 0.5) / (n_hit + 0.5));
@@ -269,8 +276,11 @@ static void kofts_rank_fn(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
             d->seen[d->group[i]] = 1;
             matched++;
         }
-        for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off))
-            f += col < n_w ? w[col] : 1.0;
+        int wc = d->as_col[i];
+        for (; col >= 0; api->xPhraseNext(fts, &it, &col, &off)) {
+            int c = wc >= 0 ? wc : col;
+            f += c < n_w ? w[c] : 1.0;
+        }
         d->freq[i] = f;
     }
     int tok = -1;

@@ -3,6 +3,10 @@
  * and whether it must match. Word column and bigram column are checked the way the
  * schema uses them (bigram values start with 0x01). Negative cases matter as much
  * as positive ones: substring traps (가구 in 국가구조) must stay out.
+ * Every case runs twice: on a table with a separate bigram column (schema 4) and on one
+ * whose single column holds WORDS 0x01 '\n' WORDS under tokenize='kofts bigram_in_body'
+ * (schema 5: the bigram tokens after the words, plain bigrams namespaced), with the same
+ * expected answer; B* cases are specific to bigram_in_body.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -124,24 +128,44 @@ static const match_case cases[] = {
     {"norm_nbsp", "과학\xc2\xa0기술", "과학", COL_WORD, 1},
     {"norm_ideographic_space", "과학\xe3\x80\x80기술", "기술", COL_WORD, 1},
     {"norm_case", "NASA 발표", "nasa", COL_WORD, 1},
+    /* bigram_in_body: a word never matches a plain bigram of the same two syllables (the
+     * namespace), and a bigram query still finds them; a 0x01 inside the text is text */
+    {"B01-word-not-bigram", "정부대책을 발표", "부대", COL_WORD, 0},
+    {"B02-bigram-inside", "정부대책을 발표", "정부대", COL_BIGRAM, 1},
+    {"B03-mark-in-text", "가나\x01다라 정부가", "정부", COL_WORD, 1},
+    {"B04-mark-in-text-bigram", "가나\x01다라 정부가", "다라", COL_BIGRAM, 1},
 };
 
-static int run_case(sqlite3 *db, const match_case *c, char *why, size_t whylen)
+/* Index c->doc into t (body, bg) or, merged, into m (body = doc 0x01 '\n' doc). */
+static int insert_doc(sqlite3 *db, const match_case *c, int merged, char *why, size_t whylen)
 {
     sqlite3_stmt *st = NULL;
-    int matched = 0, rc;
-    char bigram[512];
+    char bigram[512], both[1024];
     snprintf(bigram, sizeof bigram, "\x01%s", c->doc);
-    sqlite3_exec(db, "DELETE FROM t", NULL, NULL, NULL);
-    rc = sqlite3_prepare_v2(db, "INSERT INTO t(body, bg) VALUES(?, ?)", -1, &st, NULL);
-    sqlite3_bind_text(st, 1, c->doc, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, bigram, -1, SQLITE_STATIC);
+    snprintf(both, sizeof both, "%s\x01\n%s", c->doc, c->doc);
+    sqlite3_exec(db, merged ? "DELETE FROM m" : "DELETE FROM t", NULL, NULL, NULL);
+    int rc = sqlite3_prepare_v2(
+        db, merged ? "INSERT INTO m(body) VALUES(?1)" : "INSERT INTO t(body, bg) VALUES(?1, ?2)",
+        -1, &st, NULL);
+    sqlite3_bind_text(st, 1, merged ? both : c->doc, -1, SQLITE_STATIC);
+    if (!merged)
+        sqlite3_bind_text(st, 2, bigram, -1, SQLITE_STATIC);
     if (rc || sqlite3_step(st) != SQLITE_DONE) {
         snprintf(why, whylen, "insert failed: %s", sqlite3_errmsg(db));
         sqlite3_finalize(st);
         return -1;
     }
     sqlite3_finalize(st);
+    return 0;
+}
+
+static int run_case(sqlite3 *db, const match_case *c, int merged, char *why, size_t whylen)
+{
+    sqlite3_stmt *st = NULL;
+    int matched = 0, rc;
+    const char *bg = merged ? "body" : "bg";
+    if (insert_doc(db, c, merged, why, whylen))
+        return -1;
     /* words of the query, each required */
     char expr[2048] = "";
     char q[256];
@@ -152,14 +176,17 @@ static int run_case(sqlite3 *db, const match_case *c, char *why, size_t whylen)
         if (c->col == COL_WORD)
             snprintf(part, sizeof part, "body:\"%s\"", w);
         else if (c->col == COL_BIGRAM)
-            snprintf(part, sizeof part, "bg:\"\x01%s\"", w);
+            snprintf(part, sizeof part, "%s:\"\x01%s\"", bg, w);
         else
-            snprintf(part, sizeof part, "(body:\"%s\" OR bg:\"\x01%s\")", w, w);
+            snprintf(part, sizeof part, "(body:\"%s\" OR %s:\"\x01%s\")", w, bg, w);
         if (expr[0])
             strncat(expr, " AND ", sizeof expr - strlen(expr) - 1);
         strncat(expr, part, sizeof expr - strlen(expr) - 1);
     }
-    rc = sqlite3_prepare_v2(db, "SELECT count(*) FROM t WHERE t MATCH ?", -1, &st, NULL);
+    rc = sqlite3_prepare_v2(db,
+                            merged ? "SELECT count(*) FROM m WHERE m MATCH ?"
+                                   : "SELECT count(*) FROM t WHERE t MATCH ?",
+                            -1, &st, NULL);
     sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
     if (rc || sqlite3_step(st) != SQLITE_ROW) {
         snprintf(why, whylen, "query %s failed: %s", expr, sqlite3_errmsg(db));
@@ -178,21 +205,24 @@ int main(void)
     sqlite3 *db = NULL;
     int failed = 0;
     if (sqlite3_open(":memory:", &db) || kofts_fts5_register(db) ||
-        sqlite3_exec(db, "CREATE VIRTUAL TABLE t USING fts5(body, bg, tokenize='kofts')", NULL,
-                     NULL, NULL)) {
+        sqlite3_exec(db,
+                     "CREATE VIRTUAL TABLE t USING fts5(body, bg, tokenize='kofts');"
+                     "CREATE VIRTUAL TABLE m USING fts5(body, tokenize='kofts bigram_in_body')",
+                     NULL, NULL, NULL)) {
         fprintf(stderr, "setup failed: %s\n", sqlite3_errmsg(db));
         return 1;
     }
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char why[1024];
-        int ok = run_case(db, &cases[i], why, sizeof why);
-        if (ok != 1) {
-            failed++;
-            printf("FAIL %s: doc=\"%s\" query=\"%s\": %s\n", cases[i].id, cases[i].doc,
-                   cases[i].query, why);
+    for (int merged = 0; merged < 2; merged++)
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            char why[1024];
+            int ok = run_case(db, &cases[i], merged, why, sizeof why);
+            if (ok != 1) {
+                failed++;
+                printf("FAIL %s%s: doc=\"%s\" query=\"%s\": %s\n", cases[i].id,
+                       merged ? " (bigram_in_body)" : "", cases[i].doc, cases[i].query, why);
+            }
         }
-    }
     sqlite3_close(db);
-    printf("%zu cases, %d failed\n", sizeof cases / sizeof cases[0], failed);
+    printf("%zu cases x 2 tables, %d failed\n", sizeof cases / sizeof cases[0], failed);
     return failed ? 1 : 0;
 }

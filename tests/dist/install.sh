@@ -76,7 +76,7 @@ elif cc -o "$WORK/ext_client" "$SRC/tests/dist/ext_client.c" $flags -lsqlite3 2>
 1
 0
 create: error in tokenizer constructor
-kofts tokenizer: unknown argument 'no_stemm' (known: bigram, no_stem, no_pieces, no_joins, no_latin_stem, no_hanja, ungated, no_lemma, no_numunit)
+kofts tokenizer: unknown argument 'no_stemm' (known: bigram, no_stem, no_pieces, no_joins, no_latin_stem, no_hanja, ungated, no_lemma, no_numunit, bigram_in_body)
 kofts tokenizer: argument 'bigram' given twice
 NULL"
     [ "$(cat "$WORK/link.out")" = "$expect" ] && ok I06-link-run ||

@@ -59,7 +59,7 @@ same S24-index-refuses-v1 "$rc" "1"
 has S25-index-message "$(cat err)" "built with schema 1"
 "$IDX" --db old.db --full docs.jsonl 2>err || fail S26-full-rebuilds "$(cat err)"
 same S27-rebuilt "$("$SQL" old.db "SELECT group_concat(id) FROM (SELECT id FROM docs ORDER BY id)")" "long,short"
-same S28-rebuilt-schema "$("$SQL" old.db "SELECT value FROM kofts_meta WHERE key='schema_version'")" "4"
+same S28-rebuilt-schema "$("$SQL" old.db "SELECT value FROM kofts_meta WHERE key='schema_version'")" "5"
 has S29-rebuilt-search "$("$SEARCH" --db old.db --json 고양이 2>&1)" '"id":"short"'
 
 # schema 3: 200 short articles; the first build trains a dictionary on their bodies

@@ -109,6 +109,10 @@ run C44-weights-title 0 --db "$WORK/w.db" --json --weights 1,0,0,0,0,0 무지개
     head -1 "$out" >"$WORK/first" && in_file C44-weights-title "$WORK/first" '"id":"wt"'
 run C45-weights-body 0 --db "$WORK/w.db" --json --weights 0,0,1,0,0,0 무지개 &&
     head -1 "$out" >"$WORK/first" && in_file C45-weights-body "$WORK/first" '"id":"wb"'
+# the bigram weight reaches bigram phrases wherever the index keeps their tokens (schema 5:
+# in body, after the words): bigram alone still scores the hits
+run C46-weights-bigram 0 --db "$WORK/w.db" --json --weights 0,0,0,0,0,1 무지개 &&
+    head -1 "$out" >"$WORK/first" && not_in_file C46-weights-bigram "$WORK/first" '"score":0.000000'
 run C43-limit-offset 0 $S --json --sort date --limit 1 --offset 2 양자 &&
     in_file C43-limit-offset "$out" '"rank":3,"id":"a3"' && lines C43-n "$out" 1
 
@@ -134,7 +138,7 @@ run C60-explain 0 $S --explain '광주와 -부산 무엇' && in_file C60-explain
     in_file C60-explain-excluded "$out" "excluded" && in_file C60-explain-optional "$out" "optional"
 run C61-stats 0 $S --stats && in_file C61-stats "$out" '"documents":13' &&
     in_file C61-stats-analyzer "$out" '"analyzer":"kofts-analyzer-' &&
-    in_file C61-stats-schema "$out" '"schema_version":4' && in_file C61-stats-bytes "$out" '"index_bytes":'
+    in_file C61-stats-schema "$out" '"schema_version":5' && in_file C61-stats-bytes "$out" '"index_bytes":'
 
 # --batch: TREC and JSON, passes and timings.
 printf 'q1\t광주와\nq2\t날씨 -부산\n\nq3\t😀\nq4\t양자\r\n' >"$WORK/batch.tsv"

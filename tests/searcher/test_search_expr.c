@@ -21,36 +21,34 @@ typedef struct {
 } expr_case;
 
 static const expr_case cases[] = {
-    {"E01-word", "광주와", 0, 1, "((" W " : \"광주와\" OR bigram : \"" B "광주와\"))", NULL},
+    {"E01-word", "광주와", 0, 1, "((" W " : \"광주와\" OR body : \"" B "광주와\"))", NULL},
     {"E02-and", "광주 부산", 0, 2,
-     "((" W " : \"광주\" OR bigram : \"" B "광주\" OR bigram : \"" B "광주부산\")) AND ((" W
-     " : \"부산\" OR bigram : \"" B "부산\" OR bigram : \"" B "광주부산\"))",
+     "((" W " : \"광주\" OR body : \"" B "광주\" OR body : \"" B "광주부산\")) AND ((" W
+     " : \"부산\" OR body : \"" B "부산\" OR body : \"" B "광주부산\"))",
      NULL},
     {"E03-any", "광주 부산", 1, 2,
-     "((" W " : \"광주\" OR bigram : \"" B "광주\")) OR ((" W " : \"부산\" OR bigram : \"" B
-     "부산\"))",
+     "((" W " : \"광주\" OR body : \"" B "광주\")) OR ((" W " : \"부산\" OR body : \"" B "부산\"))",
      NULL},
     {"E04-exclude", "광주 -부산", 0, 1,
-     "((" W " : \"광주\" OR bigram : \"" B "광주\")) NOT (" W " : \"부산\")", NULL},
+     "((" W " : \"광주\" OR body : \"" B "광주\")) NOT (" W " : \"부산\")", NULL},
     {"E05-or", "광주 OR 부산", 0, 1,
-     "((" W " : \"광주\" OR bigram : \"" B "광주\") OR (" W " : \"부산\" OR bigram : \"" B
-     "부산\"))",
+     "((" W " : \"광주\" OR body : \"" B "광주\") OR (" W " : \"부산\" OR body : \"" B "부산\"))",
      NULL},
     {"E06-title", "title:임종석", 0, 1, "(title : \"임종석\")", NULL},
     {"E07-prefix", "반도*", 0, 1, "(" W " : \"반도\" *)", NULL},
     {"E08-phrase", "\"양자 컴퓨팅\"", 0, 1, "(" W " : \"양자 컴퓨팅\")", NULL},
     {"E09-title-phrase", "title:\"양자 컴퓨팅\"", 0, 1, "(title : \"양자 컴퓨팅\")", NULL},
-    {"E10-category", "category:과학 양자", 0, 1, "((" W " : \"양자\" OR bigram : \"" B "양자\"))",
+    {"E10-category", "category:과학 양자", 0, 1, "((" W " : \"양자\" OR body : \"" B "양자\"))",
      NULL},
     {"E11-unbalanced", "\"양자 컴퓨팅", 0, 1, "(" W " : \"양자 컴퓨팅\")", "unbalanced quote"},
     {"E12-lone-minus", "-", 0, 0, "", "lone '-'"},
     {"E13-or-or", "OR OR", 0, 0, "", "stray OR"},
     {"E14-parens", ")))", 0, 0, "", "nothing searchable"},
     {"E15-emoji", "\xf0\x9f\x98\x80", 0, 0, "", "nothing searchable"},
-    {"E16-question", "광주 무엇", 0, 1, "((" W " : \"광주\" OR bigram : \"" B "광주\"))",
+    {"E16-question", "광주 무엇", 0, 1, "((" W " : \"광주\" OR body : \"" B "광주\"))",
      "question word"},
     {"E17-question-only", "무엇인가", 0, 1, NULL, NULL},
-    {"E18-invalid-utf8", "\xff광주\xfe", 0, 1, "((" W " : \"광주\" OR bigram : \"" B "광주\"))",
+    {"E18-invalid-utf8", "\xff광주\xfe", 0, 1, "((" W " : \"광주\" OR body : \"" B "광주\"))",
      "invalid UTF-8"},
     {"E19-trailing-or", "광주 OR", 0, 1, NULL, "trailing OR"},
     {"E20-leading-or", "OR 광주", 0, 1, NULL, "stray OR"},
@@ -60,7 +58,7 @@ static const expr_case cases[] = {
     {"E24-quote-in-word", "광주\"부산\"", 0, 2, NULL, NULL},
     {"E25-empty", "", 0, 0, "", NULL},
     {"E26-blanks", " \t\n ", 0, 0, "", NULL},
-    {"E27-question-why", "왜곡 왜", 0, 1, "((" W " : \"왜곡\" OR bigram : \"" B "왜곡\"))",
+    {"E27-question-why", "왜곡 왜", 0, 1, "((" W " : \"왜곡\" OR body : \"" B "왜곡\"))",
      "(question word): 왜"},
 };
 
