@@ -158,6 +158,17 @@ int kofts_textz_train(kofts_buf *dict, unsigned *id, const char *samples, const 
     return 0;
 }
 
+unsigned kofts_textz_slot_dict(const kofts_textz_slot *s)
+{
+    const dict_node *d = s ? atomic_load(&((kofts_textz_slot *)s)->cur) : NULL;
+    return d ? d->id : 0;
+}
+
+unsigned kofts_textz_dict_of(const void *z, size_t n)
+{
+    return z && n ? ZSTD_getDictID_fromFrame(z, n) : 0;
+}
+
 int kofts_textz_pack(kofts_buf *out, const char *text, size_t len, const kofts_textz_slot *slot)
 {
     out->len = 0;

@@ -53,6 +53,12 @@ void kofts_textz_slot_free(kofts_textz_slot *s);
  */
 int kofts_textz_slot_use(kofts_textz_slot *s, const void *dict, size_t n, unsigned *id);
 
+/* The id of the dictionary the slot compresses with now, 0 when none. */
+unsigned kofts_textz_slot_dict(const kofts_textz_slot *s);
+
+/* The id of the dictionary the BLOB z[0..n) was compressed with, 0 when none. */
+unsigned kofts_textz_dict_of(const void *z, size_t n);
+
 /*
  * Compress text[0..len) into out (emptied first) as the BLOB above, with the dictionary
  * slot holds now (slot NULL, or holding none: without). Returns 1 when the text should

@@ -362,11 +362,21 @@ run missing-source --db m.db "$T/does-not-exist"; expect_rc missing-source 0
 expect_err missing-source "kofts-index: $T/does-not-exist: cannot read: No such file or directory"
 run missing-strict --db m.db --strict "$T/does-not-exist"; expect_rc missing-strict 1
 
+# first_commit DB PID: wait (up to ~10 s) until the run PID has committed its first batch
+first_commit() {
+  w=0
+  while [ $w -lt 500 ] && kill -0 "$2" 2>/dev/null; do
+    [ "$(q "$1" "SELECT count(*) > 0 FROM docs" 2>/dev/null)" = 1 ] && return 0
+    sleep 0.02
+    w=$((w + 1))
+  done
+}
+
 # ---------------------------------------------------------------- SIGINT
 awk 'BEGIN { for (i = 1; i <= 40000; i++) printf "{\"id\":\"s%d\",\"title\":\"신호 시험 %d\",\"body\":\"문서 번호 %d 의 본문은 시험용 문장입니다. 한국어 형태소 분석기가 처리합니다.\"}\n", i, i, i }' > sig.jsonl
 "$IDX" --db sig.db --batch 200 --jobs 2 sig.jsonl 2>"$T/err" &
 pid=$!
-sleep 2
+first_commit sig.db $pid # 40,000 records now take ~0.9 s: a fixed sleep missed the run
 kill -INT $pid 2>/dev/null
 wait $pid; RC=$?
 if grep -q 'interrupted' "$T/err"; then
@@ -385,7 +395,7 @@ fi
 rm -f k.db k.db-wal k.db-shm
 "$IDX" --db k.db --batch 200 --jobs 2 sig.jsonl 2>/dev/null &
 pid=$!
-sleep 1.5
+first_commit k.db $pid
 kill -KILL $pid 2>/dev/null
 wait $pid 2>/dev/null
 if [ -f k.db ]; then

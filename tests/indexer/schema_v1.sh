@@ -76,6 +76,18 @@ dict=$("$SQL" c.db "SELECT id FROM doc_dict")
 same S42-bodies-read "$("$SQL" c.db "SELECT count(*) FROM docs WHERE body LIKE '%안건 %번은 보류되었다.'")" "200"
 integrity S43-integrity c.db
 has S44-search "$("$SEARCH" --db c.db --highlight '[,]' 방청을 2>&1)" "[방청]"
+# a first build of 3,000 bodies on 2 workers: the bodies the workers compressed while the
+# writer trained the dictionary are compressed again with it (no frame without a dictionary id:
+# the low 2 bits of a zstd frame's 5th byte)
+n=0
+while [ $n -lt 3000 ]; do
+    b="제${n}회 정기 회의에서 위원회는 예산 $((n * 37 % 900))억 원을 심의했다. 회의는 서울 본관 $((n % 9 + 1))층에서 열렸고 위원 $((n % 7 + 3))명이 참석했다. 다음 회의는 $((n % 12 + 1))월 $((n % 28 + 1))일에 열린다. 주민 $((n * 13 % 500))명이 방청을 신청했고 시민 단체 $((n % 5 + 1))곳이 의견서를 냈다. 안건 ${n}번은 보류되었다."
+    printf '{"id":"m%d","body":"%s %s"}\n' $n "$b" "$b"
+    n=$((n + 1))
+done > flight.jsonl
+"$IDX" --db f.db --jobs 2 flight.jsonl 2>err || fail S53-index "$(cat err)"
+same S54-every-frame-has-the-dict "$("$SQL" f.db "SELECT count(*) FROM doc_store WHERE typeof(body) = 'blob' AND (instr('0123456789ABCDEF', substr(hex(body), 10, 1)) - 1) % 4 = 0")" "0"
+same S55-frames "$("$SQL" f.db "SELECT count(*) > 2900 FROM doc_store WHERE typeof(body) = 'blob'")" "1"
 cp c.db nodict.db
 "$SQL" nodict.db "DELETE FROM doc_dict" >/dev/null 2>&1
 has S45-bodies-need-it "$("$SQL" nodict.db "SELECT body FROM docs WHERE id='d3'" 2>&1)" "needs dictionary $dict"
