@@ -192,19 +192,6 @@ static int on_token(void *ctx, const kofts_token *tok)
                       (int)tok->start_off, (int)tok->end_off);
 }
 
-static int replay(const kofts_tokstream *ts, void *ctx,
-                  int (*xToken)(void *, int, const char *, int, int, int))
-{
-    for (size_t i = 0; i < ts->n; i++) {
-        const rec *r = &ts->recs[i];
-        int rc = xToken(ctx, r->colocated ? FTS5_TOKEN_COLOCATED : 0, ts->blob.data + r->text_off,
-                        r->len, (int)r->start, (int)r->end);
-        if (rc)
-            return rc;
-    }
-    return SQLITE_OK;
-}
-
 /* bigram_in_body: a plain bigram "XY" is written "~XY" so that it never shares a term with a
  * word token; "^XY" heads cannot be word tokens already. */
 static int ns_token(void *ctx, int flags, const char *tok, int n, int s, int e)
@@ -224,41 +211,54 @@ static int ns_on_token(void *ctx, const kofts_token *tok)
                     (int)tok->start_off, (int)tok->end_off);
 }
 
-/* Tokens of one document text (or a part of one): a preloaded stream when one holds exactly
- * these bytes, else the analyzer. ns: plain bigrams namespaced (ns_token). */
-static int tokenize_part(tokenizer *t, void *ctx, const char *text, size_t n, int off, int ns,
-                         int (*xToken)(void *, int, const char *, int, int, int))
+/* The preloaded stream that holds exactly text[0..n), or NULL. */
+static const kofts_tokstream *preloaded(const char *text, size_t n)
 {
-    emit_ctx ec = {ctx, xToken};
-    if (!off && !ns) {
-        for (size_t i = 0; i < preload.n; i++) {
-            const kofts_tokstream *ts = preload.streams[i];
-            if (ts && ts->len == n && memcmp(ts->text, text, n) == 0)
-                return replay(ts, ctx, xToken);
-        }
-    }
-    for (size_t i = 0; ns && i < preload.n; i++) {
+    for (size_t i = 0; i < preload.n; i++) {
         const kofts_tokstream *ts = preload.streams[i];
-        if (!ts || ts->len != n || memcmp(ts->text, text, n) != 0)
-            continue;
-        for (size_t r = 0; r < ts->n; r++) {
-            const rec *x = &ts->recs[r];
-            int rc =
-                ns_token(&ec, x->colocated ? FTS5_TOKEN_COLOCATED : 0, ts->blob.data + x->text_off,
-                         x->len, off + (int)x->start, off + (int)x->end);
-            if (rc)
-                return rc;
-        }
-        return SQLITE_OK;
+        if (ts && ts->len == n && memcmp(ts->text, text, n) == 0)
+            return ts;
     }
-    (void)off; /* offsets of a second part are relative to it: FTS5 does not use them */
+    return NULL;
+}
+
+/* Send ts's tokens to FTS5, offsets shifted by off; ns: plain bigrams namespaced. */
+static int replay(const kofts_tokstream *ts, emit_ctx *ec, int off, int ns)
+{
+    for (size_t i = 0; i < ts->n; i++) {
+        const rec *r = &ts->recs[i];
+        int flags = r->colocated ? FTS5_TOKEN_COLOCATED : 0;
+        const char *tok = ts->blob.data + r->text_off;
+        int rc =
+            ns ? ns_token(ec, flags, tok, r->len, off + (int)r->start, off + (int)r->end)
+               : ec->xToken(ec->ctx, flags, tok, r->len, off + (int)r->start, off + (int)r->end);
+        if (rc)
+            return rc;
+    }
+    return SQLITE_OK;
+}
+
+/* Analyse text[0..n) in the tokenizer's mode and send the tokens to FTS5 (ns: plain bigrams
+ * namespaced). Returns an SQLITE_* code. */
+static int analyse(tokenizer *t, emit_ctx *ec, const char *text, size_t n, int query, int ns)
+{
     kofts_mode mode = t->force_bigram ? KOFTS_MODE_BIGRAM : KOFTS_MODE_WORD;
-    int rc = kofts_analyzer_run(t->a, mode, 0, text, n, ns ? ns_on_token : on_token, &ec);
+    int rc = kofts_analyzer_run(t->a, mode, query ? KOFTS_ANALYZE_QUERY : 0, text, n,
+                                ns ? ns_on_token : on_token, ec);
     if (rc > 0)
-        return rc;
+        return rc; /* an SQLITE_* code from xToken */
     if (rc == KOFTS_ENOMEM)
         return SQLITE_NOMEM;
     return rc ? SQLITE_ERROR : SQLITE_OK;
+}
+
+/* Tokens of one document text (or a part of one, starting at off): a preloaded stream when
+ * one holds exactly these bytes, else the analyzer. ns: plain bigrams namespaced. */
+static int tokenize_doc(tokenizer *t, emit_ctx *ec, const char *text, size_t n, int off, int ns)
+{
+    const kofts_tokstream *ts = preloaded(text, n);
+    /* without a stream, offsets of a second part stay relative to it: FTS5 does not use them */
+    return ts ? replay(ts, ec, off, ns) : analyse(t, ec, text, n, 0, ns);
 }
 
 /* bigram_in_body: where the bigram text starts in a value WORDS 0x01 TITLE '\n' WORDS (the
@@ -282,31 +282,17 @@ static int x_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *text, 
     tokenizer *t = (tokenizer *)p;
     if (n <= 0 || !text)
         return SQLITE_OK;
-    int query = (flags & FTS5_TOKENIZE_QUERY) != 0;
-    if (!query && t->bigram_in_body) {
-        size_t k = bigram_split(text, (size_t)n);
-        int rc = tokenize_part(t, ctx, text, k, 0, 0, xToken);
-        if (rc == SQLITE_OK && k < (size_t)n)
-            rc = tokenize_part(t, ctx, text + k, (size_t)n - k, (int)k, 1, xToken);
-        return rc;
-    }
-    if (!query && preload.n) {
-        for (size_t i = 0; i < preload.n; i++) {
-            const kofts_tokstream *ts = preload.streams[i];
-            if (ts && ts->len == (size_t)n && memcmp(ts->text, text, (size_t)n) == 0)
-                return replay(ts, ctx, xToken);
-        }
-    }
     emit_ctx ec = {ctx, xToken};
-    kofts_mode mode = t->force_bigram ? KOFTS_MODE_BIGRAM : KOFTS_MODE_WORD;
-    int ns = t->bigram_in_body && text[0] == KOFTS_BIGRAM_MARK;
-    int rc = kofts_analyzer_run(t->a, mode, query ? KOFTS_ANALYZE_QUERY : 0, text, (size_t)n,
-                                ns ? ns_on_token : on_token, &ec);
-    if (rc > 0)
-        return rc; /* an SQLITE_* code from xToken */
-    if (rc == KOFTS_ENOMEM)
-        return SQLITE_NOMEM;
-    return rc ? SQLITE_ERROR : SQLITE_OK;
+    if (flags & FTS5_TOKENIZE_QUERY)
+        return analyse(t, &ec, text, (size_t)n, 1,
+                       t->bigram_in_body && text[0] == KOFTS_BIGRAM_MARK);
+    if (!t->bigram_in_body)
+        return tokenize_doc(t, &ec, text, (size_t)n, 0, 0);
+    size_t k = bigram_split(text, (size_t)n);
+    int rc = tokenize_doc(t, &ec, text, k, 0, 0);
+    if (rc == SQLITE_OK && k < (size_t)n)
+        rc = tokenize_doc(t, &ec, text + k, (size_t)n - k, (int)k, 1);
+    return rc;
 }
 
 int kofts_fts5_register(sqlite3 *db)

@@ -323,31 +323,57 @@ static int write_made_up(const char *aff, const char *dic, void (*write_aff)(FIL
     return ok ? 0 : -1;
 }
 
+/* A made-up .aff/.dic in a temporary folder, loaded by hunspell and by kofts's filter. */
+typedef struct {
+    char dir[64], aff[600], dic[600];
+    Hunhandle *h;
+    kofts_morph_filter *f;
+} made_up_files;
+
+/* Write and load m's files (id names the check): 0, or -1 after a failed CHECK. note says
+ * why kofts's path would not answer with these files ("" when it would). */
+static int made_up_open(made_up_files *m, const char *id, const char *tmpl,
+                        void (*write_aff)(FILE *), const char *dic,
+                        const char *(*note)(const kofts_morph_filter *))
+{
+    char why[200] = "";
+    memset(m, 0, sizeof *m);
+    snprintf(m->dir, sizeof m->dir, "%s", tmpl);
+    if (!mkdtemp(m->dir)) {
+        m->dir[0] = '\0';
+        CHECK(id, 0, "cannot make a temporary folder");
+        return -1;
+    }
+    snprintf(m->aff, sizeof m->aff, "%s/t.aff", m->dir);
+    snprintf(m->dic, sizeof m->dic, "%s/t.dic", m->dir);
+    m->h =
+        write_made_up(m->aff, m->dic, write_aff, dic) == 0 ? Hunspell_create(m->aff, m->dic) : NULL;
+    int rc = m->h ? kofts_morph_filter_load(&m->f, m->aff, m->dic, why, sizeof why) : -1;
+    CHECK(id, rc == 0 && !*note(m->f), "made-up files not loaded: %s %s", why,
+          m->f ? note(m->f) : "");
+    return rc == 0 ? 0 : -1;
+}
+
+static void made_up_close(made_up_files *m)
+{
+    if (m->h)
+        Hunspell_destroy(m->h);
+    kofts_morph_filter_free(m->f);
+    if (m->dir[0]) {
+        unlink(m->aff);
+        unlink(m->dic);
+        rmdir(m->dir);
+    }
+}
+
 static void made_up(void)
 {
-    char dir[] = "/tmp/kofts-morph-exact-XXXXXX";
-    if (!mkdtemp(dir)) {
-        CHECK("F13", 0, "cannot make a temporary folder");
-        return;
-    }
-    char aff[600], dic[600], why[200] = "";
-    snprintf(aff, sizeof aff, "%s/t.aff", dir);
-    snprintf(dic, sizeof dic, "%s/t.dic", dir);
-    kofts_morph_filter *f = NULL;
-    Hunhandle *h = write_made_up(aff, dic, write_made_up_aff, made_up_dic) == 0
-                       ? Hunspell_create(aff, dic)
-                       : NULL;
-    int rc = h ? kofts_morph_filter_load(&f, aff, dic, why, sizeof why) : -1;
-    CHECK("F13", rc == 0 && !*kofts_morph_exact_note(f), "made-up files not loaded: %s %s", why,
-          f ? kofts_morph_exact_note(f) : "");
+    made_up_files m;
+    int rc = made_up_open(&m, "F13", "/tmp/kofts-morph-exact-XXXXXX", write_made_up_aff,
+                          made_up_dic, kofts_morph_exact_note);
     for (size_t i = 0; rc == 0 && i < sizeof made_up_words / sizeof made_up_words[0]; i++)
-        made_up_word(h, f, i);
-    if (h)
-        Hunspell_destroy(h);
-    kofts_morph_filter_free(f);
-    unlink(aff);
-    unlink(dic);
-    rmdir(dir);
+        made_up_word(m.h, m.f, i);
+    made_up_close(&m);
 }
 
 /* ---- F14: made-up compounds ------------------------------------------------------------ */
@@ -430,24 +456,13 @@ static void compound_case(Hunhandle *h, const kofts_morph_filter *f, size_t i)
 
 static void made_up_compounds(void)
 {
-    char dir[] = "/tmp/kofts-morph-compound-XXXXXX";
-    if (!mkdtemp(dir)) {
-        CHECK("F14", 0, "cannot make a temporary folder");
-        return;
-    }
-    char aff[600], dic[600], why[200] = "";
-    snprintf(aff, sizeof aff, "%s/t.aff", dir);
-    snprintf(dic, sizeof dic, "%s/t.dic", dir);
-    kofts_morph_filter *f = NULL;
-    Hunhandle *h = write_made_up(aff, dic, write_compound_aff, compound_dic) == 0
-                       ? Hunspell_create(aff, dic)
-                       : NULL;
-    int rc = h ? kofts_morph_filter_load(&f, aff, dic, why, sizeof why) : -1;
-    CHECK("F14", rc == 0 && !*kofts_morph_compound_note(f), "made-up files not loaded: %s %s", why,
-          f ? kofts_morph_compound_note(f) : "");
+    made_up_files m;
+    int rc = made_up_open(&m, "F14", "/tmp/kofts-morph-compound-XXXXXX", write_compound_aff,
+                          compound_dic, kofts_morph_compound_note);
+    const kofts_morph_filter *f = m.f;
     for (size_t i = 0;
          rc == 0 && i < sizeof compound_words_made_up / sizeof compound_words_made_up[0]; i++)
-        compound_case(h, f, i);
+        compound_case(m.h, f, i);
     /* F14-budget: a search longer than its budget is left to hunspell */
     kofts_morph_stems st;
     long steps = 0;
@@ -456,12 +471,7 @@ static void made_up_compounds(void)
           rc == 0 && kofts_morph_compound_run(f, w, strlen(w), 1000, &st, &steps) == 1 &&
               steps > 3 && kofts_morph_compound_run(f, w, strlen(w), 3, &st, &steps) == 0,
           "a search over its budget was not left to hunspell (%ld steps)", steps);
-    if (h)
-        Hunspell_destroy(h);
-    kofts_morph_filter_free(f);
-    unlink(aff);
-    unlink(dic);
-    rmdir(dir);
+    made_up_close(&m);
 }
 
 /* ---- F30: every distinct Hangul word of some files ----------------------------------- */
