@@ -1,9 +1,11 @@
 /*
- * kofts_analyzer.c - the analysis pipeline: ICU word break -> per-word
- * normalisation -> Korean/Latin/number/Hanja filters -> token callback.
+ * kofts_analyzer.c - the analysis pipeline: word break -> per-word normalisation ->
+ * Korean/Latin/number/Hanja filters -> token callback.
  *
- * Segmentation runs on the ORIGINAL UTF-8 (utext_openUTF8), so ICU's boundaries are
- * byte offsets into the caller's text. Each word is then normalised on its own
+ * Segmentation runs on the ORIGINAL UTF-8 (utext_openUTF8), so boundaries are byte
+ * offsets into the caller's text. Chunks of plain text (Hangul syllables, ASCII) are
+ * split by kofts_plainbreak.h, exactly as ICU would split them; ICU's word-break
+ * iterator splits the rest. Each word is then normalised on its own
  * (NFKC case fold, which also composes NFD Hangul and drops default-ignorable
  * characters such as U+200B, U+FEFF and the soft hyphen). Two fast paths skip ICU
  * normalisation: pure ASCII (lower-cased by hand) and pure precomposed Hangul
@@ -48,6 +50,7 @@
 #include "kofts_korean.h"
 #include "kofts_lexicon.h"
 #include "kofts_morph.h"
+#include "kofts_plainbreak.h"
 #include "kofts_util.h"
 
 #define MAX_TOKEN 255 /* longer tokens are cut at a character boundary */
@@ -111,8 +114,12 @@ struct kofts_analyzer {
     wcache_entry *wcache; /* owned, WCACHE_SIZE entries */
     wcache_entry scratch; /* analysis of a word too long for the cache */
     /* per run */
-    int32_t cur; /* ICU boundary after the last span fetched */
-    span la[2];  /* lookahead spans */
+    const char *text;  /* the text of the run */
+    int32_t len;       /* its length */
+    int32_t cur;       /* boundary after the last span fetched, or UBRK_DONE */
+    int32_t plain_end; /* end of the plain chunk being split (kofts_plainbreak.h) */
+    int32_t icu_until; /* >= 0: spans come from ICU up to a blank at or after this */
+    span la[2];        /* lookahead spans */
     int nla;
     kofts_token_cb cb;
     void *ctx;
@@ -859,7 +866,53 @@ static int is_invisible(int32_t cp)
            cp == 0x00AD;
 }
 
-/* Next raw ICU span, from the lookahead queue first. */
+/* The next raw span after a->cur: split directly inside a plain chunk, from ICU
+ * otherwise (kofts_plainbreak.h says why the two agree). At a chunk start, a chunk that
+ * is not plain (or every chunk, with KOFTS_OPT_ICU_ONLY) hands ICU the text from there
+ * up to its first boundary at a blank at or after the chunk's end. Returns 0 at the end. */
+static int fetch(kofts_analyzer *a, span *out)
+{
+    int32_t p = a->cur, e;
+    int jumped = 0;
+    if (p == UBRK_DONE || p >= a->len) {
+        a->cur = UBRK_DONE;
+        return 0;
+    }
+    if (a->icu_until < 0 && p >= a->plain_end) {
+        int plain;
+        size_t end = kofts_pb_chunk(a->text, (size_t)a->len, (size_t)p, &plain);
+        if (plain && !(a->opts & KOFTS_OPT_ICU_ONLY)) {
+            a->plain_end = (int32_t)end;
+        } else {
+            a->icu_until = (int32_t)end;
+            /* p is a boundary of ICU's (a text start or a blank after a non-blank, see
+             * kofts_plainbreak.h), and isBoundary puts the iterator there; were it not,
+             * the iterator would stand at the next boundary, which then ends the span */
+            if (p != ubrk_current(a->bi) && !ubrk_isBoundary(a->bi, p))
+                jumped = 1;
+        }
+    }
+    if (a->icu_until >= 0) {
+        e = jumped ? ubrk_current(a->bi) : ubrk_next(a->bi);
+        if (e == UBRK_DONE) {
+            a->cur = UBRK_DONE;
+            return 0;
+        }
+        out->status = ubrk_getRuleStatus(a->bi);
+        if (e >= a->icu_until && (e >= a->len || kofts_pb_is_blank((unsigned char)a->text[e]))) {
+            a->icu_until = -1;
+            a->plain_end = e;
+        }
+    } else {
+        e = (int32_t)kofts_pb_next(a->text, (size_t)a->plain_end, (size_t)p, &out->status);
+    }
+    out->s = p;
+    out->e = e;
+    a->cur = e;
+    return 1;
+}
+
+/* Next raw span, from the lookahead queue first. */
 static int raw_next(kofts_analyzer *a, span *out)
 {
     if (a->nla) {
@@ -868,36 +921,15 @@ static int raw_next(kofts_analyzer *a, span *out)
         a->nla--;
         return 1;
     }
-    if (a->cur == UBRK_DONE)
-        return 0;
-    int32_t e = ubrk_next(a->bi);
-    if (e == UBRK_DONE) {
-        a->cur = UBRK_DONE;
-        return 0;
-    }
-    out->s = a->cur;
-    out->e = e;
-    out->status = ubrk_getRuleStatus(a->bi);
-    a->cur = e;
-    return 1;
+    return fetch(a, out);
 }
 
 static int peek(kofts_analyzer *a, int k, span *out)
 {
     while (a->nla <= k) {
-        span sp;
-        if (a->cur == UBRK_DONE)
+        if (!fetch(a, &a->la[a->nla]))
             return 0;
-        int32_t e = ubrk_next(a->bi);
-        if (e == UBRK_DONE) {
-            a->cur = UBRK_DONE;
-            return 0;
-        }
-        sp.s = a->cur;
-        sp.e = e;
-        sp.status = ubrk_getRuleStatus(a->bi);
-        a->cur = e;
-        a->la[a->nla++] = sp;
+        a->nla++;
     }
     *out = a->la[k];
     return 1;
@@ -1032,7 +1064,8 @@ static void begin_run(kofts_analyzer *a, int flags, kofts_token_cb cb, void *ctx
     memset(&a->prev, 0, sizeof a->prev);
 }
 
-/* Point a's ICU word-break iterator at text[0..len). 0 or KOFTS_EICU (message set). */
+/* Point a's ICU word-break iterator at text[0..len) and start the span cursor there.
+ * 0 or KOFTS_EICU (message set). */
 static int start_icu(kofts_analyzer *a, const char *text, size_t len)
 {
     UErrorCode st = U_ZERO_ERROR;
@@ -1046,7 +1079,11 @@ static int start_icu(kofts_analyzer *a, const char *text, size_t len)
         snprintf(a->errmsg, sizeof a->errmsg, "ubrk_setUText: %s", u_errorName(st));
         return KOFTS_EICU;
     }
+    a->text = text;
+    a->len = (int32_t)len;
     a->cur = ubrk_first(a->bi);
+    a->plain_end = 0;
+    a->icu_until = -1;
     a->nla = 0;
     return 0;
 }

@@ -77,14 +77,15 @@ typedef struct kofts_analyzer kofts_analyzer;
 /* Feature switches (default: all on). Used for ablation measurements and exposed as
  * FTS5 tokenizer arguments (tokenize='kofts no_stem no_pieces ...'). An index must be
  * queried with the same switches it was built with. */
-#define KOFTS_OPT_NO_STEM       0x01 /* no particle/ending stripping */
-#define KOFTS_OPT_NO_PIECES     0x02 /* no compound pieces (word mode) or piece heads (bigram) */
-#define KOFTS_OPT_NO_JOINS      0x04 /* no Latin/number joins */
-#define KOFTS_OPT_NO_LATIN_STEM 0x08 /* no Snowball stems */
-#define KOFTS_OPT_NO_HANJA      0x10 /* no Hanja readings */
-#define KOFTS_OPT_UNGATED       0x20 /* query bigrams need not start at a word/piece boundary */
-#define KOFTS_OPT_NO_LEMMA      0x40 /* no verb/adjective lemmas (fast rules and hunspell) */
-#define KOFTS_OPT_NO_NUMUNIT    0x80 /* v3 number rules: no 만/억 unit kept, no counter piece */
+#define KOFTS_OPT_NO_STEM       0x01  /* no particle/ending stripping */
+#define KOFTS_OPT_NO_PIECES     0x02  /* no compound pieces (word mode) or piece heads (bigram) */
+#define KOFTS_OPT_NO_JOINS      0x04  /* no Latin/number joins */
+#define KOFTS_OPT_NO_LATIN_STEM 0x08  /* no Snowball stems */
+#define KOFTS_OPT_NO_HANJA      0x10  /* no Hanja readings */
+#define KOFTS_OPT_UNGATED       0x20  /* query bigrams need not start at a word/piece boundary */
+#define KOFTS_OPT_NO_LEMMA      0x40  /* no verb/adjective lemmas (fast rules and hunspell) */
+#define KOFTS_OPT_NO_NUMUNIT    0x80  /* v3 number rules: no 만/억 unit kept, no counter piece */
+#define KOFTS_OPT_ICU_ONLY      0x100 /* every span from ICU: same tokens (tests, timing) */
 
 /* Set feature switches (KOFTS_OPT_* bits) for later runs on this handle. */
 void kofts_analyzer_set_options(kofts_analyzer *a, unsigned opts);
