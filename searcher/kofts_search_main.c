@@ -580,8 +580,8 @@ static int apply_query_option(cli *c, int opt, const char *arg)
     return 0;
 }
 
-/* The options of output and running (formats, batch, help...): 0, DONE_OK, or an exit
- * status. */
+/* The options that shape the output (format, highlight, snippets...): 0, an exit status,
+ * or NOT_MINE. */
 static int apply_output_option(cli *c, int opt, const char *arg)
 {
     long v;
@@ -591,9 +591,6 @@ static int apply_output_option(cli *c, int opt, const char *arg)
         break;
     case OPT_EXPLAIN:
         c->explain = 1;
-        break;
-    case OPT_BATCH:
-        c->batch = arg;
         break;
     case OPT_FORMAT:
         c->format_set = 1;
@@ -631,6 +628,24 @@ static int apply_output_option(cli *c, int opt, const char *arg)
     case OPT_NO_SNIPPETS:
         c->so.snippets = 0;
         break;
+    case OPT_SUMMARY:
+        c->summary = 1;
+        break;
+    default:
+        return NOT_MINE;
+    }
+    return 0;
+}
+
+/* The options of running (batch, passes, shards) and the ones that stop at once (help,
+ * version, generate): 0, DONE_OK, or an exit status. */
+static int apply_run_option(cli *c, int opt, const char *arg)
+{
+    long v;
+    switch (opt) {
+    case OPT_BATCH:
+        c->batch = arg;
+        break;
     case OPT_PASSES:
         if ((v = kofts_cli_number(arg, 0, 1000000)) < 1) {
             return usage_error("--passes wants a number from 1 to 1000000, not '%s'", arg);
@@ -645,9 +660,6 @@ static int apply_output_option(cli *c, int opt, const char *arg)
         break;
     case OPT_PARALLEL:
         c->parallel = 1;
-        break;
-    case OPT_SUMMARY:
-        c->summary = 1;
         break;
     case OPT_GENERATE: {
         int rc = kofts_cli_generate(&spec, arg, KOFTS_VERSION_STRING, stdout);
@@ -670,7 +682,9 @@ static int apply_output_option(cli *c, int opt, const char *arg)
 static int apply_option(cli *c, int opt, const char *arg)
 {
     int rc = apply_query_option(c, opt, arg);
-    return rc != NOT_MINE ? rc : apply_output_option(c, opt, arg);
+    if (rc == NOT_MINE)
+        rc = apply_output_option(c, opt, arg);
+    return rc != NOT_MINE ? rc : apply_run_option(c, opt, arg);
 }
 
 /* Append word to the query text (words separated by one space). 0, or 1 out of memory. */

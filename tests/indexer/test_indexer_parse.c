@@ -163,13 +163,38 @@ static void test_markup_deep(void)
 
 /* ---- kofts_post_parse ---- */
 
+typedef struct {
+    const char *id, *fname, *in;                             /* case id, file name, file text */
+    int rc;                                                  /* kofts_post_parse's return code */
+    const char *title, *cats, *tags, *date, *excerpt, *body; /* fields when rc is 0 */
+    const char *msgs;                                        /* the messages, "" for none */
+} post_case;
+
+/* Parse one post case and check its return code, messages and (when parsed) fields. */
+static void check_post(const post_case *pc)
+{
+    kofts_doc *d = kofts_doc_new();
+    kofts_diag dg;
+    memset(&dg, 0, sizeof dg);
+    int rc = kofts_post_parse(d, &dg, "P", pc->fname, pc->in, strlen(pc->in), 0);
+    const char *msgs = dg.text.data ? dg.text.data : "";
+    CHECK(pc->id, rc == pc->rc, "rc=%d", rc);
+    CHECK(pc->id, !strcmp(msgs, pc->msgs), "messages '%s'", msgs);
+    if (rc == 0) {
+        CHECK(pc->id, !strcmp(d->title, pc->title), "title '%s'", d->title);
+        CHECK(pc->id, !strcmp(d->categories, pc->cats), "cats '%s'", d->categories);
+        CHECK(pc->id, !strcmp(d->tags, pc->tags), "tags '%s'", d->tags);
+        CHECK(pc->id, !strcmp(d->date, pc->date), "date '%s'", d->date);
+        CHECK(pc->id, !strcmp(d->excerpt, pc->excerpt), "excerpt '%s'", d->excerpt);
+        CHECK(pc->id, !strcmp(d->body, pc->body), "body '%s'", d->body);
+    }
+    kofts_diag_free(&dg);
+    kofts_doc_free(d);
+}
+
 static void test_posts(void)
 {
-    static const struct {
-        const char *id, *fname, *in;
-        int rc;
-        const char *title, *cats, *tags, *date, *excerpt, *body, *msgs;
-    } cases[] = {
+    static const post_case cases[] = {
         {"post-full", "2024-03-01-x.md",
          "---\ntitle: '제목'\ncategories:\n  - 정치\n  - 국제\ntags: 북한 국방\nexcerpt: >\n  요약 "
          "문장\nurl: /a/b\n---\n본문 문단\n",
@@ -231,25 +256,8 @@ static void test_posts(void)
          "---\ntitle: t\ndescription: 설명\nfeature_text: >\n  ## 특집\n---\nb\n", 0, "t", "", "",
          "", "설명", "b", ""},
     };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        kofts_doc *d = kofts_doc_new();
-        kofts_diag dg;
-        memset(&dg, 0, sizeof dg);
-        int rc = kofts_post_parse(d, &dg, "P", cases[i].fname, cases[i].in, strlen(cases[i].in), 0);
-        const char *msgs = dg.text.data ? dg.text.data : "";
-        CHECK(cases[i].id, rc == cases[i].rc, "rc=%d", rc);
-        CHECK(cases[i].id, !strcmp(msgs, cases[i].msgs), "messages '%s'", msgs);
-        if (rc == 0) {
-            CHECK(cases[i].id, !strcmp(d->title, cases[i].title), "title '%s'", d->title);
-            CHECK(cases[i].id, !strcmp(d->categories, cases[i].cats), "cats '%s'", d->categories);
-            CHECK(cases[i].id, !strcmp(d->tags, cases[i].tags), "tags '%s'", d->tags);
-            CHECK(cases[i].id, !strcmp(d->date, cases[i].date), "date '%s'", d->date);
-            CHECK(cases[i].id, !strcmp(d->excerpt, cases[i].excerpt), "excerpt '%s'", d->excerpt);
-            CHECK(cases[i].id, !strcmp(d->body, cases[i].body), "body '%s'", d->body);
-        }
-        kofts_diag_free(&dg);
-        kofts_doc_free(d);
-    }
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_post(&cases[i]);
 }
 
 static void test_text(void)

@@ -116,27 +116,14 @@ static int collect_cases(kofts_xdb *two)
     return fails;
 }
 
-int main(void)
+/*
+ * The stop check on one database: a check that never stops changes nothing, one that
+ * stops at once or during the match ends the search with KOFTS_ESTOP, no hits and a
+ * "stopped" message. Returns the number of failed cases.
+ */
+static int stop_cases(kofts_xdb *db)
 {
-    char dir[] = "/tmp/kofts-xstop-XXXXXX";
     int fails = 0;
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
-        return 1;
-    }
-    char db_dir[64], db2_dir[64];
-    snprintf(db_dir, sizeof db_dir, "%s/db", dir);
-    snprintf(db2_dir, sizeof db2_dir, "%s/db2", dir);
-    kofts_xdb *db = NULL, *two = NULL;
-    if (build(db_dir, 0) || build(db2_dir, NDOCS) || !(db = kofts_xdb_new()) ||
-        kofts_xdb_add_local(db, db_dir) || !(two = kofts_xdb_new()) ||
-        kofts_xdb_add_local(two, db_dir) || kofts_xdb_add_local(two, db2_dir)) {
-        fprintf(stderr, "cannot open %s: %s\n", db_dir, db ? kofts_xdb_errmsg(db) : "?");
-        kofts_xdb_close(db);
-        kofts_xdb_close(two);
-        nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
-        return 1;
-    }
     static const struct {
         const char *id;
         int stop_at;
@@ -167,8 +154,16 @@ int main(void)
         free(h);
         kofts_xq_free(q);
     }
-    /* Counts (max 0) that end once `enough` documents matched; enough 0 or above the
-     * matches: the exact count. */
+    return fails;
+}
+
+/*
+ * Counts (max 0) that end once `enough` documents matched; enough 0 or above the matches:
+ * the exact count. Returns the number of failed cases.
+ */
+static int count_cases(kofts_xdb *db)
+{
+    int fails = 0;
     static const struct {
         const char *id;
         unsigned enough;
@@ -193,6 +188,32 @@ int main(void)
         free(h);
         kofts_xq_free(q);
     }
+    return fails;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/kofts-xstop-XXXXXX";
+    int fails = 0;
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    char db_dir[64], db2_dir[64];
+    snprintf(db_dir, sizeof db_dir, "%s/db", dir);
+    snprintf(db2_dir, sizeof db2_dir, "%s/db2", dir);
+    kofts_xdb *db = NULL, *two = NULL;
+    if (build(db_dir, 0) || build(db2_dir, NDOCS) || !(db = kofts_xdb_new()) ||
+        kofts_xdb_add_local(db, db_dir) || !(two = kofts_xdb_new()) ||
+        kofts_xdb_add_local(two, db_dir) || kofts_xdb_add_local(two, db2_dir)) {
+        fprintf(stderr, "cannot open %s: %s\n", db_dir, db ? kofts_xdb_errmsg(db) : "?");
+        kofts_xdb_close(db);
+        kofts_xdb_close(two);
+        nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+        return 1;
+    }
+    fails += stop_cases(db);
+    fails += count_cases(db);
     fails += collect_cases(two);
     kofts_xdb_close(db);
     kofts_xdb_close(two);
