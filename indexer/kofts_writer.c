@@ -4,7 +4,9 @@
  */
 #include "kofts_writer.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,14 @@
 /* Bodies kept to train the zstd dictionary on: this many, or this many bytes. */
 #define SAMPLE_DOCS  1000
 #define SAMPLE_BYTES (8u << 20)
+
+/* Sample bodies end to end, with the bytes and the rowid of each (rowid 0: forgotten). */
+typedef struct {
+    kofts_buf text;
+    size_t *size;
+    int64_t *row;
+    size_t n, capsize, caprow;
+} samples;
 
 enum {
     S_FIND,       /* rowid, hash, source of a doc id */
@@ -92,13 +102,20 @@ struct kofts_writer {
     size_t nseen, capseen; /* capseen is a power of two */
     char *dup_src;         /* last duplicate's earlier source */
     /* zstd dictionary: until the index has one, the compressed bodies written are kept
-     * as samples (with their rowids) to train it on (see train_dict) */
+     * as samples (with their rowids) to train it on. The training runs on a thread of
+     * its own while the writer goes on (train_start); the samples move there, the bodies
+     * written meanwhile are kept in samp too, and train_finish stores the dictionary and
+     * compresses both sets again with it */
     kofts_textz_slot *zslot; /* owned: the dictionary bodies are compressed with */
-    int dict_done;           /* the index has a dictionary, or training was tried */
-    kofts_buf samples;       /* sample bodies end to end */
-    size_t *ssize;           /* bytes of each */
-    int64_t *srow;           /* rowid of each */
-    size_t nsamp, capsize, caprow;
+    int dict_done;           /* the index has a dictionary, or training was started */
+    samples samp;            /* bodies to compress again once there is a dictionary */
+    int training;            /* the trainer thread was started and not yet joined */
+    pthread_t trainer;
+    atomic_int trained; /* set by the trainer when it is done */
+    samples tsamp;      /* the trainer's samples (it reads text and size only) */
+    kofts_buf tdict;    /* its dictionary, */
+    unsigned tid;       /* the dictionary's id */
+    int trc;            /* and kofts_textz_train's code */
     char err[512];
 };
 
@@ -152,24 +169,74 @@ static int load_dict(kofts_writer *w, const char *path, char **errmsg)
 
 static int begin(kofts_writer *w);
 
-/* Train the index's dictionary on the samples, store it in doc_dict, use it for
- * every body compressed from now on, and compress the sampled rows again with it (all in
- * the open transaction, so the dictionary and the rows that need it commit together).
- * Tried once per run: with too little text to learn from, the run goes on without.
- * Returns 0 or a negative KOFTS_E* code. */
-static int train_dict(kofts_writer *w)
+static void samples_free(samples *sm)
 {
-    kofts_buf dict = {0}, z = {0};
-    unsigned id = 0;
-    sqlite3_stmt *st = NULL;
-    w->dict_done = 1;
-    int used = 0;
-    int rc = kofts_textz_train(&dict, &id, w->samples.data, w->ssize, (unsigned)w->nsamp);
-    if (rc == 1) {
-        rc = 0;
-        goto done;
+    kofts_buf_free(&sm->text);
+    free(sm->size);
+    free(sm->row);
+    memset(sm, 0, sizeof *sm);
+}
+
+static int samples_add(samples *sm, int64_t rowid, const char *body, size_t n)
+{
+    size_t *ns = kofts_grow(sm->size, &sm->capsize, sm->n + 1, sizeof *ns);
+    if (!ns)
+        return KOFTS_ENOMEM;
+    sm->size = ns;
+    int64_t *nr = kofts_grow(sm->row, &sm->caprow, sm->n + 1, sizeof *nr);
+    if (!nr)
+        return KOFTS_ENOMEM;
+    sm->row = nr;
+    if (kofts_buf_append(&sm->text, body, n))
+        return KOFTS_ENOMEM;
+    sm->size[sm->n] = n;
+    sm->row[sm->n++] = rowid;
+    return 0;
+}
+
+/* Forget the samples of rowid, whose row is replaced or deleted: a sample is written
+ * back when the dictionary comes and must not undo that. */
+static void samples_forget(kofts_writer *w, int64_t rowid)
+{
+    samples *set[2] = {&w->samp, &w->tsamp};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < set[k]->n; i++)
+            if (set[k]->row[i] == rowid)
+                set[k]->row[i] = 0;
+}
+
+/* Compress the rows of sm again with the slot's dictionary (a body that is not smaller
+ * as a frame stays as it is). */
+static int recompress(kofts_writer *w, sqlite3_stmt *st, const samples *sm, kofts_buf *z)
+{
+    int rc = 0;
+    size_t off = 0;
+    for (size_t i = 0; i < sm->n && rc == 0; off += sm->size[i++]) {
+        if (!sm->row[i])
+            continue;
+        int pr = kofts_textz_pack(z, sm->text.data + off, sm->size[i], w->zslot);
+        if (pr < 0)
+            rc = pr;
+        if (pr != 0)
+            continue;
+        sqlite3_bind_blob(st, 1, z->data, (int)z->len, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, sm->row[i]);
+        rc = run(w, st, "cannot compress documents again");
     }
-    if (rc || (rc = begin(w)))
+    return rc;
+}
+
+/* Store dict (id) in doc_dict, use it for every body compressed from now on, and
+ * compress the rows of a and b again with it (all in the open transaction, so the
+ * dictionary and the rows that need it commit together). Returns 0 or a negative
+ * KOFTS_E* code; on failure no body compressed from now on needs the dictionary. */
+static int dict_apply(kofts_writer *w, const kofts_buf *dict, unsigned id, const samples *a,
+                      const samples *b)
+{
+    kofts_buf z = {0};
+    sqlite3_stmt *st = NULL;
+    int used = 0, rc = begin(w);
+    if (rc)
         goto done;
     if (sqlite3_prepare_v2(w->db, "INSERT OR REPLACE INTO doc_dict(id, dict) VALUES(?1, ?2)", -1,
                            &st, NULL) != SQLITE_OK) {
@@ -177,13 +244,13 @@ static int train_dict(kofts_writer *w)
         goto done;
     }
     sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_blob(st, 2, dict.data, (int)dict.len, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, dict->data, (int)dict->len, SQLITE_STATIC);
     if ((rc = run(w, st, "cannot store the compression dictionary")))
         goto done;
     sqlite3_finalize(st);
     st = NULL;
     /* stored first: no body may name a dictionary the index does not hold */
-    if ((rc = kofts_textz_slot_use(w->zslot, dict.data, dict.len, NULL)))
+    if ((rc = kofts_textz_slot_use(w->zslot, dict->data, dict->len, NULL)))
         goto done;
     used = 1;
     if (sqlite3_prepare_v2(w->db, "UPDATE doc_store SET body=?1 WHERE rowid=?2", -1, &st, NULL) !=
@@ -191,48 +258,89 @@ static int train_dict(kofts_writer *w)
         rc = fail(w, "cannot compress documents again");
         goto done;
     }
-    size_t off = 0;
-    for (size_t i = 0; i < w->nsamp && rc == 0; off += w->ssize[i++]) {
-        int pr = kofts_textz_pack(&z, w->samples.data + off, w->ssize[i], w->zslot);
-        if (pr < 0)
-            rc = pr;
-        if (pr != 0)
-            continue; /* stays as it is */
-        sqlite3_bind_blob(st, 1, z.data, (int)z.len, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, w->srow[i]);
-        rc = run(w, st, "cannot compress documents again");
-    }
+    if (!(rc = recompress(w, st, a, &z)) && b)
+        rc = recompress(w, st, b, &z);
 done:
     if (rc && used)
         kofts_textz_slot_use(w->zslot, NULL, 0, NULL); /* the rows to come must not need it */
     sqlite3_finalize(st);
-    kofts_buf_free(&dict);
     kofts_buf_free(&z);
-    kofts_buf_free(&w->samples);
-    w->nsamp = 0;
     return rc;
 }
 
-/* Keep body (a compressed one) of rowid as a training sample; train at SAMPLE_DOCS
- * samples or SAMPLE_BYTES. Returns 0 or a negative KOFTS_E* code. */
+/* Train the index's dictionary on the samples here and now (a first build of fewer
+ * than SAMPLE_DOCS documents, or no thread to spare) and apply it. Tried once per run:
+ * with too little text to learn from, the run goes on without. */
+static int train_now(kofts_writer *w)
+{
+    kofts_buf dict = {0};
+    unsigned id = 0;
+    w->dict_done = 1;
+    int rc = kofts_textz_train(&dict, &id, w->samp.text.data, w->samp.size, (unsigned)w->samp.n);
+    if (rc == 0)
+        rc = dict_apply(w, &dict, id, &w->samp, NULL);
+    kofts_buf_free(&dict);
+    samples_free(&w->samp);
+    return rc == 1 ? 0 : rc;
+}
+
+static void *trainer_main(void *arg)
+{
+    kofts_writer *w = arg;
+    w->trc = kofts_textz_train(&w->tdict, &w->tid, w->tsamp.text.data, w->tsamp.size,
+                               (unsigned)w->tsamp.n);
+    atomic_store(&w->trained, 1);
+    return NULL;
+}
+
+/* Hand the samples to the trainer thread (ZSTD's training takes ~0.2 s on the shared
+ * corpus, which the writer, the pipeline's bottleneck, spends writing instead). */
+static int train_start(kofts_writer *w)
+{
+    w->dict_done = 1;
+    w->tsamp = w->samp;
+    memset(&w->samp, 0, sizeof w->samp);
+    atomic_store(&w->trained, 0);
+    if (pthread_create(&w->trainer, NULL, trainer_main, w) == 0) {
+        w->training = 1;
+        return 0;
+    }
+    w->samp = w->tsamp;
+    memset(&w->tsamp, 0, sizeof w->tsamp);
+    return train_now(w);
+}
+
+/* Once the trainer is done (or at once with wait): join it, store and use its
+ * dictionary, compress its samples and the bodies written meanwhile again (apply=0:
+ * drop all that, for a writer that closes). Returns 0 or a negative KOFTS_E* code. */
+static int train_finish(kofts_writer *w, int wait, int apply)
+{
+    if (!w->training || (!wait && !atomic_load(&w->trained)))
+        return 0;
+    pthread_join(w->trainer, NULL);
+    w->training = 0;
+    int rc = w->trc < 0 ? w->trc : 0;
+    if (apply && w->trc == 0)
+        rc = dict_apply(w, &w->tdict, w->tid, &w->tsamp, &w->samp);
+    kofts_buf_free(&w->tdict);
+    samples_free(&w->tsamp);
+    samples_free(&w->samp);
+    return rc;
+}
+
+/* Keep body (a compressed one) of rowid as a sample: to train on, until SAMPLE_DOCS
+ * samples or SAMPLE_BYTES start the training; while it runs, to compress again (at
+ * SAMPLE_BYTES of those the writer waits for the dictionary). Returns 0 or a negative
+ * KOFTS_E* code. */
 static int sample_add(kofts_writer *w, int64_t rowid, const char *body)
 {
-    size_t n = strlen(body);
-    size_t *ns = kofts_grow(w->ssize, &w->capsize, w->nsamp + 1, sizeof *ns);
-    if (!ns)
-        return KOFTS_ENOMEM;
-    w->ssize = ns;
-    int64_t *nr = kofts_grow(w->srow, &w->caprow, w->nsamp + 1, sizeof *nr);
-    if (!nr)
-        return KOFTS_ENOMEM;
-    w->srow = nr;
-    if (kofts_buf_append(&w->samples, body, n))
-        return KOFTS_ENOMEM;
-    w->ssize[w->nsamp] = n;
-    w->srow[w->nsamp++] = rowid;
-    if (w->nsamp >= SAMPLE_DOCS || w->samples.len >= SAMPLE_BYTES)
-        return train_dict(w);
-    return 0;
+    int rc = samples_add(&w->samp, rowid, body, strlen(body));
+    if (rc)
+        return rc;
+    int full = w->samp.n >= SAMPLE_DOCS || w->samp.text.len >= SAMPLE_BYTES;
+    if (w->training)
+        return w->samp.text.len >= SAMPLE_BYTES ? train_finish(w, 1, 1) : 0;
+    return full ? train_start(w) : 0;
 }
 
 int kofts_writer_open(kofts_writer **out, const char *path, int full, char **errmsg)
@@ -328,8 +436,11 @@ int kofts_writer_commit(kofts_writer *w)
 {
     if (!w->in_txn)
         return 0;
+    int rc = train_finish(w, 0, 1); /* a dictionary that is ready commits with its rows */
+    if (rc)
+        return rc;
     if (sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        int rc = fail(w, "cannot commit");
+        rc = fail(w, "cannot commit");
         sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
         w->in_txn = 0;
         return rc;
@@ -401,6 +512,8 @@ static int seen_add(kofts_writer *w, const char *id)
 static int delete_doc(kofts_writer *w, int64_t rowid, int drop_row)
 {
     int rc;
+    if (w->samp.n || w->training)
+        samples_forget(w, rowid);
     sqlite3_stmt *s = stmt(w, S_FTS_DEL);
     sqlite3_bind_int64(s, 1, rowid);
     if ((rc = run(w, s, "cannot delete from the FTS index")))
@@ -549,7 +662,7 @@ int kofts_writer_put(kofts_writer *w, kofts_doc *d, kofts_put_outcome *outcome, 
     stored st;
     *dup_of = NULL;
     *outcome = KOFTS_PUT_NEW;
-    if ((rc = begin(w)))
+    if ((rc = begin(w)) || (rc = train_finish(w, 0, 1)))
         return rc;
     int dup = seen_add(w, d->id);
     if (dup < 0)
@@ -574,7 +687,7 @@ int kofts_writer_put(kofts_writer *w, kofts_doc *d, kofts_put_outcome *outcome, 
         *outcome = KOFTS_PUT_UPDATED;
     if ((rc = with_dict(w, d)) || (rc = store_row(w, d, &st)))
         return rc;
-    if (!w->dict_done && d->zbody.len && (rc = sample_add(w, st.rowid, d->body)))
+    if ((!w->dict_done || w->training) && d->zbody.len && (rc = sample_add(w, st.rowid, d->body)))
         return rc;
     if ((rc = index_row(w, d, st.rowid)))
         return rc;
@@ -670,8 +783,11 @@ int kofts_writer_file_remove(kofts_writer *w, const char *path, long long *remov
 int kofts_writer_optimize(kofts_writer *w)
 {
     int rc;
-    /* a first build of fewer than SAMPLE_DOCS documents trains on what it has */
-    if (!w->dict_done && w->nsamp >= KOFTS_TEXTZ_DICT_MIN_SAMPLES && (rc = train_dict(w)))
+    /* the dictionary being trained is waited for; a first build of fewer than
+     * SAMPLE_DOCS documents trains on what it has */
+    if ((rc = train_finish(w, 1, 1)))
+        return rc;
+    if (!w->dict_done && w->samp.n >= KOFTS_TEXTZ_DICT_MIN_SAMPLES && (rc = train_now(w)))
         return rc;
     if ((rc = kofts_writer_commit(w)))
         return rc;
@@ -704,9 +820,8 @@ void kofts_writer_close(kofts_writer *w)
     free(w->keep);
     free(w->seen);
     free(w->dup_src);
-    kofts_buf_free(&w->samples);
-    free(w->ssize);
-    free(w->srow);
+    train_finish(w, 1, 0);
+    samples_free(&w->samp);
     kofts_textz_slot_free(w->zslot);
     free(w);
 }

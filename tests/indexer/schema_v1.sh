@@ -88,6 +88,22 @@ done > flight.jsonl
 "$IDX" --db f.db --jobs 2 flight.jsonl 2>err || fail S53-index "$(cat err)"
 same S54-every-frame-has-the-dict "$("$SQL" f.db "SELECT count(*) FROM doc_store WHERE typeof(body) = 'blob' AND (instr('0123456789ABCDEF', substr(hex(body), 10, 1)) - 1) % 4 = 0")" "0"
 same S55-frames "$("$SQL" f.db "SELECT count(*) > 2900 FROM doc_store WHERE typeof(body) = 'blob'")" "1"
+# a document replaced by a later one of the same id before the dictionary exists keeps the
+# later body: the earlier body, kept as a training sample, is not written back over it (here
+# the later body is too short to compress, so it is no sample itself)
+n=0
+while [ $n -lt 1500 ]; do
+    b="제${n}회 정기 회의에서 위원회는 예산 $((n * 37 % 900))억 원을 심의했다. 안건 ${n}번은 보류되었다."
+    case $n in
+    5) printf '{"id":"dup","body":"%s %s"}\n' "$b" "$b" ;;
+    600) printf '{"id":"dup","body":"짧은 새 본문"}\n' ;;
+    *) printf '{"id":"s%d","body":"%s %s"}\n' $n "$b" "$b" ;;
+    esac
+    n=$((n + 1))
+done > dup.jsonl
+"$IDX" --db d.db --jobs 2 dup.jsonl 2>err || fail S56-index "$(cat err)"
+same S57-later-body-kept "$("$SQL" d.db "SELECT body FROM docs WHERE id='dup'")" "짧은 새 본문"
+integrity S58-integrity d.db
 cp c.db nodict.db
 "$SQL" nodict.db "DELETE FROM doc_dict" >/dev/null 2>&1
 has S45-bodies-need-it "$("$SQL" nodict.db "SELECT body FROM docs WHERE id='d3'" 2>&1)" "needs dictionary $dict"
