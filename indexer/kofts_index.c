@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,7 +31,10 @@
 
 /* ---- signals ---- */
 
-static volatile sig_atomic_t g_stop;
+/* Set by the handler, read by the reading, worker and writer threads: a lock-free atomic
+ * (async-signal-safe, and a data race for no thread, unlike a volatile sig_atomic_t). */
+static atomic_int g_stop;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "a signal handler may only touch lock-free atomics");
 
 static void on_signal(int sig)
 {
