@@ -76,7 +76,7 @@ typedef struct {
     kofts_morph_result mr;
 } wcache_entry;
 
-/* An ICU word-break span [s, e) with its rule status. */
+/* A word-break span [s, e) with its ICU rule status. */
 typedef struct {
     int32_t s, e;
     int status;
@@ -858,7 +858,8 @@ static int do_bigram_word(kofts_analyzer *a, const char *text, size_t s, size_t 
     return 0;
 }
 
-/* ---- spans: ICU word boundaries, glued across invisible characters ------------------- */
+/* ---- spans: word boundaries (plain chunks directly, the rest from ICU), glued across
+ * invisible characters ---------------------------------------------------------------- */
 
 static int is_invisible(int32_t cp)
 {
