@@ -8,9 +8,12 @@
  *
  * Expression for one plain word w (an FTS5 "term part"):
  *
- *   ({title excerpt body extra tags} : "w" OR bigram : "\x01w")
+ *   ({title excerpt body extra tags} : "w" OR body : "\x01w")
  *
- * colocated analyzer variants (stem, pieces, ...) of "w" are FTS5 synonyms (the
+ * (schema 5: the bigram tokens live in the body column, after its words, each with a
+ * leading 0x01; bigram_expr writes that rule)
+ *
+ * Colocated analyzer variants (stem, pieces, ...) of "w" are FTS5 synonyms (the
  * kofts tokenizer re-analyses "w"), so the word part already matches other
  * inflections; the bigram part catches spacing variants (양자 컴퓨팅 for 양자컴퓨팅) at a
  * lower weight. Groups are joined with AND (all words) or OR (any word); OR groups
@@ -82,7 +85,21 @@ static int map_add(phrase_map *map, int group, const kofts_buf *b, size_t start)
     return 0;
 }
 
-/* Append ' OR bigram : "<0x01>xy"' for the joined form of terms x and y. */
+/* Append ' OR body : "<0x01>s"', the bigram part of s: the one place that knows where
+ * bigram tokens live (schema 5: in the body column, after its words, with a leading
+ * 0x01). The phrase (without " OR ") goes into map as group's. */
+static int bigram_expr(kofts_buf *b, const char *s, size_t n, phrase_map *map, int group)
+{
+    if (kofts_buf_puts(b, " OR "))
+        return KOFTS_ENOMEM;
+    size_t start = b->len;
+    if (kofts_buf_puts(b, kofts_columns[KOFTS_COL_BODY].name) || kofts_buf_puts(b, " : ") ||
+        quoted(b, "\x01", s, n) || map_add(map, group, b, start))
+        return KOFTS_ENOMEM;
+    return 0;
+}
+
+/* Append the bigram part (bigram_expr) of the joined form of terms x and y. */
 static int join_expr(kofts_buf *b, const kofts_plan_term *x, const kofts_plan_term *y,
                      phrase_map *map, int group)
 {
@@ -91,14 +108,7 @@ static int join_expr(kofts_buf *b, const kofts_plan_term *x, const kofts_plan_te
         return 0;
     memcpy(joined, x->text, x->len);
     memcpy(joined + x->len, y->text, y->len);
-    if (kofts_buf_puts(b, " OR "))
-        return KOFTS_ENOMEM;
-    size_t start = b->len;
-    if (kofts_buf_puts(b, kofts_columns[KOFTS_COL_BODY].name /* schema 5 */) ||
-        kofts_buf_puts(b, " : ") || quoted(b, "\x01", joined, x->len + y->len) ||
-        map_add(map, group, b, start))
-        return KOFTS_ENOMEM;
-    return 0;
+    return bigram_expr(b, joined, x->len + y->len, map, group);
 }
 
 /* Append the FTS5 expression of term k; bigram part only when asked and useful. */
@@ -117,15 +127,8 @@ static int term_expr(kofts_buf *b, const kofts_plan *p, size_t k, int with_bigra
     if (cols(b, t->field) || kofts_buf_puts(b, " : ") || quoted(b, NULL, t->text, t->len) ||
         kofts_buf_puts(b, t->prefix ? " *" : "") || map_add(map, group, b, start))
         return KOFTS_ENOMEM;
-    if (big) {
-        if (kofts_buf_puts(b, " OR "))
-            return KOFTS_ENOMEM;
-        start = b->len;
-        if (kofts_buf_puts(b, kofts_columns[KOFTS_COL_BODY].name /* schema 5 */) ||
-            kofts_buf_puts(b, " : ") || quoted(b, "\x01", t->text, t->len) ||
-            map_add(map, group, b, start))
-            return KOFTS_ENOMEM;
-    }
+    if (big && bigram_expr(b, t->text, t->len, map, group))
+        return KOFTS_ENOMEM;
     if (jp && join_expr(b, &p->t[k - 1], t, map, group))
         return KOFTS_ENOMEM;
     if (jn && join_expr(b, t, &p->t[k + 1], map, group))
