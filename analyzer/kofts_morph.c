@@ -68,6 +68,24 @@ static char exact_note[640];       /* why it does not, or "" */
 static int compound_on;            /* kofts_morph_compound answers compounds */
 static char compound_note[640];    /* why it does not, or "" */
 
+/* 1 if a path built on the affix filter is on; else 0 with the reason in note: the path
+ * it builds on is off (base_off says which), var is "0" in the environment, or the filter
+ * says why it cannot take the path (why, "" when it can). */
+static int path_on(int base_on, const char *base_off, const char *var, const char *why, char *note,
+                   size_t cap)
+{
+    const char *env = getenv(var);
+    if (!base_on)
+        snprintf(note, cap, "off (%s)", base_off);
+    else if (env && strcmp(env, "0") == 0)
+        snprintf(note, cap, "off (%s=0)", var);
+    else if (*why)
+        snprintf(note, cap, "off (%s: %s)", aff_path, why);
+    else
+        return 1;
+    return 0;
+}
+
 /* Load the affix filter for the dictionary just opened, unless KOFTS_MORPH_FILTER=0. */
 static void load_filter(void)
 {
@@ -80,26 +98,11 @@ static void load_filter(void)
     if (kofts_lexicon_init() ||
         kofts_morph_filter_load(&filter, aff_path, dic_path, why, sizeof why) != 0)
         snprintf(filter_note, sizeof filter_note, "off (%s: %s)", aff_path, why);
-    env = getenv("KOFTS_MORPH_EXACT");
-    if (!filter)
-        snprintf(exact_note, sizeof exact_note, "off (no affix filter)");
-    else if (env && strcmp(env, "0") == 0)
-        snprintf(exact_note, sizeof exact_note, "off (KOFTS_MORPH_EXACT=0)");
-    else if (*kofts_morph_exact_note(filter))
-        snprintf(exact_note, sizeof exact_note, "off (%s: %s)", aff_path,
-                 kofts_morph_exact_note(filter));
-    else
-        exact_on = 1;
-    env = getenv("KOFTS_MORPH_COMPOUND");
-    if (!exact_on)
-        snprintf(compound_note, sizeof compound_note, "off (the exact path is off)");
-    else if (env && strcmp(env, "0") == 0)
-        snprintf(compound_note, sizeof compound_note, "off (KOFTS_MORPH_COMPOUND=0)");
-    else if (*kofts_morph_compound_note(filter))
-        snprintf(compound_note, sizeof compound_note, "off (%s: %s)", aff_path,
-                 kofts_morph_compound_note(filter));
-    else
-        compound_on = 1;
+    exact_on = path_on(filter != NULL, "no affix filter", "KOFTS_MORPH_EXACT",
+                       filter ? kofts_morph_exact_note(filter) : "", exact_note, sizeof exact_note);
+    compound_on = path_on(exact_on, "the exact path is off", "KOFTS_MORPH_COMPOUND",
+                          exact_on ? kofts_morph_compound_note(filter) : "", compound_note,
+                          sizeof compound_note);
 }
 
 /* Undo load_filter (the dictionary could not be opened after all). */

@@ -283,20 +283,36 @@ static const struct {
     {"발", NULL},             /* [^ㅏ] not met */
 };
 
+/* Hunspell_stem's list for w, blank-separated, into got[0..cap). */
+static void hunspell_list(Hunhandle *h, const char *w, char *got, size_t cap)
+{
+    char **list = NULL;
+    int ns = Hunspell_stem(h, &list, w);
+    got[0] = '\0';
+    for (int k = 0; k < ns; k++)
+        snprintf(got + strlen(got), cap - strlen(got), "%s%s", k ? " " : "", list[k]);
+    Hunspell_free_list(h, &list, ns);
+}
+
+/* The stems of st, blank-separated, into out[0..cap). */
+static void stems_list(const kofts_morph_stems *st, char *out, size_t cap)
+{
+    out[0] = '\0';
+    for (int k = 0; k < st->n; k++)
+        snprintf(out + strlen(out), cap - strlen(out), "%s%.*s", k ? " " : "", st->len[k],
+                 st->buf + st->off[k]);
+}
+
 /* Check one made-up word: hunspell's list, and the exact path's answer. */
 static void made_up_word(Hunhandle *h, const kofts_morph_filter *f, size_t i)
 {
     const char *w = made_up_words[i].word, *want = made_up_words[i].stems;
-    char **list = NULL, got[256] = "", ex[256] = "";
-    int ns = Hunspell_stem(h, &list, w);
-    for (int k = 0; k < ns; k++)
-        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", k ? " " : "", list[k]);
-    Hunspell_free_list(h, &list, ns);
+    char got[256], ex[256] = "";
+    hunspell_list(h, w, got, sizeof got);
     kofts_morph_stems st;
     int answered = kofts_morph_exact_stems(f, w, strlen(w), &st);
-    for (int k = 0; answered && k < st.n; k++)
-        snprintf(ex + strlen(ex), sizeof ex - strlen(ex), "%s%.*s", k ? " " : "", st.len[k],
-                 st.buf + st.off[k]);
+    if (answered)
+        stems_list(&st, ex, sizeof ex);
     CHECK("F13", strcmp(got, want ? want : "") == 0, "[%s] hunspell '%s', the case says '%s'", w,
           got, want ? want : "");
     CHECK("F13", answered == (want != NULL) && (!answered || strcmp(ex, got) == 0),
@@ -436,18 +452,14 @@ static const struct {
 static void compound_case(Hunhandle *h, const kofts_morph_filter *f, size_t i)
 {
     const char *id = compound_words_made_up[i].id, *w = compound_words_made_up[i].word;
-    char **list = NULL, got[256] = "", ex[256] = "";
-    int ns = Hunspell_stem(h, &list, w);
-    for (int k = 0; k < ns; k++)
-        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", k ? " " : "", list[k]);
-    Hunspell_free_list(h, &list, ns);
+    char got[256], ex[256] = "";
+    hunspell_list(h, w, got, sizeof got);
     kofts_morph_stems st;
     int kind = kofts_morph_exact_word(f, w, strlen(w), &st);
     int answered =
         kind == KOFTS_MORPH_EXACT_COMPOUND && kofts_morph_compound_stems(f, w, strlen(w), &st);
-    for (int k = 0; answered && k < st.n; k++)
-        snprintf(ex + strlen(ex), sizeof ex - strlen(ex), "%s%.*s", k ? " " : "", st.len[k],
-                 st.buf + st.off[k]);
+    if (answered)
+        stems_list(&st, ex, sizeof ex);
     CHECK(id, strcmp(got, compound_words_made_up[i].stems) == 0,
           "[%s] hunspell '%s', the case says '%s'", w, got, compound_words_made_up[i].stems);
     CHECK(id, answered && strcmp(ex, got) == 0, "[%s] compound path %s '%s', hunspell '%s'", w,
@@ -569,14 +581,9 @@ static int scan_arg(wordset *s, const char *arg)
 /* 1 if st is Hunspell_stem's list for w (same stems, same order); prints it if not. */
 static int same_list(Hunhandle *h, const char *w, const kofts_morph_stems *st)
 {
-    char **list = NULL, got[2048] = "", ex[2048] = "";
-    int ns = Hunspell_stem(h, &list, w);
-    for (int k = 0; k < ns; k++)
-        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", k ? " " : "", list[k]);
-    Hunspell_free_list(h, &list, ns);
-    for (int k = 0; k < st->n; k++)
-        snprintf(ex + strlen(ex), sizeof ex - strlen(ex), "%s%.*s", k ? " " : "", st->len[k],
-                 st->buf + st->off[k]);
+    char got[2048], ex[2048];
+    hunspell_list(h, w, got, sizeof got);
+    stems_list(st, ex, sizeof ex);
     CHECK("F30", strcmp(got, ex) == 0, "[%s] stem list '%s', hunspell '%s'", w, ex, got);
     return strcmp(got, ex) == 0;
 }
