@@ -90,13 +90,11 @@ static int path_on(int base_on, const char *base_off, const char *var, const cha
 static void load_filter(void)
 {
     const char *env = getenv("KOFTS_MORPH_FILTER");
-    if (env && strcmp(env, "0") == 0) {
-        snprintf(filter_note, sizeof filter_note, "off (KOFTS_MORPH_FILTER=0)");
-        return;
-    }
     char why[200];
-    if (kofts_lexicon_init() ||
-        kofts_morph_filter_load(&filter, aff_path, dic_path, why, sizeof why) != 0)
+    if (env && strcmp(env, "0") == 0)
+        snprintf(filter_note, sizeof filter_note, "off (KOFTS_MORPH_FILTER=0)");
+    else if (kofts_lexicon_init() ||
+             kofts_morph_filter_load(&filter, aff_path, dic_path, why, sizeof why) != 0)
         snprintf(filter_note, sizeof filter_note, "off (%s: %s)", aff_path, why);
     exact_on = path_on(filter != NULL, "no affix filter", "KOFTS_MORPH_EXACT",
                        filter ? kofts_morph_exact_note(filter) : "", exact_note, sizeof exact_note);
