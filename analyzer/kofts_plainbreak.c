@@ -145,24 +145,24 @@ static int status_of(int a, int b, int single)
 
 size_t kofts_pb_next(const char *text, size_t end, size_t p, int *status)
 {
-    size_t adv, badv, nadv;
+    size_t adv, badv = 0, nadv = 0;
     int prev = class_before(text, p);
     int a = class_at(text, end, p, &adv);
+    size_t j = p + adv; /* where b, the character after a, starts */
+    int b = j < end ? class_at(text, end, j, &badv) : PB_OTHER;
     int last_a = a, single = 1;
-    size_t i = p;
-    for (;;) {
-        size_t j = i + adv;
-        int b = j < end ? class_at(text, end, j, &badv) : PB_OTHER;
-        int n = j < end && j + badv < end ? class_at(text, end, j + badv, &nadv) : PB_OTHER;
-        if (j >= end || !joins(prev, a, b, n))
+    /* each character is classified once: n becomes the next round's b */
+    while (j < end) {
+        int n = j + badv < end ? class_at(text, end, j + badv, &nadv) : PB_OTHER;
+        if (!joins(prev, a, b, n))
             break;
         single = 0;
-        last_a = a;
-        prev = a;
+        last_a = prev = a;
         a = b;
-        i = j;
-        adv = badv;
+        j += badv;
+        b = n;
+        badv = nadv;
     }
     *status = status_of(last_a, a, single);
-    return i + adv;
+    return j;
 }
